@@ -1,0 +1,67 @@
+"""One ticket's content in, one Decision out: extraction, language, scanning, policy.
+
+The worker, ``gdpr-bridge scan`` and ``gdpr-bridge eval`` all go through
+``TicketAnalyzer`` so that they judge a ticket the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Iterable
+
+from bridge.extract import extract_attachment
+from bridge.findings import Decision, ExtractedAttachment, TextPart
+from bridge.language import detect_language
+from bridge.platform import Ticket
+from bridge.policy import decide
+from bridge.rules import Rules
+from bridge.scanner import Scanner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    """An attachment's bytes, or the reason they could not be had (too large, gone)."""
+
+    filename: str
+    data: bytes | None = None
+    problem: str | None = None
+
+
+class TicketAnalyzer:
+    """Holds the scanner (built once: it loads models) and applies the rules."""
+
+    def __init__(self, rules: Rules, scanner: Scanner | None = None) -> None:
+        self.rules = rules
+        self.scanner = scanner or Scanner(rules)
+
+    def language_of(self, ticket: Ticket) -> str:
+        return detect_language(f"{ticket.subject}\n{ticket.body}", ticket.requester.locale, self.rules)
+
+    def extract(self, attachments: Iterable[AttachmentInput], language: str) -> list[ExtractedAttachment]:
+        limits = self.rules.attachments.limits
+        ocr = self.rules.attachments.screenshots == "scan"
+        extracted: list[ExtractedAttachment] = []
+        for item in attachments:
+            if item.data is None:
+                extracted.append(ExtractedAttachment(item.filename, "unread", problem=item.problem or "not downloaded"))
+                continue
+            extracted.append(extract_attachment(item.filename, item.data, limits, language, ocr=ocr))
+        return extracted
+
+    def analyse(
+        self, ticket: Ticket, attachments: Iterable[AttachmentInput] = (), language: str | None = None
+    ) -> Decision:
+        language = language or self.language_of(ticket)
+        extracted = self.extract(attachments, language)
+        parts = [TextPart("subject", ticket.subject or ""), TextPart("body", ticket.body or "")]
+        for item in extracted:
+            parts.extend(item.parts)
+        try:
+            findings = self.scanner.scan(parts, language)
+        except Exception as exc:  # fail safe: never pass silently, never delete
+            log.error("scanner failed", extra={"ticket_id": ticket.id, "error_type": type(exc).__name__})
+            return Decision(action="review", reasons=[f"scanner error ({type(exc).__name__})"])
+        return decide(findings, ticket, self.rules, extracted)

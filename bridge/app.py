@@ -1,0 +1,175 @@
+"""The web process: receive webhooks, verify them, enqueue a job, answer 202 fast.
+
+Nothing slow happens here, and nothing of the request body is logged: it holds
+the ticket's description.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, Callable, Mapping
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bridge import metrics
+from bridge.config import Settings
+from bridge.platform import WebhookEvent, WebhookReceiver, WebhookRejected, get_webhook_receiver, platform_names
+
+log = logging.getLogger(__name__)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing more than ``limit`` bytes without reading them all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def reject(platform: str, status: int, reason: str) -> JSONResponse:
+    metrics.WEBHOOKS.labels(platform, f"rejected_{status}").inc()
+    log.info("webhook rejected", extra={"platform": platform, "status": status, "reason": reason})
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+class WebhookEndpoint:
+    """``POST /webhooks/{platform}`` for every platform in the registry."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        enqueue: Callable[[str, str], None],
+        claim_delivery: Callable[[str], bool],
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.enqueue = enqueue
+        self.claim_delivery = claim_delivery
+        self.environ = environ
+        self.receivers: dict[str, WebhookReceiver] = {}
+        self.unconfigured: dict[str, str] = {}
+        self.slots = asyncio.Semaphore(settings.max_concurrent_requests)
+
+    def load_receivers(self) -> None:
+        for name in platform_names():
+            try:
+                self.receivers[name] = get_webhook_receiver(name, self.environ)
+            except Exception as exc:  # missing secret: answer 503 with the reason, do not crash
+                self.unconfigured[name] = str(exc) or type(exc).__name__
+
+    async def __call__(self, request: Request) -> Response:
+        platform = request.path_params["platform"]
+        if platform not in self.receivers and platform not in self.unconfigured:
+            return reject("unknown", 404, f"no such platform; use one of {', '.join(platform_names())}")
+        if platform in self.unconfigured:
+            return reject(platform, 503, f"webhook receiver not configured: {self.unconfigured[platform]}")
+        if self.slots.locked():
+            metrics.WEBHOOKS.labels(platform, "busy").inc()
+            return JSONResponse({"error": "too many concurrent requests"}, status_code=503,
+                                headers={"Retry-After": "1"})
+        async with self.slots:
+            return await self.handle(platform, request)
+
+    async def handle(self, platform: str, request: Request) -> Response:
+        try:
+            body = await read_body(request, self.settings.max_body_bytes)
+        except BodyTooLarge:
+            return reject(platform, 413, f"body larger than {self.settings.max_body_bytes} bytes")
+        except ClientDisconnect:
+            return reject(platform, 400, "client disconnected before the body was read")
+        try:
+            event = self.receivers[platform].parse(request.headers, body)
+        except WebhookRejected as exc:
+            if exc.status < 300:
+                metrics.WEBHOOKS.labels(platform, "ignored").inc()
+                return JSONResponse({"status": "ignored", "reason": exc.reason}, status_code=exc.status)
+            return reject(platform, exc.status, exc.reason)
+        return await self.accept(event)
+
+    async def accept(self, event: WebhookEvent) -> Response:
+        key = f"delivery:{event.platform}:{event.delivery_id}"
+        try:
+            fresh = await run_in_threadpool(self.claim_delivery, key)
+            if fresh:
+                await run_in_threadpool(self.enqueue, event.platform, event.ticket_id)
+        except Exception as exc:
+            log.error("queue unavailable", extra={"platform": event.platform, "error_type": type(exc).__name__})
+            metrics.WEBHOOKS.labels(event.platform, "queue_error").inc()
+            return JSONResponse({"error": "queue unavailable, try again"}, status_code=503,
+                                headers={"Retry-After": "5"})
+        if not fresh:
+            metrics.WEBHOOKS.labels(event.platform, "duplicate").inc()
+            return JSONResponse({"status": "duplicate", "ticket_id": event.ticket_id}, status_code=200)
+        metrics.WEBHOOKS.labels(event.platform, "accepted").inc()
+        log.info("webhook accepted", extra={"platform": event.platform, "ticket_id": event.ticket_id})
+        return JSONResponse({"status": "queued", "ticket_id": event.ticket_id}, status_code=202)
+
+
+def create_app(
+    settings: Settings,
+    enqueue: Callable[[str, str], None],
+    claim_delivery: Callable[[str], bool],
+    queue_depth: Callable[[], int] | None = None,
+    extra_routes: list[Route] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Starlette:
+    endpoint = WebhookEndpoint(settings, enqueue, claim_delivery, environ)
+    endpoint.load_receivers()
+    started = time.time()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "uptime_seconds": round(time.time() - started, 1)})
+
+    async def readyz(request: Request) -> Response:
+        problems: dict[str, Any] = {name: reason for name, reason in endpoint.unconfigured.items()}
+        try:
+            depth = await run_in_threadpool(queue_depth) if queue_depth else None
+        except Exception as exc:
+            problems["queue"] = type(exc).__name__
+            depth = None
+        ready = "queue" not in problems and bool(endpoint.receivers)
+        return JSONResponse(
+            {"ready": ready, "platforms": sorted(endpoint.receivers), "not_configured": problems,
+             "queue_depth": depth},
+            status_code=200 if ready else 503,
+        )
+
+    async def metrics_endpoint(request: Request) -> Response:
+        if queue_depth:
+            try:
+                metrics.QUEUE_DEPTH.set(await run_in_threadpool(queue_depth))
+            except Exception:
+                pass
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    routes = [
+        Route("/webhooks/{platform}", endpoint, methods=["POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
+        *(extra_routes or []),
+    ]
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", extra={"path": request.url.path, "error_type": type(exc).__name__})
+        return JSONResponse({"error": "internal error"}, status_code=500)
+
+    return Starlette(routes=routes, exception_handlers={Exception: server_error})

@@ -1,0 +1,115 @@
+"""Values passed between extraction, scanning and the policy.
+
+A ``Finding`` holds the matched value in memory because the policy needs it (the
+requester-self exemption, combinations). ``to_dict`` leaves the value out unless
+asked, and nothing that is written anywhere may call it with ``show_values=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["delete", "review", "none"]
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """A piece of text to scan and where it came from.
+
+    ``place`` is ``subject``, ``body`` or ``attachment:<filename>``; ``detail`` says
+    where inside an attachment (``page 2``, ``sheet Staff``, ``member a.txt``).
+    """
+
+    place: str
+    text: str
+    detail: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.place} ({self.detail})" if self.detail else self.place
+
+
+@dataclass(frozen=True)
+class Finding:
+    entity_type: str
+    place: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    value: str = field(repr=False, compare=False)
+    detail: str | None = None
+    context: str | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": self.entity_type,
+            "place": self.place,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 3),
+            "recognizer": self.recognizer,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        if show_values:
+            out["value"] = self.value
+        return out
+
+
+@dataclass(frozen=True)
+class ExtractedAttachment:
+    """What extraction made of one attachment.
+
+    ``kind`` is the detected kind (``text``, ``csv``, ``pdf``, ``docx``, ``image`` ...).
+    ``problem`` is set when the attachment could not be read completely (too large,
+    encrypted, corrupt, unknown kind, timed out): the ticket then needs review. It is a
+    reason for people, with no content of the file in it.
+    """
+
+    filename: str
+    kind: str
+    parts: list[TextPart] = field(default_factory=list)
+    problem: str | None = None
+
+    @property
+    def place(self) -> str:
+        return f"attachment:{self.filename}"
+
+
+@dataclass
+class Decision:
+    """The verdict for one ticket.
+
+    ``action``: ``delete`` (violation), ``review`` (cannot decide) or ``none`` (clean).
+    ``reasons``: the names of the rules that fired and review reasons; no values.
+    ``places``: place (with detail) -> the entity kinds that counted there, for the
+    requester's email.
+    """
+
+    action: Action
+    reasons: list[str] = field(default_factory=list)
+    places: dict[str, list[str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    counted: list[Finding] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return {"delete": "violation", "review": "review", "none": "clean"}[self.action]
+
+    def kind_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for finding in self.counted:
+            counts[finding.entity_type] = counts.get(finding.entity_type, 0) + 1
+        return counts
+
+    def to_dict(self, show_values: bool = False) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "action": self.action,
+            "reasons": list(self.reasons),
+            "places": {k: list(v) for k, v in self.places.items()},
+            "kinds": self.kind_counts(),
+            "findings": [f.to_dict(show_values) for f in self.findings],
+        }

@@ -1,0 +1,41 @@
+"""Logging: JSON lines in production, readable lines on a terminal.
+
+Records carry ids, kinds and counts in ``extra`` fields; never ticket text, names,
+addresses, webhook bodies or secrets. Third-party loggers that may print request
+or response bodies are held at WARNING.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
+QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
+
+
+class ReadableFormatter(logging.Formatter):
+    """``12:00:01 INFO bridge.tasks job done platform=zendesk ticket_id=12``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        base = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname:<7} {record.name} {record.getMessage()}"
+        extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if k not in _STANDARD)
+        return f"{base} {extras}".rstrip()
+
+
+def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
+    fmt = fmt or os.environ.get("BRIDGE_LOG_FORMAT") or ("text" if sys.stderr.isatty() else "json")
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    else:
+        handler.setFormatter(ReadableFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel((level or os.environ.get("BRIDGE_LOG_LEVEL") or "INFO").upper())
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # huey logs unhandled task exceptions with their traceback; our tasks raise only safe errors.

@@ -1,0 +1,28 @@
+"""Prometheus metrics. Labels are closed sets (results, verdicts, kinds): never ids or values."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+WEBHOOKS = Counter(
+    "gdpr_bridge_webhooks_total", "Webhook requests by platform and result", ["platform", "result"], registry=REGISTRY
+)
+JOBS = Counter("gdpr_bridge_jobs_total", "Jobs by outcome", ["platform", "outcome"], registry=REGISTRY)
+DECISIONS = Counter("gdpr_bridge_decisions_total", "Decisions by verdict", ["verdict", "mode"], registry=REGISTRY)
+KINDS = Counter("gdpr_bridge_findings_total", "Counted findings by entity kind", ["kind"], registry=REGISTRY)
+PLATFORM_ERRORS = Counter(
+    "gdpr_bridge_platform_errors_total", "Platform API errors by platform and error", ["platform", "error"],
+    registry=REGISTRY,
+)
+SCAN_SECONDS = Histogram(
+    "gdpr_bridge_scan_seconds", "Time to extract and scan one ticket", registry=REGISTRY,
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+JOB_SECONDS = Histogram(
+    "gdpr_bridge_job_seconds", "Time for one job from start to end", registry=REGISTRY,
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
+QUEUE_DEPTH = Gauge("gdpr_bridge_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
+DEAD_LETTERS = Gauge("gdpr_bridge_dead_letters", "Jobs that ended dead", registry=REGISTRY)

@@ -1,0 +1,222 @@
+"""The seam between the core and the helpdesk platforms.
+
+The core (everything under ``bridge/``) speaks only the types and the ``Platform``
+protocol defined here. Each module under ``adapters/`` implements it for one
+platform with that platform's own library, and translates the library's errors
+into the three errors below at its edge:
+
+- ``PlatformUnavailable``: try again later (429, 5xx, timeouts, resets).
+- ``TicketGone``: the ticket no longer exists (deleted by someone else); the job ends.
+- ``PlatformRejected``: the platform refused for good (401/403/400); the job fails.
+
+Adapters are found through ``get_platform`` / ``get_webhook_receiver`` by name, so the
+core never imports an adapter module directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator, Mapping, Protocol, runtime_checkable
+
+
+class PlatformError(Exception):
+    """Base of all errors an adapter raises."""
+
+
+class PlatformUnavailable(PlatformError):
+    """Transient: rate limited, server error, timeout. Retry later.
+
+    ``retry_after`` carries the platform's Retry-After in seconds when it gave one.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TicketGone(PlatformError):
+    """The ticket does not exist (any more)."""
+
+
+class PlatformRejected(PlatformError):
+    """The platform refused the request for good (bad credentials, no permission)."""
+
+
+class WebhookRejected(Exception):
+    """A webhook request that must not be enqueued. ``status`` is the HTTP answer."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Requester:
+    """The person who raised the ticket (the customer). Personal data: never log."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    locale: str | None = None  # e.g. "sv", "de-DE", "en-GB"
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """An attachment as the platform describes it; its bytes come from ``download``."""
+
+    id: str
+    filename: str
+    content_type: str | None = None
+    size: int | None = None
+    url: str | None = None
+    inline: bool = False
+
+
+@dataclass
+class Ticket:
+    """A ticket as fetched again from the platform (the webhook body is only a hint)."""
+
+    id: str
+    platform: str
+    subject: str
+    body: str
+    requester: Requester = field(default_factory=Requester)
+    attachments: list[AttachmentRef] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    project: str | None = None  # Jira project key / Zendesk brand or form, for scoping rules
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """What a verified webhook tells the bridge: which ticket, and a key to dedupe on."""
+
+    platform: str
+    ticket_id: str
+    delivery_id: str  # invocation id / event id / webhook identifier
+
+
+@dataclass(frozen=True)
+class DeletionResult:
+    """A confirmed permanent deletion. ``confirmation`` is e.g. the completed job id."""
+
+    ticket_id: str
+    permanent: bool
+    confirmation: str
+
+
+@runtime_checkable
+class WebhookReceiver(Protocol):
+    """Verifies and parses one platform's webhook requests. Cheap: runs in the web process."""
+
+    name: str
+
+    def parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
+        """Verify the signature over the raw ``body`` and return the event.
+
+        Raises ``WebhookRejected`` (401 bad/missing signature, 400 malformed,
+        202-able events that are not ticket creations raise with status 200/204).
+        """
+        ...
+
+
+@runtime_checkable
+class Platform(Protocol):
+    """One helpdesk, as the worker needs it. Every method is safe to call again."""
+
+    name: str
+
+    def fetch_ticket(self, ticket_id: str) -> Ticket:
+        ...
+
+    def download_attachment(self, attachment: AttachmentRef, max_bytes: int) -> bytes:
+        """Stream the attachment; raise ``AttachmentTooLarge`` past ``max_bytes``."""
+        ...
+
+    def delete_ticket(self, ticket_id: str) -> DeletionResult:
+        """Delete permanently and return only once the platform confirms it."""
+        ...
+
+    def mark_for_review(self, ticket_id: str, note: str, tag: str) -> None:
+        """Tag the ticket and add a private/internal note for the agents."""
+        ...
+
+    def add_tag(self, ticket_id: str, tag: str) -> None:
+        ...
+
+    def created_since(self, since: datetime) -> Iterator[str]:
+        """Ids of tickets created at or after ``since`` (for the reconciliation sweep)."""
+        ...
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    """What ``install`` did on the platform and what the admin must set."""
+
+    webhook_id: str
+    created: bool  # False when an existing webhook was updated
+    env: dict[str, str] = field(default_factory=dict)  # e.g. {"ZENDESK_WEBHOOK_SECRET": "..."}
+    messages: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class WebhookInstaller(Protocol):
+    """Registers the bridge's webhook on the platform (``gdpr-bridge install``/``doctor``)."""
+
+    def check_credentials(self) -> str:
+        """One cheap authenticated call; returns a short description (account/user)."""
+        ...
+
+    def install_webhook(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
+        """Create or update (never duplicate) the webhook pointing at ``public_url``."""
+        ...
+
+    def remove_webhook(self, public_url: str) -> list[str]:
+        """Remove what ``install_webhook`` created; returns what was removed."""
+        ...
+
+    def webhook_status(self, public_url: str) -> str | None:
+        """The id of an active webhook pointing at ``public_url``, or None."""
+        ...
+
+
+class AttachmentTooLarge(PlatformError):
+    """The attachment is larger than the limit; the ticket goes to review."""
+
+
+# name -> "module:Class" for the client and the webhook receiver. Adding a platform
+# means adding one module under adapters/ and one line here.
+_PLATFORMS: dict[str, tuple[str, str]] = {
+    "zendesk": ("adapters.zendesk:ZendeskPlatform", "adapters.zendesk:ZendeskWebhook"),
+    "jira": ("adapters.jira:JiraPlatform", "adapters.jira:JiraWebhook"),
+}
+
+
+def platform_names() -> list[str]:
+    return sorted(_PLATFORMS)
+
+
+def _load(path: str) -> type:
+    module_name, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
+
+
+def _entry(name: str) -> tuple[str, str]:
+    try:
+        return _PLATFORMS[name]
+    except KeyError:
+        raise KeyError(f"unknown platform {name!r}; known: {', '.join(platform_names())}") from None
+
+
+def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platform:
+    """Build the platform client ``name`` from the environment (its credentials)."""
+    cls = _load(_entry(name)[0])
+    return cls.from_env(environ)  # type: ignore[attr-defined,no-any-return]
+
+
+def get_webhook_receiver(name: str, environ: Mapping[str, str] | None = None) -> WebhookReceiver:
+    cls = _load(_entry(name)[1])
+    return cls.from_env(environ)  # type: ignore[attr-defined,no-any-return]

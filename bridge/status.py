@@ -1,0 +1,117 @@
+"""The read-only status page at ``GET /`` for admins, protected by ``BRIDGE_STATUS_TOKEN``.
+
+One HTML page rendered on the server with an inline SVG chart: no build step, no
+script, nothing fetched from elsewhere. The token is accepted as
+``Authorization: Bearer <token>`` or ``?token=<token>`` (for a browser bookmark).
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from bridge.audit import AuditLog
+from bridge.config import Settings
+from bridge.db import Database
+from bridge.jobs import JobStore
+
+VERDICTS = ("violation", "review", "clean")
+COLOURS = {"violation": "#c0392b", "review": "#e67e22", "clean": "#27ae60"}
+
+_templates = Environment(loader=PackageLoader("bridge", "templates/status"), autoescape=select_autoescape())
+
+
+def authorised(request: Request, token: str | None) -> bool:
+    if not token:
+        return False
+    header = request.headers.get("authorization", "")
+    presented = header[7:] if header.lower().startswith("bearer ") else request.query_params.get("token", "")
+    return hmac.compare_digest(presented.encode(), token.encode())
+
+
+def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, Any]:
+    since = time.time() - days * 86400
+    per_day: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: Counter[str] = Counter()
+    review: list[dict[str, Any]] = []
+    for record in audit.records(since=since):
+        day = time.strftime("%Y-%m-%d", time.gmtime(record["decided_at"]))
+        per_day[day][record["verdict"]] += 1
+        kinds.update(record["kinds"])
+        if record["verdict"] == "review":
+            review.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
+                           "reasons": record["reasons"], "decided_at": record["decided_at"]})
+    days_sorted = sorted(per_day)
+    return {
+        "mode": mode,
+        "days": [{"day": d, **{v: per_day[d][v] for v in VERDICTS}} for d in days_sorted],
+        "kinds": kinds.most_common(),
+        "review": review[-50:],
+        "dead_letters": [
+            {"platform": j.platform, "ticket_id": j.ticket_id, "attempts": j.attempts, "reason": j.last_error,
+             "failed_at": j.updated_at}
+            for j in jobs.list("dead")
+        ],
+        "jobs": jobs.counts(),
+    }
+
+
+def bar_chart(days: list[dict[str, Any]], width: int = 720, height: int = 220) -> list[dict[str, Any]]:
+    """Stacked bars as SVG rectangles: one bar a day, one colour a verdict."""
+    if not days:
+        return []
+    peak = max(sum(d[v] for v in VERDICTS) for d in days) or 1
+    slot = width / len(days)
+    bars = []
+    for index, day in enumerate(days):
+        y = float(height)
+        for verdict in VERDICTS:
+            h = day[verdict] / peak * (height - 20)
+            y -= h
+            bars.append({"x": index * slot + slot * 0.15, "y": y, "w": slot * 0.7, "h": h,
+                         "colour": COLOURS[verdict], "title": f"{day['day']}: {day[verdict]} {verdict}"})
+    return bars
+
+
+def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
+    db = Database(settings.state_db)
+    audit, jobs = AuditLog(db), JobStore(db)
+
+    def current_mode() -> str:
+        if mode_of:
+            return str(mode_of())
+        if settings.mode_override:
+            return settings.mode_override
+        from bridge.rules import load_rules
+
+        return load_rules(settings.rules_path).mode
+
+    def data(request: Request) -> dict[str, Any]:
+        days = int(request.query_params.get("days", "14") or 14)
+        return summary(audit, jobs, max(1, min(days, 366)), current_mode())
+
+    async def page(request: Request) -> Response:
+        if not authorised(request, settings.status_token):
+            reason = "set BRIDGE_STATUS_TOKEN to enable the status page" if not settings.status_token else \
+                "token required: Authorization: Bearer <token> or ?token=<token>"
+            return JSONResponse({"error": reason}, status_code=401)
+        info = data(request)
+        html = _templates.get_template("index.html").render(
+            info=info, bars=bar_chart(info["days"]), colours=COLOURS, verdicts=VERDICTS,
+            generated=time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime()),
+        )
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    async def api(request: Request) -> Response:
+        if not authorised(request, settings.status_token):
+            return JSONResponse({"error": "token required"}, status_code=401)
+        return JSONResponse(data(request), headers={"Cache-Control": "no-store"})
+
+    return [Route("/", page), Route("/api/status", api)]

@@ -1,0 +1,66 @@
+import csv
+import io
+import json
+
+from bridge.audit import AuditLog, export, place_category, safe_reason
+from bridge.db import Database
+from bridge.findings import Decision, Finding
+
+PHONE = "+46 70 123 45 67"
+NAME = "Ingrid Wallenberg"
+
+
+def violation() -> Decision:
+    findings = [
+        Finding("PHONE_NUMBER", "body", 10, 26, 0.9, "PhoneRecognizer", value=PHONE),
+        Finding("PERSON", "attachment:ingrid_wallenberg_lonebesked.pdf", 0, 17, 0.85, "NameRecognizer",
+                value=NAME, detail="page 2"),
+    ]
+    return Decision(
+        action="delete",
+        reasons=["direct identifier: PHONE_NUMBER",
+                 "attachment ingrid_wallenberg_lonebesked.pdf could not be read: encrypted"],
+        places={"body": ["PHONE_NUMBER"], "attachment:ingrid_wallenberg_lonebesked.pdf (page 2)": ["PERSON"]},
+        findings=findings,
+        counted=findings,
+    )
+
+
+def test_decision_record_holds_kinds_and_counts_but_no_values_or_file_names(tmp_path) -> None:
+    db = Database(tmp_path / "bridge.db")
+    log = AuditLog(db)
+    log.record_decision("zendesk", "101", violation(), "enforce", "abc123def456", "sv",
+                        ["ingrid_wallenberg_lonebesked.pdf"])
+    log.record_step("zendesk", "101", "notified", "<0123@gdpr-bridge>")
+    [record] = list(log.records())
+    assert record["verdict"] == "violation"
+    assert record["kinds"] == {"PERSON": 1, "PHONE_NUMBER": 1}
+    assert record["places"] == {"attachment": ["PERSON"], "body": ["PHONE_NUMBER"]}
+    assert record["rules_hash"] == "abc123def456"
+    assert [s["step"] for s in record["steps"]] == ["notified"]
+    db.connect().execute("PRAGMA wal_checkpoint(FULL)")
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    for value in (PHONE, NAME, "wallenberg", "Wallenberg", "70 123"):
+        assert value.encode() not in stored
+
+
+def test_each_step_recorded_once(tmp_path) -> None:
+    log = AuditLog(Database(tmp_path / "bridge.db"))
+    assert log.record_step("jira", "SUP-1", "deleted", "first") is True
+    assert log.record_step("jira", "SUP-1", "deleted", "second") is False
+    assert log.steps("jira", "SUP-1")["deleted"].detail == "first"
+
+
+def test_export_formats(tmp_path) -> None:
+    log = AuditLog(Database(tmp_path / "bridge.db"))
+    log.record_decision("zendesk", "7", violation(), "monitor", "h", "en", [])
+    lines = export(log.records(), "jsonl").splitlines()
+    assert json.loads(lines[0])["ticket_id"] == "7"
+    rows = list(csv.DictReader(io.StringIO(export(log.records(), "csv"))))
+    assert rows[0]["verdict"] == "violation" and json.loads(rows[0]["kinds"])["PHONE_NUMBER"] == 1
+
+
+def test_helpers() -> None:
+    assert place_category("attachment:a b.pdf (page 2)") == "attachment"
+    assert place_category("subject") == "subject"
+    assert safe_reason("attachment x.pdf failed; y.docx too", ["x.pdf", "y.docx"]) == "attachment #1 failed; #2 too"

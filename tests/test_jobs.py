@@ -1,0 +1,52 @@
+import subprocess
+import sys
+import time
+
+from bridge.db import Database
+from bridge.jobs import JobStore
+
+
+def test_lease_is_exclusive_and_done_is_final(tmp_path) -> None:
+    store = JobStore(Database(tmp_path / "b.db"))
+    assert store.acquire("zendesk", "1", owner="host-a:1") == "acquired"
+    assert store.acquire("zendesk", "1", owner="host-b:2") == "busy"
+    store.done("zendesk", "1")
+    assert store.acquire("zendesk", "1", owner="host-b:2") == "done"
+
+
+def test_retrying_job_can_be_taken_again_and_counts_attempts(tmp_path) -> None:
+    store = JobStore(Database(tmp_path / "b.db"))
+    store.acquire("jira", "SUP-1", owner="host-a:1")
+    store.retrying("jira", "SUP-1", "PlatformUnavailable: HTTP 503")
+    assert store.acquire("jira", "SUP-1", owner="host-b:2") == "acquired"
+    job = store.get("jira", "SUP-1")
+    assert job is not None and job.attempts == 2 and job.state == "running"
+
+
+def test_expired_lease_is_stale(tmp_path) -> None:
+    store = JobStore(Database(tmp_path / "b.db"), lease_seconds=0.05)
+    store.acquire("zendesk", "7", owner="elsewhere:1")
+    assert [j.ticket_id for j in store.stale()] == []
+    time.sleep(0.1)
+    assert [j.ticket_id for j in store.stale()] == ["7"]
+    assert store.acquire("zendesk", "7", owner="elsewhere:2") == "acquired"
+
+
+def test_lease_of_dead_local_process_is_stale_at_once(tmp_path) -> None:
+    import socket
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    store = JobStore(Database(tmp_path / "b.db"))
+    store.acquire("zendesk", "9", owner=f"{socket.gethostname()}:{proc.pid}")
+    assert [j.ticket_id for j in store.stale()] == ["9"]
+    assert store.acquire("zendesk", "9") == "acquired"
+
+
+def test_dead_letters_listed_with_reason(tmp_path) -> None:
+    store = JobStore(Database(tmp_path / "b.db"))
+    store.acquire("zendesk", "3")
+    store.dead("zendesk", "3", "PlatformRejected: HTTP 403")
+    [job] = store.list("dead")
+    assert job.last_error == "PlatformRejected: HTTP 403"
+    assert store.counts() == {"dead": 1}
