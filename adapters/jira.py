@@ -1,0 +1,587 @@
+"""Jira Cloud / Jira Service Management behind ``bridge.platform.Platform``.
+
+Reads and writes go through the ``jira`` library (REST v2 by default), built with
+``max_retries=0``: retries belong to ``jira_retry.Caller`` so a POST is never repeated
+blindly. Endpoints the library lacks (``/rest/servicedeskapi``, attachment content,
+admin webhooks) go through httpx. Both libraries are imported lazily: the web process
+only needs ``JiraWebhook``.
+
+Facts this module relies on (see shared/platforms.md):
+- attachments can land after ``jira:issue_created``: ``fetch_ticket`` re-fetches until
+  the attachment list has been still for ``settle_seconds`` (bounded);
+- the JSM customer is ``servicedeskapi/request/{key}.reporter`` (with an e-mail address
+  that ``/rest/api`` user objects often hide); 404 there means not a JSM project;
+- attachment content answers 303 to a temporary URL on another host, fetched without
+  our credentials;
+- JQL dates are read in the API user's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+
+from bridge.platform import (
+    AttachmentRef,
+    AttachmentTooLarge,
+    DeletionResult,
+    InstallResult,
+    PlatformRejected,
+    PlatformUnavailable,
+    Requester,
+    Ticket,
+    TicketGone,
+)
+
+from .jira_config import JiraConfigError, environ_of, number, require, text
+from .jira_retry import Caller, RetryPolicy, check
+from .jira_text import description_to_text, field_value_to_text
+from .jira_webhook import ISSUE_CREATED, JiraWebhook
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jira import JIRA
+
+__all__ = ["JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEBHOOK_NAME"]
+
+WEBHOOK_NAME = "gdpr-bridge"
+WEBHOOK_PATH = "/webhooks/jira"
+_KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}|[1-9][0-9]{0,17})$")
+_REDIRECTS = (301, 302, 303, 307, 308)
+_ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
+_SKIP_REQUEST_FIELDS = {"summary", "description", "attachment"}
+
+
+class JiraPlatform:
+    """``Platform`` + ``WebhookInstaller`` for Jira Cloud / JSM (and Server/DC where the APIs match)."""
+
+    name = "jira"
+
+    def __init__(
+        self,
+        url: str,
+        email: str,
+        api_token: str,
+        *,
+        settle_seconds: float = 3.0,
+        settle_poll: float | None = None,
+        settle_max: float | None = None,
+        scope_jql: str | None = None,
+        rest_api_version: str = "2",
+        timeout: float = 30.0,
+        retry: RetryPolicy = RetryPolicy(),
+        page_size: int = 50,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not re.match(r"^https?://[^/\s]+", url or ""):
+            raise JiraConfigError("JIRA_URL must be the site's address, e.g. https://example.atlassian.net")
+        if rest_api_version not in ("2", "3"):
+            raise JiraConfigError("JIRA_REST_API_VERSION must be 2 or 3")
+        self.url = url.rstrip("/")
+        self._auth = (email, api_token)
+        self.settle_seconds = max(0.0, settle_seconds)
+        self.settle_poll = settle_poll if settle_poll is not None else max(0.05, min(1.0, self.settle_seconds / 3))
+        self.settle_max = settle_max if settle_max is not None else 4 * self.settle_seconds
+        self.scope_jql = _ORDER_BY.sub("", scope_jql).strip() if scope_jql else None
+        self.rest_api_version = rest_api_version
+        self.timeout = timeout
+        self.page_size = max(1, min(page_size, 100))
+        self._sleep = sleep
+        self._call = Caller(retry, sleep=sleep)
+        self._lock = threading.Lock()
+        self._jira: JIRA | None = None
+        self._reader: JIRA | None = None
+        self._http_client: httpx.Client | None = None
+        self._zone: ZoneInfo | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "JiraPlatform":
+        env = environ_of(environ)
+        url, email, token = require(env, "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN")
+        return cls(
+            url,
+            email,
+            token,
+            settle_seconds=number(env, "JIRA_SETTLE_SECONDS", 3.0),
+            scope_jql=text(env, "JIRA_SCOPE_JQL"),
+            rest_api_version=text(env, "JIRA_REST_API_VERSION") or "2",
+            timeout=number(env, "JIRA_TIMEOUT_SECONDS", 30.0, minimum=0.1),
+        )
+
+    # ------------------------------------------------------------------ clients
+
+    def _new_jira(self, version: str, server_info: bool) -> "JIRA":
+        from jira import JIRA  # lazy: only the worker needs the library
+
+        return JIRA(
+            server=self.url,
+            options={"rest_api_version": version, "check_update": False},
+            basic_auth=self._auth,
+            max_retries=0,  # retries are ours (POSTs must not be repeated blindly)
+            timeout=self.timeout,
+            get_server_info=server_info,  # deploymentType decides the search API
+            logging=False,  # the library logs response bodies on some errors
+        )
+
+    def _client(self) -> "JIRA":
+        """The v2 client (writes, search, users). Built on first use, inside a retried unit."""
+        with self._lock:
+            if self._jira is None:
+                self._jira = self._new_jira("2", server_info=True)
+            return self._jira
+
+    def _issue_reader(self) -> "JIRA":
+        if self.rest_api_version == "2":
+            return self._client()
+        with self._lock:
+            if self._reader is None:
+                self._reader = self._new_jira(self.rest_api_version, server_info=False)
+            return self._reader
+
+    def _http(self) -> httpx.Client:
+        with self._lock:
+            if self._http_client is None:
+                self._http_client = httpx.Client(
+                    base_url=self.url,
+                    auth=httpx.BasicAuth(*self._auth),
+                    timeout=self.timeout,
+                    headers={"Accept": "application/json"},
+                    follow_redirects=False,
+                )
+            return self._http_client
+
+    def close(self) -> None:
+        with self._lock:
+            for client in (self._jira, self._reader):
+                if client is not None:
+                    client.close()
+            if self._http_client is not None:
+                self._http_client.close()
+            self._jira = self._reader = self._http_client = None
+
+    # ------------------------------------------------------------------ Platform
+
+    def fetch_ticket(self, ticket_id: str) -> Ticket:
+        key = _check_key(ticket_id)
+        raw = self._settled_issue(key)
+        fields = raw.get("fields") or {}
+        request = self._call(f"read request {key}", lambda: self._service_request(key))
+        requester = self._requester(request, fields)
+        body = description_to_text(fields.get("description"))
+        extra = _request_field_text(request)
+        if extra:
+            body = f"{body}\n\n{extra}" if body else extra
+        project = fields.get("project") or {}
+        return Ticket(
+            id=str(raw.get("key") or key),
+            platform=self.name,
+            subject=str(fields.get("summary") or ""),
+            body=body,
+            requester=requester,
+            attachments=[_attachment_ref(a) for a in fields.get("attachment") or [] if isinstance(a, dict)],
+            tags=[str(label) for label in fields.get("labels") or []],
+            project=project.get("key") if isinstance(project, dict) else None,
+            created_at=_parse_time(fields.get("created")),
+        )
+
+    def _get_issue(self, key: str) -> dict[str, Any]:
+        return self._call(f"fetch {key}", lambda: self._issue_reader().issue(key).raw, gone_on_404=True)
+
+    def _settled_issue(self, key: str) -> dict[str, Any]:
+        """Re-fetch until the attachment list has been unchanged for ``settle_seconds``."""
+        issue = self._get_issue(key)
+        if self.settle_seconds <= 0:
+            return issue
+        started = time.monotonic()
+        stable_since = started - _quiet_for(issue)
+        seen = _attachment_ids(issue)
+        while True:
+            now = time.monotonic()
+            still_for = now - stable_since
+            left = started + self.settle_max - now
+            if still_for >= self.settle_seconds or left <= 0:
+                return issue
+            self._sleep(max(0.0, min(self.settle_poll, self.settle_seconds - still_for, left)))
+            issue = self._get_issue(key)
+            current = _attachment_ids(issue)
+            if current != seen:
+                seen = current
+                stable_since = time.monotonic()
+
+    def _service_request(self, key: str) -> dict[str, Any] | None:
+        """The JSM request for ``key``, or None when the project is not a service project."""
+        response = self._http().get(f"/rest/servicedeskapi/request/{key}")
+        if response.status_code == 404:
+            return None
+        return check(response, f"read request {key}").json()  # type: ignore[no-any-return]
+
+    def _requester(self, request: dict[str, Any] | None, fields: dict[str, Any]) -> Requester:
+        reporter = (request or {}).get("reporter") or fields.get("reporter") or {}
+        if not isinstance(reporter, dict):
+            return Requester()
+        user = self._user(reporter)
+        email = reporter.get("emailAddress") or user.get("emailAddress")
+        locale = user.get("locale")
+        return Requester(
+            name=reporter.get("displayName") or user.get("displayName"),
+            email=str(email) if email else None,
+            locale=str(locale).replace("_", "-") if locale else None,
+        )
+
+    def _user(self, reporter: dict[str, Any]) -> dict[str, Any]:
+        """The full user (for ``locale``); {} when Jira will not show it."""
+        account = reporter.get("accountId") or reporter.get("name") or reporter.get("key")
+        if not account:
+            return {}
+
+        def unit() -> dict[str, Any]:
+            try:
+                return dict(self._client().user(str(account)).raw or {})
+            except Exception as exc:  # noqa: BLE001 - only "not visible" is swallowed
+                status = getattr(exc, "status_code", None)
+                if status in (403, 404):
+                    return {}
+                raise
+
+        return self._call("read requester", unit)
+
+    def download_attachment(self, attachment: AttachmentRef, max_bytes: int) -> bytes:
+        if not re.fullmatch(r"[0-9]{1,18}", attachment.id or ""):
+            raise PlatformRejected("jira: attachment id is not numeric")
+        if attachment.size is not None and attachment.size > max_bytes:
+            raise AttachmentTooLarge(f"jira: attachment {attachment.id} is {attachment.size} bytes, limit {max_bytes}")
+        what = f"download attachment {attachment.id}"
+        return self._call(what, lambda: self._download(attachment.id, max_bytes, what))
+
+    def _download(self, attachment_id: str, max_bytes: int, what: str) -> bytes:
+        url = f"{self.url}/rest/api/3/attachment/content/{attachment_id}"
+        with self._http().stream("GET", url, headers={"Accept": "*/*"}) as response:
+            if response.status_code in _REDIRECTS and response.headers.get("location"):
+                location = urljoin(url, response.headers["location"])
+            elif response.status_code == 404:
+                raise PlatformRejected(f"jira: {what}: attachment not found (HTTP 404)")
+            else:
+                check(response, what)
+                return _read_bounded(response, max_bytes, what)
+        return self._download_anonymous(location, max_bytes, what)
+
+    def _download_anonymous(self, location: str, max_bytes: int, what: str) -> bytes:
+        """Follow the temporary URL with a separate client that holds no credentials."""
+        with httpx.Client(timeout=self.timeout, follow_redirects=False) as anonymous:
+            for _hop in range(4):
+                if urlsplit(location).scheme not in ("http", "https"):
+                    raise PlatformRejected(f"jira: {what}: redirected to a non-HTTP address")
+                with anonymous.stream("GET", location) as response:
+                    if response.status_code in _REDIRECTS and response.headers.get("location"):
+                        location = urljoin(location, response.headers["location"])
+                        continue
+                    check(response, what)
+                    return _read_bounded(response, max_bytes, what)
+        raise PlatformRejected(f"jira: {what}: too many redirects")
+
+    def delete_ticket(self, ticket_id: str) -> DeletionResult:
+        key = _check_key(ticket_id)
+        confirmed = DeletionResult(ticket_id=key, permanent=True, confirmation="issue deleted (GET 404)")
+        attempted = False
+
+        def unit() -> DeletionResult:
+            nonlocal attempted
+            issue = self._existing(key)
+            if issue is None:
+                if attempted:  # an earlier attempt's DELETE went through before its answer was lost
+                    return confirmed
+                raise TicketGone(f"jira: delete {key}: not found (HTTP 404)")
+            attempted = True
+            issue.delete(deleteSubtasks=True)
+            if self._existing(key) is not None:
+                raise PlatformUnavailable(f"jira: delete {key}: issue still visible after DELETE")
+            return confirmed
+
+        return self._call(f"delete {key}", unit, gone_on_404=True)
+
+    def _existing(self, key: str) -> Any:
+        """The issue (only its key field), or None on 404."""
+        try:
+            return self._client().issue(key, fields="subtasks")
+        except Exception as exc:  # noqa: BLE001 - 404 means gone; the rest is translated by the caller
+            if getattr(exc, "status_code", None) == 404:
+                return None
+            raise
+
+    def mark_for_review(self, ticket_id: str, note: str, tag: str) -> None:
+        key = _check_key(ticket_id)
+        self.add_tag(key, tag)
+        self._call(f"comment on {key}", lambda: self._ensure_internal_comment(key, note), gone_on_404=True)
+
+    def _ensure_internal_comment(self, key: str, note: str) -> None:
+        """Post the note once: look first, so a retried unit never duplicates it."""
+        client = self._client()
+        wanted = note.strip()
+        start = 0
+        for _page in range(20):
+            page = client.comments(key, start_at=start, max_results=100)
+            if any(str(getattr(c, "raw", {}).get("body", "")).strip() == wanted for c in page):
+                return
+            if len(page) < 100:
+                break
+            start += len(page)
+        client.add_comment(key, note, is_internal=True)  # JSM: property sd.public.comment {"internal": true}
+
+    def add_tag(self, ticket_id: str, tag: str) -> None:
+        key = _check_key(ticket_id)
+
+        def unit() -> None:
+            issue = self._client().issue(key, fields="labels")
+            if tag not in (issue.raw.get("fields") or {}).get("labels", []):
+                issue.add_field_value("labels", tag)
+
+        self._call(f"label {key}", unit, gone_on_404=True)
+
+    def created_since(self, since: datetime) -> Iterator[str]:
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+        local = since.astimezone(self._user_zone()).replace(second=0, microsecond=0)  # floor: JQL has minutes
+        jql = f'created >= "{local:%Y/%m/%d %H:%M}" ORDER BY created ASC'
+        if self.scope_jql:
+            jql = f"({self.scope_jql}) AND {jql}"
+        client = self._call("connect", self._client)
+        seen: set[str] = set()
+        cloud = getattr(client, "deploymentType", None) == "Cloud"
+        token: str | None = None
+        start = 0
+        while True:
+            if cloud:  # Cloud removed /search; /search/jql pages with nextPageToken
+                page = self._call(
+                    "search",
+                    lambda: client.enhanced_search_issues(
+                        jql, nextPageToken=token, maxResults=self.page_size, fields=["created"], json_result=True
+                    ),
+                )
+            else:
+                page = self._call(
+                    "search",
+                    lambda: client.search_issues(
+                        jql, startAt=start, maxResults=self.page_size, fields=["created"], json_result=True
+                    ),
+                )
+            issues = (page or {}).get("issues") or []
+            for issue in issues:
+                key = str(issue.get("key") or "")
+                created = _parse_time((issue.get("fields") or {}).get("created"))
+                if key and key not in seen and (created is None or created >= since):
+                    seen.add(key)
+                    yield key
+            if cloud:
+                token = page.get("nextPageToken")
+                if not token or page.get("isLast") or not issues:
+                    return
+            else:
+                start += len(issues)
+                if not issues or start >= int(page.get("total") or 0):
+                    return
+
+    def _user_zone(self) -> ZoneInfo:
+        """The API user's time zone, in which Jira reads JQL dates."""
+        if self._zone is None:
+            me = self._call("read myself", lambda: self._client().myself())
+            try:
+                self._zone = ZoneInfo(str(me.get("timeZone") or "UTC"))
+            except (ZoneInfoNotFoundError, ValueError):
+                self._zone = ZoneInfo("UTC")
+        return self._zone
+
+    # ------------------------------------------------------------------ WebhookInstaller
+
+    def check_credentials(self) -> str:
+        me = self._call("check credentials", lambda: self._client().myself())
+        who = me.get("displayName") or me.get("accountId") or "unknown user"
+        return f"Jira at {self.url}: authenticated as {who}"
+
+    @staticmethod
+    def webhook_url(public_url: str) -> str:
+        base = public_url.rstrip("/")
+        return base if base.endswith(WEBHOOK_PATH) else base + WEBHOOK_PATH
+
+    def _webhooks(self) -> list[dict[str, Any]]:
+        response = check(self._http().get("/rest/webhooks/1.0/webhook"), "list webhooks")
+        hooks = response.json()
+        if isinstance(hooks, dict):  # some versions wrap the list
+            hooks = hooks.get("values") or []
+        return [h for h in hooks if isinstance(h, dict)]
+
+    def _ours(self, public_url: str) -> list[dict[str, Any]]:
+        target = self.webhook_url(public_url)
+        return [h for h in self._webhooks() if h.get("name") == WEBHOOK_NAME or h.get("url") == target]
+
+    def install_webhook(
+        self, public_url: str, clear_tag: str | None = None, jql: str | None = None, **options: str
+    ) -> InstallResult:
+        if options:
+            raise ValueError(f"unknown Jira install option(s): {', '.join(sorted(options))}; known: jql")
+        target = self.webhook_url(public_url)
+        secret = secrets.token_urlsafe(32)
+        scope = jql or self.scope_jql or ""
+        body: dict[str, Any] = {
+            "name": WEBHOOK_NAME,
+            "url": target,
+            "events": [ISSUE_CREATED],
+            "filters": {"issue-related-events-section": scope},
+            "excludeBody": False,
+            "enabled": True,
+            "secret": secret,
+        }
+
+        def unit() -> tuple[str, bool, list[str]]:
+            existing = self._ours(public_url)
+            removed: list[str] = []
+            if existing:
+                hook_id = _hook_id(existing[0])
+                check(self._http().put(f"/rest/webhooks/1.0/webhook/{hook_id}", json=body), "update webhook")
+                for extra in existing[1:]:  # earlier duplicates: keep exactly one
+                    extra_id = _hook_id(extra)
+                    check(self._http().delete(f"/rest/webhooks/1.0/webhook/{extra_id}"), "remove duplicate webhook")
+                    removed.append(extra_id)
+                return hook_id, False, removed
+            created = check(self._http().post("/rest/webhooks/1.0/webhook", json=body), "create webhook").json()
+            return _hook_id(created), True, removed
+
+        hook_id, created, removed = self._call("install webhook", unit)
+        messages = [
+            f"{'Created' if created else 'Updated'} Jira admin webhook {hook_id} '{WEBHOOK_NAME}' → {target} "
+            f"for {ISSUE_CREATED}" + (f", JQL filter: {scope}" if scope else ", all projects"),
+            "A new signing secret was set on the webhook: put JIRA_WEBHOOK_SECRET into the bridge's "
+            "environment now (deliveries signed with the old secret will be rejected).",
+        ]
+        if removed:
+            messages.append(f"Removed duplicate webhook(s): {', '.join(removed)}")
+        if not target.startswith("https://"):
+            messages.append("Jira Cloud only delivers to HTTPS URLs with a publicly trusted certificate.")
+        if clear_tag:
+            messages += _clear_tag_guidance(clear_tag)
+        return InstallResult(
+            webhook_id=hook_id, created=created, env={"JIRA_WEBHOOK_SECRET": secret}, messages=messages
+        )
+
+    def remove_webhook(self, public_url: str) -> list[str]:
+        def unit() -> list[str]:
+            removed = []
+            for hook in self._ours(public_url):
+                hook_id = _hook_id(hook)
+                response = self._http().delete(f"/rest/webhooks/1.0/webhook/{hook_id}")
+                if response.status_code != 404:
+                    check(response, "remove webhook")
+                removed.append(f"Jira admin webhook {hook_id} ({hook.get('name')} → {hook.get('url')})")
+            return removed
+
+        return self._call("remove webhook", unit)
+
+    def webhook_status(self, public_url: str) -> str | None:
+        target = self.webhook_url(public_url)
+        for hook in self._call("list webhooks", self._webhooks):
+            if hook.get("url") == target and hook.get("enabled", True) and ISSUE_CREATED in (hook.get("events") or []):
+                return _hook_id(hook)
+        return None
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _check_key(ticket_id: str) -> str:
+    key = str(ticket_id).strip()
+    if not _KEY.match(key):
+        raise PlatformRejected("jira: not an issue key or id")
+    return key
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+        except ValueError:
+            return None
+
+
+def _attachment_ids(issue: dict[str, Any]) -> frozenset[str]:
+    attachments = (issue.get("fields") or {}).get("attachment") or []
+    return frozenset(str(a.get("id")) for a in attachments if isinstance(a, dict))
+
+
+def _quiet_for(issue: dict[str, Any]) -> float:
+    """Seconds since the issue or its newest attachment was created (0 when unknown or in the future)."""
+    fields = issue.get("fields") or {}
+    times = [_parse_time(fields.get("created"))]
+    times += [_parse_time(a.get("created")) for a in fields.get("attachment") or [] if isinstance(a, dict)]
+    known = [t for t in times if t is not None]
+    if not known:
+        return 0.0
+    return max(0.0, (datetime.now(timezone.utc) - max(known)).total_seconds())
+
+
+def _attachment_ref(raw: dict[str, Any]) -> AttachmentRef:
+    size = raw.get("size")
+    return AttachmentRef(
+        id=str(raw.get("id")),
+        filename=str(raw.get("filename") or f"attachment-{raw.get('id')}"),
+        content_type=raw.get("mimeType"),
+        size=int(size) if isinstance(size, (int, float)) or (isinstance(size, str) and size.isdigit()) else None,
+        url=raw.get("content"),
+    )
+
+
+def _request_field_text(request: dict[str, Any] | None) -> str:
+    """JSM form fields beyond summary/description (customers type personal data there too)."""
+    lines = []
+    for item in (request or {}).get("requestFieldValues") or []:
+        if not isinstance(item, dict) or item.get("fieldId") in _SKIP_REQUEST_FIELDS:
+            continue
+        value = field_value_to_text(item.get("value"))
+        if value:
+            label = str(item.get("label") or item.get("fieldId") or "")
+            lines.append(f"{label}: {value}" if label else value)
+    return "\n".join(lines)
+
+
+def _read_bounded(response: httpx.Response, max_bytes: int, what: str) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise AttachmentTooLarge(f"jira: {what}: {declared} bytes, limit {max_bytes}")
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > max_bytes:
+            raise AttachmentTooLarge(f"jira: {what}: more than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _hook_id(hook: dict[str, Any]) -> str:
+    if hook.get("id") is not None:
+        return str(hook["id"])
+    self_url = str(hook.get("self") or "").rstrip("/")
+    hook_id = self_url.rsplit("/", 1)[-1]
+    if not hook_id.isdigit():
+        raise PlatformUnavailable("jira: webhook answer has no id")
+    return hook_id
+
+
+def _clear_tag_guidance(tag: str) -> list[str]:
+    return [
+        f"To hold JSM's customer e-mail until the bridge has checked a request (label '{tag}'):",
+        "  1. Project settings → Customer notifications: turn off 'Request created' "
+        "(JSM sends it at once and it cannot wait for a label; it quotes the request back to the customer).",
+        f"  2. Project settings → Automation: add a rule with trigger 'Field value changed' (Labels), "
+        f"condition 'Labels contains {tag}', action 'Send email' to the Reporter with your confirmation text.",
+        "  Requests the bridge deletes never get the label, so their content is never e-mailed back.",
+    ]

@@ -1,0 +1,261 @@
+"""``gdpr-bridge install zendesk``: a trigger-connected webhook and the trigger that fires it.
+
+A trigger-connected webhook works on every plan. The trigger fires on ticket creation and
+sends only the id (``{"ticket_id": "{{ticket.id}}"}``): Zendesk keeps invocation payloads
+for days, so no ticket content should be in them. Every write looks first (webhooks and
+triggers are found by endpoint, name or title), so running install twice, or retrying a
+request whose answer was lost, never creates a second webhook or trigger.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from bridge.platform import InstallResult, PlatformRejected, PlatformUnavailable
+
+from .zendesk_http import ZendeskHttp
+
+WEBHOOK_NAME = "gdpr-bridge"
+TRIGGER_TITLE = "gdpr-bridge: ticket created"
+TRIGGER_BODY = '{"ticket_id": "{{ticket.id}}"}'
+SUBSCRIPTION = "conditional_ticket_events"
+CREATED = {"field": "update_type", "operator": "is", "value": "Create"}
+_TRUE = {"1", "true", "yes", "on"}
+
+Call = Callable[..., Any]
+
+
+def direct(what: str, unit: Callable[[], Any], gone_on_404: bool = False) -> Any:
+    """Run ``unit`` as it is: inside a unit that is itself retried as a whole."""
+    return unit()
+
+
+def endpoint_for(public_url: str) -> str:
+    return public_url.rstrip("/") + "/webhooks/zendesk"
+
+
+class Installer:
+    def __init__(self, http: ZendeskHttp, call: Call) -> None:
+        self.http = http
+        self.call = call
+
+    # ------------------------------------------------------------------ reading
+
+    def check_credentials(self) -> str:
+        what = "check credentials"
+        user = self.call(what, lambda: self.http.request("GET", "users/me.json", what)).get("user") or {}
+        if not user.get("id"):
+            raise PlatformRejected("zendesk: check credentials: answered as an anonymous user "
+                                   "(check ZENDESK_EMAIL and ZENDESK_API_TOKEN)")
+        return f"user {user['id']} (role {user.get('role') or 'unknown'}) on {self.http.settings.host}"
+
+    def webhooks(self, call: Call = direct) -> list[dict[str, Any]]:
+        return [hook for page in self.http.pages("webhooks", "list webhooks", call)
+                for hook in page.get("webhooks") or []]
+
+    def triggers(self, call: Call = direct) -> list[dict[str, Any]]:
+        return [trigger for page in self.http.pages("triggers.json", "list triggers", call)
+                for trigger in page.get("triggers") or []]
+
+    def find_webhook(self, endpoint: str, by_name: bool = True, call: Call = direct) -> dict[str, Any] | None:
+        hooks = self.webhooks(call)
+        for hook in hooks:
+            if hook.get("endpoint") == endpoint:
+                return hook
+        if by_name:
+            for hook in hooks:
+                if hook.get("name") == WEBHOOK_NAME:
+                    return hook
+        return None
+
+    def our_triggers(self, webhook_id: str | None) -> list[dict[str, Any]]:
+        def ours(trigger: dict[str, Any]) -> bool:
+            if trigger.get("title") == TRIGGER_TITLE:
+                return True
+            return webhook_id is not None and any(
+                action.get("field") == "notification_webhook" and _first(action.get("value")) == webhook_id
+                for action in trigger.get("actions") or []
+            )
+
+        return [trigger for trigger in self.triggers() if ours(trigger)]
+
+    def webhook_status(self, public_url: str) -> str | None:
+        hook = self.find_webhook(endpoint_for(public_url), by_name=False, call=self.call)
+        if hook is None or hook.get("status") != "active":
+            return None
+        return str(hook["id"])
+
+    # ------------------------------------------------------------------ writing
+
+    def install(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
+        endpoint = endpoint_for(public_url)
+        if not endpoint.startswith(("https://", "http://")):
+            raise PlatformRejected("zendesk: install: the public URL must start with https://")
+        hook_id, created, messages = self._ensure_webhook(endpoint)
+        messages.append(self._ensure_trigger(hook_id))
+        what = "read signing secret"
+        secret_json = self.call(what, lambda: self.http.request("GET", f"webhooks/{hook_id}/signing_secret", what))
+        secret = (secret_json.get("signing_secret") or {}).get("secret")
+        if not secret:
+            raise PlatformUnavailable("zendesk: read signing secret: no secret in the answer")
+        if clear_tag:
+            messages += self._gate_notifications(clear_tag, (options.get("gate_notifications") or "").lower() in _TRUE)
+        if endpoint.startswith("http://"):
+            messages.append("warning: Zendesk only delivers to https:// endpoints on the public internet")
+        return InstallResult(webhook_id=hook_id, created=created, env={"ZENDESK_WEBHOOK_SECRET": secret},
+                             messages=messages)
+
+    def _desired_webhook(self, endpoint: str) -> dict[str, Any]:
+        return {
+            "name": WEBHOOK_NAME,
+            "description": "gdpr-bridge: checks new tickets for personal data",
+            "status": "active",
+            "endpoint": endpoint,
+            "http_method": "POST",
+            "request_format": "json",
+            "subscriptions": [SUBSCRIPTION],
+        }
+
+    def _ensure_webhook(self, endpoint: str) -> tuple[str, bool, list[str]]:
+        desired = self._desired_webhook(endpoint)
+
+        def unit() -> tuple[str, bool, list[str]]:
+            hook = self.find_webhook(endpoint)
+            if hook is None:
+                answer = self.http.request("POST", "webhooks", "create webhook", json={"webhook": desired})
+                hook_id = str((answer.get("webhook") or {}).get("id") or "")
+                if not hook_id:
+                    raise PlatformUnavailable("zendesk: create webhook: no id in the answer")
+                return hook_id, True, [f"created webhook '{WEBHOOK_NAME}' -> {endpoint}"]
+            hook_id = str(hook["id"])
+            if SUBSCRIPTION not in (hook.get("subscriptions") or []):
+                raise PlatformRejected(
+                    f"zendesk: install: webhook {hook_id} already points at {endpoint} but is subscribed to "
+                    "events, not connected to triggers (fixed at creation): delete it in Admin Center and run install again"
+                )
+            if all(hook.get(key) == value for key, value in desired.items()):
+                return hook_id, False, [f"webhook {hook_id} already up to date"]
+            self.http.request("PUT", f"webhooks/{hook_id}", "update webhook", json={"webhook": desired})
+            return hook_id, False, [f"updated webhook {hook_id} -> {endpoint}"]
+
+        return self.call("install webhook", unit)
+
+    def _ensure_trigger(self, hook_id: str) -> str:
+        desired = {
+            "title": TRIGGER_TITLE,
+            "active": True,
+            "description": "Sends new ticket ids to gdpr-bridge (installed by gdpr-bridge install zendesk)",
+            "conditions": {"all": [dict(CREATED)], "any": []},
+            "actions": [{"field": "notification_webhook", "value": [hook_id, TRIGGER_BODY]}],
+        }
+
+        def unit() -> str:
+            found = self.our_triggers(hook_id)
+            if not found:
+                answer = self.http.request("POST", "triggers.json", "create trigger", json={"trigger": desired})
+                return f"created trigger '{TRIGGER_TITLE}' ({(answer.get('trigger') or {}).get('id')})"
+            keep, extra = found[0], found[1:]
+            for duplicate in extra:  # left by earlier manual attempts: one trigger is enough
+                self.http.request("DELETE", f"triggers/{duplicate['id']}.json", "delete duplicate trigger")
+            same = all(_normal(keep.get(key)) == _normal(value) for key, value in desired.items() if key != "description")
+            if same:
+                return f"trigger {keep['id']} already up to date" + (f"; removed {len(extra)} duplicate(s)" if extra else "")
+            self.http.request("PUT", f"triggers/{keep['id']}.json", "update trigger", json={"trigger": desired})
+            return f"updated trigger {keep['id']}" + (f"; removed {len(extra)} duplicate(s)" if extra else "")
+
+        return self.call("install trigger", unit)
+
+    def remove(self, public_url: str) -> list[str]:
+        def unit() -> list[str]:
+            removed: list[str] = []
+            hook = self.find_webhook(endpoint_for(public_url))
+            hook_id = str(hook["id"]) if hook else None
+            for trigger in self.our_triggers(hook_id):  # a webhook in use by a trigger cannot be deleted
+                self.http.request("DELETE", f"triggers/{trigger['id']}.json", "delete trigger")
+                removed.append(f"trigger {trigger['id']}")
+            if hook_id:
+                self.http.request("DELETE", f"webhooks/{hook_id}", "delete webhook")
+                removed.append(f"webhook {hook_id}")
+            return removed
+
+        return self.call("remove webhook", unit)
+
+    # ------------------------------------------------------------------ requester notifications
+
+    def _gate_notifications(self, tag: str, apply: bool) -> list[str]:
+        """Explain (or, when asked, make) the change that holds Zendesk's "request received"
+        e-mail until the bridge tagged the ticket clean. Only triggers that exist are touched."""
+        guard = f"{tag}-notified"
+        triggers = self.triggers(self.call)
+        found = [t for t in triggers if t.get("active") and _notifies_requester_on_create(t)]
+        gated = [t for t in triggers if _waits_for(t, tag)]
+        messages = [
+            f"Zendesk's own 'request received' e-mail quotes a new ticket back to the requester at once. "
+            f"To send it only after the bridge has checked the ticket (tag '{tag}'), change the trigger that "
+            f"sends it: 'Ticket Is Created' becomes 'Ticket Is Updated', add the conditions 'Tags contains at "
+            f"least one of {tag}' and 'Tags contains none of {guard}', and the action 'Add tags {guard}'. "
+            "Tickets the bridge deletes never get the tag, so their content is never e-mailed back.",
+        ]
+        messages += [f"trigger {t['id']} '{t.get('title')}' already waits for tag '{tag}'" for t in gated]
+        if not found:
+            if not gated:
+                messages.append("no active trigger that e-mails the requester on creation was found; nothing to change")
+            return messages
+        for trigger in found:
+            if not apply:
+                messages.append(f"to change: trigger {trigger['id']} '{trigger.get('title')}' "
+                                "(the bridge can make this change with the option gate_notifications=yes)")
+                continue
+            body = _gated(trigger, tag, guard)
+            what = "gate requester notification"
+            self.call(what, lambda: self.http.request("PUT", f"triggers/{trigger['id']}.json", what,
+                                                      json={"trigger": body}))
+            messages.append(f"changed trigger {trigger['id']} '{trigger.get('title')}' to wait for tag '{tag}'")
+        return messages
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        return str(value[0])
+    return None
+
+
+def _normal(value: Any) -> Any:
+    """Compare triggers as Zendesk returns them (it may add keys like "any": [])."""
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
+
+
+def _conditions(trigger: dict[str, Any]) -> list[dict[str, Any]]:
+    conditions = trigger.get("conditions") or {}
+    return list(conditions.get("all") or [])
+
+
+def _notifies_requester_on_create(trigger: dict[str, Any]) -> bool:
+    created = any(c.get("field") == "update_type" and c.get("value") == "Create" for c in _conditions(trigger))
+    mails = any(
+        action.get("field") == "notification_user" and _first(action.get("value")) in ("requester_id", "requester_and_ccs")
+        for action in trigger.get("actions") or []
+    )
+    return created and mails
+
+
+def _waits_for(trigger: dict[str, Any], tag: str) -> bool:
+    return any(
+        c.get("field") == "current_tags" and c.get("operator") == "includes" and tag in str(c.get("value") or "").split()
+        for c in _conditions(trigger)
+    )
+
+
+def _gated(trigger: dict[str, Any], tag: str, guard: str) -> dict[str, Any]:
+    conditions = [c for c in _conditions(trigger) if c.get("field") != "update_type"]
+    conditions = [{"field": "update_type", "operator": "is", "value": "Change"}, *conditions,
+                  {"field": "current_tags", "operator": "includes", "value": tag},
+                  {"field": "current_tags", "operator": "not_includes", "value": guard}]
+    actions = [*(trigger.get("actions") or []), {"field": "current_tags", "value": guard}]
+    any_conditions = (trigger.get("conditions") or {}).get("any") or []
+    return {"title": trigger.get("title"), "active": True,
+            "conditions": {"all": conditions, "any": any_conditions}, "actions": actions}

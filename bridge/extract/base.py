@@ -1,0 +1,65 @@
+"""What every kind module receives and returns.
+
+An extractor is ``Callable[[bytes, Context], Extraction]``. It returns the text it read
+as ``(detail, text)`` pieces and the problems it met; it may also raise
+``ExtractionProblem`` to give up on the whole file. Problem reasons are short, fixed
+phrases with counts and limits only: never a value, a cell or a member's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from bridge.extract.limits import AttachmentLimits
+
+MB = 1024 * 1024
+
+class ExtractionProblem(Exception):
+    """The file (or a piece of it) cannot be read; ``str(exc)`` is the reason for people."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Settings of one extraction; ``prefix`` says where a nested file sits (``member a.pdf``)."""
+
+    limits: AttachmentLimits
+    language: str = "en"
+    ocr: bool = True
+    depth: int = 0
+    prefix: str | None = None
+    label: str | None = None
+
+    def nested(self, prefix: str, label: str) -> Context:
+        """``prefix`` goes into details (may name the file); ``label`` into problems (never names)."""
+        return replace(self, depth=self.depth + 1, prefix=prefix, label=label)
+
+    def detail(self, detail: str | None) -> str | None:
+        """Join the nesting prefix and a local detail: ``member a.pdf, page 2``."""
+        if self.prefix and detail:
+            return f"{self.prefix}, {detail}"
+        return self.prefix or detail
+
+
+@dataclass
+class Extraction:
+    """Text pieces read from one file and the problems met on the way."""
+
+    pieces: list[tuple[str | None, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, detail: str | None, text: str) -> None:
+        if text and text.strip():
+            self.pieces.append((detail, text))
+
+    def extend(self, other: Extraction) -> None:
+        self.pieces.extend(other.pieces)
+        self.problems.extend(other.problems)
+
+
+Extractor = Callable[[bytes, Context], Extraction]
+
+
+def megabytes(n: int) -> str:
+    """A byte limit for people: ``20 MB``; small (test) limits in bytes."""
+    return f"{n / MB:g} MB" if n >= MB else f"{n} bytes"

@@ -1,0 +1,159 @@
+"""Bounded execution: one attachment is extracted in a child process that cannot hang
+or bloat the worker.
+
+The child (``python -m bridge.extract.child``, request and result pickled over its
+pipes) sets its own address-space limit (``RLIMIT_AS`` = ``max_memory_mb``) before it
+touches the bytes, and leads a new session so that the wall-clock kill at
+``timeout_seconds`` also ends any Tesseract process it started. The parent only
+waits, and turns a timeout, a ``MemoryError`` or a dead child into a problem.
+
+Why a fresh interpreter and not ``multiprocessing``: forking the worker would copy its
+address space (spaCy models) into a child whose memory limit must be small, and would
+fork its threads; the forkserver and spawn methods re-import the caller's ``__main__``
+and refuse to start from daemonic processes (huey's process workers). Starting Python
+costs ~0.3 s per attachment, small next to OCR, and works from any caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import resource
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from bridge.extract.detect import detect_kind
+from bridge.extract.limits import AttachmentLimits
+from bridge.findings import ExtractedAttachment
+
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+CHILD_ENV = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TESSDATA_PREFIX", "PYTHONHOME",
+                       "PYTHONPATH", "VIRTUAL_ENV", "LD_LIBRARY_PATH", "SYSTEMROOT"})
+
+
+@dataclass(frozen=True)
+class Request:
+    filename: str
+    data: bytes
+    limits: AttachmentLimits
+    language: str
+    ocr: bool
+
+
+def run_bounded(request: Request) -> ExtractedAttachment:
+    """Extract ``request`` in a child bounded by its limits' memory and wall clock."""
+    started = time.monotonic()
+    result = _run_subprocess(request)
+    log.debug("attachment extracted", extra={"kind": result.kind, "parts": len(result.parts),
+                                              "problem": result.problem is not None,
+                                              "seconds": round(time.monotonic() - started, 3)})
+    return result
+
+
+# --- in the child -------------------------------------------------------------------
+
+def limit_child(limits: AttachmentLimits) -> None:
+    """Bound this (child) process; called first thing, before the bytes are parsed."""
+    _set_limit(resource.RLIMIT_AS, limits.max_memory_mb * MB)
+    _set_limit(resource.RLIMIT_CORE, 0)
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract on one core
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    warnings.simplefilter("ignore")  # parser warnings may quote the file
+    for name in ("pypdf", "PIL", "openpyxl", "docx"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _set_limit(which: int, value: int) -> None:
+    _, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, hard))
+
+
+def extract_in_child(request: Request) -> ExtractedAttachment:
+    limit_child(request.limits)
+    try:
+        from bridge.extract.registry import extract_inline
+
+        return extract_inline(request.filename, request.data, request.limits, request.language, request.ocr)
+    except MemoryError:
+        return _problem(request, out_of_memory(request.limits))
+
+
+# --- in the parent ------------------------------------------------------------------
+
+def child_environment() -> dict[str, str]:
+    """What the child needs to find Python, our package and Tesseract, and nothing else:
+    a parser exploited by a hostile file finds no API tokens in its environment."""
+    env = {name: value for name, value in os.environ.items() if name in CHILD_ENV}
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    env["OMP_THREAD_LIMIT"] = "1"
+    return env
+
+
+def _run_subprocess(request: Request) -> ExtractedAttachment:
+    env = child_environment()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bridge.extract.child"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        start_new_session=True, env=env,
+    )
+    try:
+        output, _ = process.communicate(pickle.dumps(request), timeout=request.limits.timeout_seconds)
+    except subprocess.TimeoutExpired:
+        _kill(process.pid)
+        process.communicate()
+        return _problem(request, timed_out_reason(request.limits))
+    if process.returncode == 0 and output:
+        try:
+            result = pickle.loads(output)  # our own child's answer
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            result = None
+        if isinstance(result, ExtractedAttachment):
+            return result
+    return _problem(request, died_reason(process.returncode))
+
+
+def _kill(pid: int | None) -> None:
+    """Kill the child's process group (it and its Tesseract), or the child alone."""
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _problem(request: Request, reason: str) -> ExtractedAttachment:
+    kind = detect_kind(request.filename, request.data, deep=False)  # magic numbers only: no parsing here
+    return ExtractedAttachment(request.filename, kind, problem=reason)
+
+
+def timed_out_reason(limits: AttachmentLimits) -> str:
+    return f"timed out after {limits.timeout_seconds:g} s"
+
+
+def out_of_memory(limits: AttachmentLimits) -> str:
+    return f"ran out of memory (limit {limits.max_memory_mb} MB)"
+
+
+def died_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        if -exitcode == signal.SIGKILL:
+            return "extraction process killed (out of memory?)"
+        return f"extraction process crashed (signal {-exitcode})"
+    return f"extraction process failed (exit {exitcode})"

@@ -1,0 +1,177 @@
+"""The email to the requester of a ticket that is about to be deleted.
+
+``Notifier.send(notice)`` renders the email in the requester's language (see
+``bridge.notify_render`` for templates and the ``BRIDGE_TEMPLATES_DIR`` override) and
+hands it to SMTP (``SMTP_URL``, see ``bridge.notify_transport``) or, when ``SMTP_URL``
+is unset, writes it to ``<data_dir>/outbox/<message-id>.eml``.
+
+The email names the kinds of data found and where (subject line, description,
+attachment by its filename), and the ticket number; it never holds ticket text or a
+found value, and the requester's name appears only as the display name in ``To``.
+The Message-ID is derived from ``Notice.idempotency_key``, so a retried send carries
+the same Message-ID and the outbox keeps one file per key. Logs carry the Message-ID
+only.
+
+Environment: ``SMTP_URL``, ``MAIL_FROM`` (default ``gdpr-bridge <noreply@localhost>``),
+``BRIDGE_PORTAL_URL`` (optional link for raising a new case), ``BRIDGE_ORG_NAME``
+(optional, for the signature), ``BRIDGE_TEMPLATES_DIR`` (optional override folder),
+``BRIDGE_DATA_DIR`` (outbox location, default ``./data``).
+"""
+
+from __future__ import annotations
+
+import email.errors
+import logging
+import os
+from datetime import datetime, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from bridge.findings import Decision
+from bridge.notify_base import Notice, NotifyError, message_id_for
+from bridge.notify_render import Renderer
+from bridge.notify_transport import OutboxTransport, SmtpTransport, Transport
+from bridge.platform import Ticket
+
+__all__ = ["Notice", "Notifier", "NotifyError", "message_id_for", "notice_for"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FROM = "gdpr-bridge <noreply@localhost>"
+_ADDRESS_SPECIALS = frozenset('<>()[],;:\\"@')
+
+
+class Notifier:
+    """Renders and sends requester notices; built once (it loads the templates)."""
+
+    def __init__(self, transport: Transport, renderer: Renderer, mail_from: str = DEFAULT_FROM) -> None:
+        self.transport = transport
+        self.renderer = renderer
+        self.mail_from = _check_from(mail_from)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, data_dir: Path | None = None) -> "Notifier":
+        """Configure from the environment; ``data_dir`` (if given) beats ``BRIDGE_DATA_DIR``."""
+        env = os.environ if environ is None else environ
+        smtp_url = (env.get("SMTP_URL") or "").strip()
+        transport: Transport
+        if smtp_url:
+            transport = SmtpTransport.from_url(smtp_url)
+        else:
+            base = data_dir if data_dir is not None else Path(env.get("BRIDGE_DATA_DIR") or "./data")
+            transport = OutboxTransport(Path(base).resolve() / "outbox")
+        override = env.get("BRIDGE_TEMPLATES_DIR") or None
+        if override is not None and not Path(override).is_dir():
+            raise NotifyError(f"BRIDGE_TEMPLATES_DIR={override} is not a folder", transient=False)
+        renderer = Renderer(
+            override_dir=Path(override) if override else None,
+            portal_url=_check_portal(env.get("BRIDGE_PORTAL_URL") or None),
+            org_name=(env.get("BRIDGE_ORG_NAME") or "").strip() or None,
+        )
+        return cls(transport, renderer, env.get("MAIL_FROM") or DEFAULT_FROM)
+
+    def render(self, notice: Notice) -> EmailMessage:
+        """The complete message (headers, text and HTML parts), without sending it."""
+        rendered = self.renderer.render(notice)
+        message = EmailMessage()
+        message["Subject"] = rendered.subject
+        message["From"] = self.mail_from
+        message["To"] = _recipient(notice)
+        message["Date"] = format_datetime(datetime.now(timezone.utc))
+        message["Message-ID"] = message_id_for(notice.idempotency_key)
+        message["Auto-Submitted"] = "auto-generated"
+        message["X-Auto-Response-Suppress"] = "All"  # no out-of-office replies back to us
+        message.set_content(rendered.text)
+        if rendered.html is not None:
+            message.add_alternative(rendered.html, subtype="html")
+        message["Content-Language"] = rendered.language  # after set_content, which drops Content-* headers
+        return message
+
+    def send(self, notice: Notice) -> str:
+        """Send (or write to the outbox) and return the Message-ID used."""
+        message = self.render(notice)
+        message_id = str(message["Message-ID"])
+        delivered = self.transport.deliver(message, message_id)
+        log.info("requester notified" if delivered else "notice already in outbox", extra={"message_id": message_id})
+        return message_id
+
+    def describe(self) -> str:
+        return self.transport.describe()
+
+    def check(self) -> None:
+        """Raise ``NotifyError`` (with a hint) if mail cannot go out or a template is broken."""
+        for language in sorted(self.renderer.languages):
+            self.renderer.render(_sample_notice(self.renderer, language), language)
+        self.transport.check()
+
+
+def notice_for(ticket: Ticket, decision: Decision, ticket_language: str | None, idempotency_key: str | None = None) -> Notice:
+    """The notice for a ticket the decision deletes. Raises if the requester has no email."""
+    if not ticket.requester.email:
+        raise NotifyError("the requester has no email address", transient=False)
+    return Notice(
+        to_email=ticket.requester.email,
+        to_name=ticket.requester.name,
+        locale=ticket.requester.locale,
+        ticket_language=ticket_language,
+        platform=ticket.platform,
+        ticket_id=ticket.id,
+        places={where: list(kinds) for where, kinds in decision.places.items()},
+        idempotency_key=idempotency_key or f"{ticket.platform}:{ticket.id}:notify",
+    )
+
+
+def _recipient(notice: Notice) -> Address:
+    address = (notice.to_email or "").strip()
+    if not address:
+        raise NotifyError("the requester has no email address", transient=False)
+    name = " ".join((notice.to_name or "").split())  # no line breaks in a header
+    invalid = NotifyError("the requester's email address is not valid", transient=False)
+    local, at, domain = address.rpartition("@")
+    if not (at and local and domain) or any(c in address for c in "\r\n"):
+        raise invalid
+    try:
+        return Address(display_name=name, addr_spec=address)
+    except email.errors.NonASCIILocalPartDefect:
+        # RFC 6531 address (sent with SMTPUTF8); the stdlib parser refuses to build it.
+        if any(c.isspace() or c in _ADDRESS_SPECIALS for c in local + domain):
+            raise invalid from None
+        return Address(display_name=name, username=local, domain=domain)
+    except (ValueError, TypeError, IndexError, email.errors.MessageError):
+        raise invalid from None
+
+
+def _check_from(value: str) -> str:
+    header = default_policy.header_factory("From", value)
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or not addresses[0].domain or header.defects:
+        raise NotifyError(f"MAIL_FROM must be one address such as 'Support <noreply@example.com>', got {value!r}", transient=False)
+    return value
+
+
+def _check_portal(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise NotifyError(f"BRIDGE_PORTAL_URL must be an http(s) address, got {value!r}", transient=False)
+    return value.strip()
+
+
+def _sample_notice(renderer: Renderer, language: str) -> Notice:
+    kinds = [code for code in renderer.names[language].kinds if code != "generic"] + ["UNKNOWN_KIND"]
+    return Notice(
+        to_email="requester@example.invalid",
+        to_name=None,
+        locale=language,
+        ticket_language=None,
+        platform="zendesk",
+        ticket_id="1",
+        places={"subject": kinds[:1], "body": kinds, "attachment:sample.pdf (page 2)": kinds[-2:]},
+        idempotency_key="gdpr-bridge:template-check",
+    )

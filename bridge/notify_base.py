@@ -1,0 +1,45 @@
+"""The values shared by the notifier's parts: what to send (``Notice``) and its error.
+
+Kept apart from ``bridge.notify`` so that the renderer and the transports can raise
+``NotifyError`` without importing the facade. Import both from ``bridge.notify``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+class NotifyError(Exception):
+    """The email could not be rendered or handed over.
+
+    The message never holds the recipient's address or any content, so it may be
+    logged. ``transient`` is False when sending the same notice again with the same
+    configuration cannot succeed (no/invalid address, a 5xx refusal, a broken
+    template, a login the server refuses); True for timeouts, refused connections
+    and 4xx answers.
+    """
+
+    def __init__(self, message: str, transient: bool = True) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One email to one requester. Carries kinds and places, never values."""
+
+    to_email: str = field(repr=False)
+    to_name: str | None = field(repr=False)
+    locale: str | None  # requester's locale, e.g. "sv-SE", "de", "en-GB"
+    ticket_language: str | None  # detected ticket language ("en"/"sv"/"de")
+    platform: str  # "zendesk" | "jira"
+    ticket_id: str
+    places: dict[str, list[str]]  # where -> entity kinds, e.g. {"body": ["PHONE_NUMBER"]}
+    idempotency_key: str  # stable per ticket+decision; becomes the Message-ID
+
+
+def message_id_for(idempotency_key: str) -> str:
+    """The Message-ID for a key: the same key always gives the same id."""
+    digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@gdpr-bridge>"

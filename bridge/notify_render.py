@@ -1,0 +1,253 @@
+"""Turn a ``Notice`` into the subject, plain text and HTML of the requester's email.
+
+Templates are Jinja2 files in ``bridge/templates/email/<lang>/``:
+
+- ``subject.txt`` (one line; newlines are folded),
+- ``body.txt`` (the text/plain part),
+- ``body.html`` (the text/html part, autoescaped; optional: without it the email is
+  plain text only),
+- ``names.yaml``: the human names of entity kinds (``kinds``, with ``generic`` for
+  kinds it does not list), of places (``places``: ``subject``, ``body``,
+  ``attachment`` with ``{name}``, ``other``), of details inside an attachment
+  (``details``: ``page`` with ``{n}``, ``sheet``/``member`` with ``{name}``) and the
+  word for "and".
+
+Overrides: when ``BRIDGE_TEMPLATES_DIR`` is set, that folder is searched first with the
+same layout. A template file there replaces the built-in file of the same name (the
+others still come from the built-in set); entries of a ``names.yaml`` there replace
+single built-in entries; a new ``<lang>/`` folder with at least ``subject.txt`` and
+``body.txt`` adds a language. Missing names fall back to English.
+
+Templates see only: ``lang``, ``ticket_ref`` (``#123`` or ``SD-42``), ``ticket_id``,
+``platform``, ``places`` (each with ``where``, ``kinds``, ``kinds_text``), ``kinds``
+(all kind names), ``screenshot`` (an image was rejected), ``portal_url``, ``org_name``
+and, in ``body.html``, ``subject``. Ticket text is never given to them; attachment
+filenames (chosen by the requester) are, inside ``where``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+
+from bridge.notify_base import Notice, NotifyError
+
+BUILTIN_DIR = Path(__file__).parent / "templates" / "email"
+FALLBACK_LANGUAGE = "en"
+SCREENSHOT = "SCREENSHOT"
+
+_DETAIL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("page", re.compile(r"^page (?P<n>\d+)$")),
+    ("sheet", re.compile(r"^sheet (?P<name>.+)$")),
+    ("member", re.compile(r"^member (?P<name>.+)$")),
+)
+_WITH_DETAIL = re.compile(r"^(?P<base>.*) \((?P<detail>[^()]*)\)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    language: str
+    subject: str
+    text: str
+    html: str | None
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """One line of the list in the email: where, and the kinds found there."""
+
+    where: str
+    kinds: list[str]
+    kinds_text: str
+
+
+@dataclass(frozen=True)
+class Names:
+    """The human names of one language (``names.yaml``)."""
+
+    and_word: str
+    kinds: dict[str, str]
+    places: dict[str, str]
+    details: dict[str, str]
+
+    def kind(self, code: str) -> str:
+        return self.kinds.get(code) or self.kinds["generic"]
+
+    def kinds_in_order(self, codes: Iterable[str]) -> list[str]:
+        """Distinct human names, in the order of ``names.yaml`` (unknown kinds last)."""
+        order = {code: i for i, code in enumerate(self.kinds)}
+        ranked = sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
+        names: list[str] = []
+        for code in ranked:
+            name = self.kind(code)
+            if name not in names:
+                names.append(name)
+        return names
+
+    def join(self, items: list[str]) -> str:
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.and_word} {items[-1]}"
+
+    def place(self, where: str) -> str:
+        """``attachment:report.pdf (page 2)`` -> ``in the attachment report.pdf (page 2)``."""
+        base, detail = where, None
+        match = _WITH_DETAIL.match(where)
+        if match:
+            base, detail = match["base"], match["detail"]
+        if base.startswith("attachment:"):
+            name = base[len("attachment:"):]
+            if detail:
+                name = f"{name} ({self.detail(detail)})"
+            return self.places["attachment"].format(name=name)
+        if base in ("subject", "body"):
+            return self.places[base]
+        return self.places["other"]  # an unknown place is not spelled out: it may be anything
+
+    def detail(self, detail: str) -> str:
+        for key, pattern in _DETAIL_PATTERNS:
+            match = pattern.match(detail)
+            if match and key in self.details:
+                return self.details[key].format(**match.groupdict())
+        return detail
+
+
+def primary_language(tag: str | None) -> str | None:
+    """``sv-SE`` / ``sv_SE`` / ``SV`` -> ``sv``."""
+    if not tag:
+        return None
+    head = re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
+    return head if head.isalpha() else None
+
+
+def ticket_ref(platform: str, ticket_id: str) -> str:
+    """How the requester knows the ticket: ``#123`` (numeric ids) or ``SD-42`` (Jira keys)."""
+    return f"#{ticket_id}" if ticket_id.isdigit() else ticket_id
+
+
+def _capfirst(value: Any) -> str:
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+class Renderer:
+    """Holds the Jinja environment and the names tables; built once per process."""
+
+    def __init__(self, override_dir: Path | None = None, portal_url: str | None = None, org_name: str | None = None) -> None:
+        self.search_path = [p for p in (override_dir, BUILTIN_DIR) if p is not None]
+        self.portal_url = portal_url
+        self.org_name = org_name
+        self.env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(p)) for p in self.search_path]),
+            autoescape=select_autoescape(enabled_extensions=("html", "htm"), default_for_string=False, default=False),
+            undefined=StrictUndefined,
+        )
+        self.env.filters["capfirst"] = _capfirst
+        templates = set(self.env.list_templates())
+        self.languages = frozenset(
+            t.split("/")[0] for t in templates if t.endswith("/subject.txt") and f"{t.split('/')[0]}/body.txt" in templates
+        )
+        if FALLBACK_LANGUAGE not in self.languages:
+            raise NotifyError(f"no '{FALLBACK_LANGUAGE}' email templates found (looked in {', '.join(map(str, self.search_path))})", transient=False)
+        self._html = {lang for lang in self.languages if f"{lang}/body.html" in templates}
+        self.names = {lang: self._load_names(lang) for lang in self.languages}
+
+    def language_for(self, locale: str | None, ticket_language: str | None) -> str:
+        """The requester's locale if there are templates for it, else the ticket's language, else English."""
+        for candidate in (primary_language(locale), primary_language(ticket_language)):
+            if candidate in self.languages:
+                return candidate
+        return FALLBACK_LANGUAGE
+
+    def render(self, notice: Notice, language: str | None = None) -> Rendered:
+        lang = language or self.language_for(notice.locale, notice.ticket_language)
+        try:
+            return self._render_all(lang, notice)
+        except TemplateError as exc:
+            # The template's own message (a name or syntax error) holds no ticket data.
+            raise NotifyError(f"email template for '{lang}' is broken: {type(exc).__name__}: {exc.message}", transient=False) from None
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+            raise NotifyError(f"email templates or names.yaml for '{lang}' are broken ({type(exc).__name__})", transient=False) from None
+
+    def _render_all(self, lang: str, notice: Notice) -> Rendered:
+        names = self.names[lang]
+        places = self._places(notice.places, names)
+        all_codes = [code for codes in notice.places.values() for code in codes]
+        context: dict[str, Any] = {
+            "lang": lang,
+            "ticket_ref": ticket_ref(notice.platform, notice.ticket_id),
+            "ticket_id": notice.ticket_id,
+            "platform": notice.platform,
+            "places": places,
+            "kinds": names.kinds_in_order(all_codes) or [names.kind("generic")],
+            "screenshot": SCREENSHOT in all_codes,
+            "portal_url": self.portal_url,
+            "org_name": self.org_name,
+        }
+        subject = " ".join(self._render(f"{lang}/subject.txt", context).split())
+        context["subject"] = subject
+        text = self._render(f"{lang}/body.txt", context).strip("\n") + "\n"
+        html = self._render(f"{lang}/body.html", context) if lang in self._html else None
+        return Rendered(lang, subject, text, html)
+
+    def _render(self, name: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(name).render(context)
+
+    @staticmethod
+    def _places(places: dict[str, list[str]], names: Names) -> list[PlaceView]:
+        rank = {"subject": 0, "body": 1}
+        ordered = sorted(places.items(), key=lambda item: rank.get(item[0], 2))  # stable: attachments keep their order
+        views = []
+        for where, codes in ordered:
+            kinds = names.kinds_in_order(codes) or [names.kind("generic")]
+            views.append(PlaceView(names.place(where), kinds, names.join(kinds)))
+        if not views:
+            generic = [names.kind("generic")]
+            views.append(PlaceView(names.places["other"], generic, names.join(generic)))
+        return views
+
+    def _load_names(self, lang: str) -> Names:
+        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}}
+        chain = [FALLBACK_LANGUAGE, lang] if lang != FALLBACK_LANGUAGE else [lang]
+        for language in chain:
+            for directory in reversed(self.search_path):  # built-in first, override on top
+                path = directory / language / "names.yaml"
+                if path.is_file():
+                    _merge(merged, _read_names(path))
+        return Names(
+            and_word=str(merged["and"]),
+            kinds=merged["kinds"],
+            places=merged["places"],
+            details=merged["details"],
+        )
+
+
+def _read_names(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise NotifyError(f"cannot read {path}: {exc}", transient=False) from None
+    if not isinstance(data, dict):
+        raise NotifyError(f"{path}: expected a mapping with 'kinds', 'places', 'details' and 'and'", transient=False)
+    unknown = set(data) - {"and", "kinds", "places", "details"}
+    if unknown:
+        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details", transient=False)
+    for key in ("kinds", "places", "details"):
+        section = data.get(key, {})
+        if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
+            raise NotifyError(f"{path}: '{key}' must map names to text", transient=False)
+    if "and" in data and not isinstance(data["and"], str):
+        raise NotifyError(f"{path}: 'and' must be text", transient=False)
+    return data
+
+
+def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
+    if "and" in data:
+        into["and"] = data["and"]
+    for key in ("kinds", "places", "details"):
+        into[key].update(data.get(key) or {})

@@ -1,0 +1,116 @@
+"""Street addresses in UK, US, Swedish and German forms.
+
+UK/US: house number, street name, street type ("85 High Street", "5614 Martin Lane"),
+optionally a flat, the town and a postcode / ZIP. SE/DE: street name with its type
+joined on ("Gengatan 72", "Müllergasse 51a", "Wencke-Holzapfel-Weg 83b"), optionally
+"831 32 Kalmar" / "89980 Artern". A full address scores higher than a street alone;
+a bare "12 Park Road" needs a context word ("lives at", "bor på", "wohnt").
+The street-type words are language data; ``options.extra_street_types`` adds more.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from bridge.recognizers.base import BridgeRecognizer, Candidate
+
+# USPS / Royal Mail street designators (common ones; full words and abbreviations)
+# Unmistakable street words: "14 Albion Crescent" counts without a context word.
+EN_STRONG_STREET_TYPES = (
+    "Street Road Lane Avenue Close Drive Crescent Boulevard Blvd Terrace Gardens Court Place Grove Mews "
+    "Square Parkway Highway Estate Estates"
+).split()
+EN_STREET_TYPES = (
+    "Street St Road Rd Lane Ln Avenue Ave Av Close Drive Dr Way Court Ct Place Pl Crescent Cres "
+    "Gardens Gdns Terrace Ter Grove Hill Park Square Sq Row Mews Walk Green Rise View Parade Boulevard Blvd "
+    "Highway Hwy Parkway Pkwy Circle Cir Trail Trl Path Pike Plaza Ridge Run Heights Hts Estate Estates "
+    "Crossing Loop Point Pointe Pass Manor Meadow Meadows Harbor Harbour Haven Hollow Junction Jct Knoll "
+    "Landing Mill Mills Orchard Pines Port Shore Shores Springs Summit Turnpike Valley Village Vista Wynd "
+    "Expressway Freeway Causeway Alley Bypass Ford Fort Glen Grange Brae Chase Embankment Wharf Quay"
+).split()
+SE_STREET_TYPES = "gatan gata vägen väg gränd gränden stigen stig torget torg backe backen allén allé leden platsen vägen".split()
+DE_STREET_TYPES = (
+    "straße strasse str. weg gasse allee platz ring damm ufer chaussee steig pfad graben stieg twiete kai "
+    "promenade zeile"
+).split()
+
+_CAP = r"[A-ZÅÄÖÜÉ][a-zåäöüéèßøæ'’]+"
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
+_US_STATE_ZIP = r"[A-Z]{2}\s\d{5}(?:-\d{4})?"
+_HOUSE_NO = r"\d{1,4}\s?[A-Za-z]?(?![\w])"
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str], str]]:
+    extra = extra or []
+    en_types = _alternation(EN_STREET_TYPES + [w for w in extra if w[:1].isupper()])
+    se_types = _alternation(SE_STREET_TYPES + [w for w in extra if w[:1].islower()])
+    de_types = _alternation(DE_STREET_TYPES + [w for w in extra if w[:1].islower()])
+    en = re.compile(
+        r"(?<![\w-])(?P<v>"
+        r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
+        rf"\d{{1,5}}[A-Za-z]?,?\s(?:{_CAP}\s){{1,3}}(?:{en_types})\b\.?"
+        rf"(?P<town>,?\s{_CAP}(?:\s{_CAP})?)?"
+        rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))?"
+        r")(?![\w-])"
+    )
+    nordic_german = re.compile(
+        r"(?<![\w-])(?P<v>"
+        rf"(?:{_CAP}\s)?[A-ZÅÄÖÜ][\wåäöüéß-]*?(?i:{se_types}|{de_types})"
+        r"\s\d{1,4}\s?[A-Za-z]?(?![\w])"
+        rf"(?P<post>,?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[\s-]{_CAP})?)?"
+        r")(?![\w-])"
+    )
+    de_separate = re.compile(
+        r"(?<![\w-])(?P<v>"
+        rf"(?:Am|An der|Im|In der|Auf der|Zum|Zur|{_CAP})\s(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Ring|Damm|Ufer|Gasse|Markt|Berg|Hof|Graben)"
+        r"\s\d{1,4}\s?[a-z]?(?![\w])"
+        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[\s-]{_CAP})?)?"
+        r")(?![\w-])"
+    )
+    # "27 Kingsway, Cardiff CF10 3AN": a postcode makes the address without a street word
+    en_postcode = re.compile(
+        r"(?<![\w-])(?P<v>"
+        r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
+        rf"\d{{1,5}}[A-Za-z]?,?\s(?:{_CAP}\s){{0,3}}{_CAP}"
+        rf"(?P<town>,\s{_CAP}(?:\s{_CAP})?)"
+        rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))"
+        r")(?![\w-])"
+    )
+    return [(en, "en"), (en_postcode, "en"), (nordic_german, "se/de"), (de_separate, "de")]
+
+
+class StreetAddressRecognizer(BridgeRecognizer):
+    ENTITY = "STREET_ADDRESS"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patterns = build_patterns(list(self.options.get("extra_street_types", [])))
+        self.street_score = float(self.options.get("street_score", 0.45))
+        self.strong_street_score = float(self.options.get("strong_street_score", 0.5))
+        self.joined_street_score = float(self.options.get("joined_street_score", 0.55))
+        self.full_score = float(self.options.get("full_address_score", 0.7))
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        seen: set[tuple[int, int]] = set()
+        for pattern, form in self.patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span("v")
+                value = text[start:end].rstrip(".,")
+                end = start + len(value)
+                if (start, end) in seen:
+                    continue
+                seen.add((start, end))
+                full = bool(match.group("post")) or bool(match.groupdict().get("town"))
+                if full:
+                    score = self.full_score
+                elif form == "en":
+                    strong = value.rstrip(".").rsplit(None, 1)[-1] in EN_STRONG_STREET_TYPES
+                    score = self.strong_street_score if strong else self.street_score
+                else:
+                    score = self.joined_street_score
+                yield Candidate(start, end, score, f"{form} street address" + (" with town/postcode" if full else ""))

@@ -1,0 +1,139 @@
+"""Email addresses, phone numbers and IP addresses.
+
+Phone numbers are validated with ``phonenumbers`` against the regions in
+``entities.PHONE_NUMBER.options.regions``. A number in national form must start with
+the trunk prefix (0) outside North America, or have the North American shape; a bare
+run of digits without a context word is not trusted (order and invoice numbers look
+just like that).
+
+IP addresses are an indirect identifier that only counts when it belongs to a person:
+the recognizer needs a context word ("home", "laptop", "hemifrån", "zu Hause") and an
+ignore word ("server", "gateway", "firmware") drops it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator
+
+import phonenumbers
+import tldextract
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+from bridge.recognizers.base import BridgeRecognizer, Candidate
+
+# The public suffix list shipped inside tldextract; never fetched (no network at start-up).
+OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's email recognizer with the suffix check done offline."""
+
+    def __init__(self, supported_language: str = "en", **kwargs: Any) -> None:
+        kwargs.setdefault("name", "EmailRecognizer")
+        super().__init__(supported_language=supported_language, **kwargs)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return OFFLINE_TLD_EXTRACT(pattern_text.rsplit("@", 1)[-1]).suffix != ""
+
+
+# ----------------------------------------------------------------------------- phone
+
+_PHONE_CANDIDATE = re.compile(
+    r"(?<![\w@+./:-])"
+    r"(?P<v>(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\(?\d[\d .\-/()]{3,16}\d"
+    r"|\(?\d[\d .\-/()]{5,16}\d)"
+    r"(?![\w@/]|[.,:-]\d)"
+)
+_DATE_SHAPE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}[./]\d{1,2}[./]?")
+_US_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}")
+_GROUP_SPLIT = re.compile(r"[ .\-/]+")
+_TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
+
+
+def phone_e164_candidates(text: str, regions: Iterable[str]) -> set[str]:
+    """All E.164 readings of ``text`` that are valid numbers in one of ``regions``."""
+    out: set[str] = set()
+    raw = text.strip()
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    for region in (None,) if raw.startswith("+") else tuple(regions):
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            out.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return out
+
+
+class PhoneRecognizer(BridgeRecognizer):
+    """Phone numbers in national and international formats (phonenumbers validation)."""
+
+    ENTITY = "PHONE_NUMBER"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = [str(r).upper() for r in self.options.get("regions", ["GB", "US", "SE", "DE"])]
+        self.min_digits = int(self.options.get("min_digits", 7))
+        self.max_digits = int(self.options.get("max_digits", 15))
+
+    def _score(self, value: str) -> tuple[float, str] | None:
+        digits = sum(ch.isdigit() for ch in value)
+        if not self.min_digits <= digits <= self.max_digits:
+            return None
+        if _DATE_SHAPE.fullmatch(value):
+            return None
+        international = value.startswith(("+", "00"))
+        if international:
+            if phone_e164_candidates(value, ()):
+                return 0.6, "valid international number"
+            return None
+        formatted = bool(re.search(r"[ .\-/()]", value))
+        if "." in value and not _US_SHAPE.fullmatch(value):
+            return None  # dotted digit groups are versions and IPs unless shaped like 646.201.4262
+        for region in self.regions:
+            if region in ("US", "CA"):
+                if not (_US_SHAPE.fullmatch(value) or re.fullmatch(r"1?\d{10}", value)):
+                    continue
+            elif region in _TRUNK_REGIONS and not value.lstrip("(").startswith("0"):
+                continue
+            if phone_e164_candidates(value, (region,)):
+                return (0.55 if formatted else 0.4), f"valid {region} number"
+        return None
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        for match in _PHONE_CANDIDATE.finditer(text):
+            start, end = match.span("v")
+            value = text[start:end]
+            while True:
+                scored = self._score(value)
+                if scored is not None:
+                    yield Candidate(start, start + len(value), scored[0], scored[1])
+                    break
+                # a number run together with what follows ("... 23 89 2 gånger"): drop the last group
+                pieces = list(_GROUP_SPLIT.finditer(value))
+                if not pieces:
+                    break
+                value = value[: pieces[-1].start()].rstrip(" (")
+                if sum(ch.isdigit() for ch in value) < self.min_digits:
+                    break
+
+
+# ----------------------------------------------------------------------------- IP
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?<![\w.:-])(?P<v>{_OCTET}(?:\.{_OCTET}){{3}})(?![\w:-]|\.\w)")
+_IPV6 = re.compile(r"(?<![\w:.])(?P<v>(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){1,6})(?![\w:])")
+
+
+class IpAddressRecognizer(BridgeRecognizer):
+    """IPv4/IPv6 addresses; emitted only with a personal context word (a home connection)."""
+
+    ENTITY = "IP_ADDRESS"
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        for regex in (_IPV4, _IPV6):
+            for match in regex.finditer(text):
+                start, end = match.span("v")
+                yield Candidate(start, end, float(self.options.get("base_score", 0.3)), "IP address", needs_context=True)

@@ -1,0 +1,209 @@
+"""Full names: a known first name followed by a capitalised surname.
+
+The English spaCy model misses many Swedish and German names and calls company names
+persons, so names are found the same way in every language: a first name from a name
+list (``names_data``) followed by a surname-shaped word. Guards against the usual
+misfires: stop words are never first names, a name followed by a legal form ("GmbH",
+"AB", "Ltd", "and Sons") is a company, and ``not_surnames`` / German noun endings
+("-ung", "-heit") are not surnames. Only full names are found: the policy says a first
+name alone is not personal data.
+
+``SpacyPersonRecognizer`` adds the PERSON entities of a spaCy model (English) that pass
+the same guards, for names the list lacks; rules.yaml decides whether it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.names_data import first_names
+
+_UPPER = "A-ZÅÄÖÜÉÈÁÍÓÚØÆÑÇŠŽČ"
+_LOWER = "a-zåäöüéèáíóúßøæñçšžčğış"
+_WORD = rf"[{_UPPER}][{_LOWER}]+"
+_SURNAME_WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]+)"
+_PARTICLES = r"(?:von der|van der|van den|von|van|de la|de|der|den|af|zu|da|di|du|le|la)"
+NAME_PATTERN = re.compile(
+    rf"(?<![\w@.-])(?P<first>{_WORD}(?:-{_WORD})?)"
+    rf"(?:[ \t]+(?P<middle>{_WORD}))?"
+    rf"[ \t]+(?:(?P<particle>{_PARTICLES})[ \t]+)?"
+    rf"(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?)"
+    r"(?![\w@-]|\.\w)"
+)
+# every capitalised word is a possible start: "Agentin Caren Lübs" must still find "Caren Lübs"
+_WORD_START = re.compile(rf"(?<![\w@.-])[{_UPPER}]")
+
+
+@lru_cache(maxsize=4)
+def _stop_words(languages: tuple[str, ...]) -> frozenset[str]:
+    import importlib
+
+    words: set[str] = set()
+    for lang in languages:
+        try:
+            module = importlib.import_module(f"spacy.lang.{lang}.stop_words")
+        except ImportError:
+            continue
+        words.update(w.casefold() for w in module.STOP_WORDS)
+    return frozenset(words)
+
+
+class NameMatcher:
+    """Finds full names in text; built once per configuration (the name list is large)."""
+
+    def __init__(
+        self,
+        countries: Iterable[str] | None,
+        min_frequency: int = 1,
+        extra_first_names: Iterable[str] = (),
+        not_first_names: Iterable[str] = (),
+        organisation_suffixes: Iterable[str] = (),
+        not_surnames: Iterable[str] = (),
+        not_surname_suffixes: Iterable[str] = (),
+        stop_word_languages: Iterable[str] = ("en", "sv", "de"),
+        stop_word_countries: Iterable[str] = (),
+        stop_word_min_frequency: int = 5,
+    ) -> None:
+        stops = _stop_words(tuple(stop_word_languages))
+        base = first_names(tuple(countries) if countries else None, min_frequency)
+        # a stop word ("hans", "per", "die") is a first name only when it is a common one
+        # where our languages are spoken: "Hans Andersson" yes, "Die Monatsauswertung" no
+        common = first_names(tuple(stop_word_countries), stop_word_min_frequency) if stop_word_countries else frozenset()
+        self.first = (set(base) | {n.casefold() for n in extra_first_names}) - (stops - common)
+        self.first -= {n.casefold() for n in not_first_names}
+        self.stops = stops
+        self.not_surnames = {w.casefold() for w in not_surnames} | {
+            w.casefold() for w in organisation_suffixes if " " not in w.strip() and w.strip()[:1].isalpha()
+        }
+        self.noun_suffixes = tuple(s.casefold() for s in not_surname_suffixes)
+        suffixes = sorted({s.strip() for s in organisation_suffixes if s.strip()}, key=len, reverse=True)
+        self.org_after = (
+            re.compile(r"[ \t]*,?[ \t]*(?:" + "|".join(re.escape(s) for s in suffixes) + r")(?![\w])") if suffixes else None
+        )
+        self.joined_org = re.compile(r"[ \t]*(?:&|\+|\band\b|\bund\b|\boch\b)[ \t]+[" + _UPPER + "]")
+
+    def is_first_name(self, word: str) -> bool:
+        return all(part.casefold() in self.first for part in word.split("-"))
+
+    def surname_ok(self, word: str) -> bool:
+        for part in word.split("-"):
+            folded = part.casefold()
+            if folded in self.stops or folded in self.not_surnames or len(part) < 2:
+                return False
+            if any(folded.endswith(s) and len(folded) > len(s) + 2 for s in self.noun_suffixes):
+                return False
+        return True
+
+    def is_company(self, text: str, end: int) -> bool:
+        """``Bergström & Johansson``, ``Mende Liebelt GmbH``: what follows the name says company."""
+        if self.org_after is not None and self.org_after.match(text, end):
+            return True
+        return bool(self.joined_org.match(text, end))
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, note) of full names."""
+        resume = 0
+        for word in _WORD_START.finditer(text):
+            if word.start() < resume:
+                continue
+            match = NAME_PATTERN.match(text, word.start())
+            if match is None:
+                continue
+            first, middle, last = match.group("first"), match.group("middle"), match.group("last")
+            if not self.is_first_name(first):
+                continue
+            start, end = match.start(), match.end()
+            if middle and not self.is_first_name(middle):
+                # "Anna Schmidt Meyer": the middle word is a surname, the last word is something else
+                if self.surname_ok(middle) and not match.group("particle"):
+                    end = match.start("middle") + len(middle)
+                    last = middle
+                else:
+                    continue
+            if not self.surname_ok(last) or self.is_company(text, end):
+                continue
+            # "… & Anna Berg": preceded by a connector means a company name like "Holm & Anna Berg AB"
+            before = text[max(0, start - 3) : start]
+            if "&" in before:
+                continue
+            resume = end
+            yield start, end, "first name from name list + surname"
+
+
+@lru_cache(maxsize=8)
+def shared_matcher(key: tuple[Any, ...]) -> NameMatcher:
+    countries, min_frequency, extra, not_first, org, not_surnames, noun_suffixes, langs, stop_countries, stop_min = key
+    return NameMatcher(
+        countries, min_frequency, extra, not_first, org, not_surnames, noun_suffixes, langs, stop_countries, stop_min
+    )
+
+
+def matcher_from_options(options: dict[str, Any], names_config: Any, languages: Iterable[str]) -> NameMatcher:
+    countries = None if names_config.countries == "all" else tuple(names_config.countries)
+    key = (
+        countries,
+        names_config.min_frequency,
+        tuple(names_config.extra_first_names),
+        tuple(names_config.not_first_names),
+        tuple(names_config.organisation_suffixes),
+        tuple(names_config.not_surnames),
+        tuple(options.get("not_surname_suffixes", ())),
+        tuple(languages),
+        tuple(names_config.stop_word_countries),
+        names_config.stop_word_min_frequency,
+    )
+    return shared_matcher(key)
+
+
+class PersonNameRecognizer(BridgeRecognizer):
+    """PERSON from the name list; needs the ``matcher`` set by the builder."""
+
+    ENTITY = "PERSON"
+
+    def __init__(self, *args: Any, matcher: NameMatcher, **kwargs: Any) -> None:
+        self.matcher = matcher
+        super().__init__(*args, **kwargs)
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        score = float(self.options.get("base_score", 0.6))
+        for start, end, note in self.matcher.find(text):
+            yield Candidate(start, end, score, note)
+
+
+class SpacyPersonRecognizer(BridgeRecognizer):
+    """PERSON entities of the spaCy model that look like a full name and not like a company."""
+
+    ENTITY = "PERSON"
+
+    def __init__(self, *args: Any, matcher: NameMatcher, **kwargs: Any) -> None:
+        self.matcher = matcher
+        super().__init__(*args, **kwargs)
+
+    def candidates(self, text: str) -> Iterator[Candidate]:  # pragma: no cover - analyze is overridden
+        return iter(())
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        if self.entity not in entities or nlp_artifacts is None:
+            return []
+        score = float(self.options.get("spacy_score", 0.5))
+        out = []
+        for ent in nlp_artifacts.entities:
+            if ent.label_ not in ("PERSON", "PER"):
+                continue
+            words = ent.text.split()
+            if len(words) < 2 or len(words) > 4 or "\n" in ent.text:
+                continue
+            if not all(re.fullmatch(rf"{_WORD}(?:-{_WORD})?|{_SURNAME_WORD}", w) for w in words):
+                continue
+            if words[0].casefold() in self.matcher.stops or not self.matcher.surname_ok(words[-1]):
+                continue
+            if self.matcher.is_company(text, ent.end_char):
+                continue
+            out.append(self._result(ent.start_char, ent.end_char, score, "spaCy PERSON entity"))
+        return out

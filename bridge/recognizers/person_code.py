@@ -1,0 +1,56 @@
+"""Person codes (employee clock numbers, staff numbers, agent ids) and passport numbers.
+
+Both are anchored on their context words: a number is a person code only right after
+"person code", "employee ID", "klocknummer", "Personalnummer"...; a person code also
+follows a full name in brackets ("Tammy Diaz (025746)"). Passport numbers follow
+"passport number", "passnummer", "Reisepass", "Pass-Nr.".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.names import NameMatcher
+
+_CODE = re.compile(r"(?<![\w./+-])(?P<v>[A-Z]{0,2}\d{3,8})(?![\w/-]|[.,]\d)")
+_BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8})\)")
+_PASSPORT = re.compile(r"(?<![\w./+-])(?P<v>(?=[A-Z0-9]*\d)[A-Z0-9]{6,9})(?![\w/-]|[.,]\d)")
+
+
+class PersonCodeRecognizer(BridgeRecognizer):
+    ENTITY = "PERSON_CODE"
+
+    def __init__(self, *args: Any, matcher: NameMatcher | None = None, **kwargs: Any) -> None:
+        self.matcher = matcher
+        super().__init__(*args, **kwargs)
+        self.after_name = bool(self.options.get("after_name_in_brackets", True)) and matcher is not None
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        score = float(self.options.get("base_score", 0.4))
+        for match in _CODE.finditer(text):
+            start, end = match.span("v")
+            yield Candidate(start, end, score, "number after a person-code word", needs_context=True)
+        if self.after_name and "(" in text:
+            yield from self._after_names(text)
+
+    def _after_names(self, text: str) -> Iterator[Candidate]:
+        if self.matcher is None:
+            return
+        for start, end, _ in self.matcher.find(text):
+            match = _BRACKETED.match(text, end)
+            if match:
+                s, e = match.span("v")
+                # the bracket after a name is context enough
+                yield Candidate(s, e, float(self.options.get("after_name_score", 0.75)), "number in brackets after a full name")
+
+
+class PassportRecognizer(BridgeRecognizer):
+    ENTITY = "PASSPORT"
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        for match in _PASSPORT.finditer(text):
+            start, end = match.span("v")
+            yield Candidate(start, end, float(self.options.get("base_score", 0.5)), "passport-shaped number", needs_context=True)
+

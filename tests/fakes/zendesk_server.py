@@ -1,0 +1,813 @@
+"""A fake Zendesk Support account: a real HTTP server (Starlette + uvicorn) on 127.0.0.1.
+
+It answers what the bridge and zenpy use, with the JSON shapes of Zendesk's API
+reference (paths work with and without zenpy's ``.json`` suffix):
+
+- ``GET /api/v2/users/me``, ``GET /api/v2/users/{id}``;
+- ``GET|PUT|DELETE /api/v2/tickets/{id}`` (PUT takes ``comment``/``tags``/``status``
+  and answers ``{"ticket", "audit"}``; DELETE is the soft delete → Deleted Tickets);
+- ``GET /api/v2/tickets/{id}/comments`` (cursor pagination with ``page[size]``, else
+  offset; inline images only with ``include_inline_images=true``), ``GET|PUT|POST|DELETE
+  /api/v2/tickets/{id}/tags``;
+- ``GET /api/v2/deleted_tickets``, ``DELETE /api/v2/deleted_tickets/{id}`` → a queued
+  ``job_status``; ``GET /api/v2/job_statuses/{id}`` goes queued → working → completed
+  over successive polls and only then erases the ticket and its attachments;
+- ``GET /api/v2/incremental/tickets/cursor?start_time=|cursor=`` (400 when start_time
+  is less than a minute old; deleted tickets appear with status ``deleted``);
+- ``/api/v2/webhooks[/{id}]`` CRUD (cursor pagination) and ``/{id}/signing_secret``;
+  ``/api/v2/triggers[/{id}]`` CRUD;
+- attachments: ``content_url`` is ``/attachments/token/{token}/?name=…`` on the API
+  host; with API auth it answers 302 to ``http://localhost:<port>/blob/…`` (another host),
+  which answers 400 (as S3 does) and records it when it receives an ``Authorization`` header.
+
+Every ``/api`` and ``/attachments`` call needs Basic auth ``{email}/token:{token}`` → else 401.
+Faults: ``inject(path_regex, method, [(429, {"Retry-After": "1"}), 503, "reset", "lost", "timeout"])``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable
+from urllib.parse import quote, urlencode
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+NOTIFY_REQUESTER_TRIGGER = {
+    "title": "Notify requester and CCs of received request",
+    "conditions": {"all": [{"field": "update_type", "operator": "is", "value": "Create"},
+                           {"field": "status", "operator": "is_not", "value": "solved"}], "any": []},
+    "actions": [{"field": "notification_user",
+                 "value": ["requester_and_ccs", "[{{ticket.account}}] Re: {{ticket.title}}",
+                           "Your request ({{ticket.id}}) has been received.\n\n{{ticket.comments_formatted}}"]}],
+}
+
+
+def zendesk_time(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sign(secret: str, timestamp: str, raw: bytes) -> str:
+    """Zendesk's webhook signature (written here independently of bridge.signatures)."""
+    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("utf-8") + raw, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "description": description}, status_code=status, headers=headers)
+
+
+def _not_found() -> JSONResponse:
+    return _error(404, "RecordNotFound", "Not found")
+
+
+@dataclass
+class Logged:
+    """One request the fake received (no bodies: tests inspect state instead)."""
+
+    method: str
+    path: str
+    query: str
+    host: str
+    has_authorization: bool
+    at: float
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Rule:
+    pattern: re.Pattern[str]
+    method: str
+    responses: list[Any]
+
+
+@dataclass
+class _Blob:
+    token: str
+    filename: str
+    data: bytes
+    content_type: str
+
+
+class ServerThread:
+    """An ASGI app served by uvicorn on 127.0.0.1 and a free port, in a daemon thread."""
+
+    def __init__(self, app: Any, http: Any = "h11", log_level: str = "critical") -> None:
+        self.app, self.http, self.log_level = app, http, log_level
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "ServerThread":
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level=self.log_level,
+                                lifespan="off", interface="asgi3", proxy_headers=False, loop="asyncio",
+                                http=self.http, timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("fake Zendesk did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+class FakeZendesk:
+    """A Zendesk account in a background thread. Use as a context manager or start()/stop()."""
+
+    def __init__(
+        self,
+        email: str = "bridge-bot@example.com",
+        token: str = "zd-api-token-123",
+        subdomain: str = "acme",
+        timeout_delay: float = 1.5,
+        job_polls: Iterable[str] = ("queued", "working"),
+        max_page_size: int = 100,
+        export_page_size: int = 1000,
+        fail_jobs: bool = False,
+        blob_chunked: bool = False,
+        log_level: str = "critical",
+    ) -> None:
+        self.email, self.token, self.subdomain = email, token, subdomain
+        self.timeout_delay = timeout_delay
+        self.job_polls = list(job_polls)  # statuses a job shows before "completed"
+        self.max_page_size = max_page_size
+        self.export_page_size = export_page_size
+        self.fail_jobs = fail_jobs  # deletion jobs end "failed" instead of "completed"
+        self.blob_chunked = blob_chunked  # blobs streamed without Content-Length
+        self.log_level = log_level
+        self.account_id = 9242270
+        self.port = 0
+        self._lock = threading.RLock()
+        self._ticket_ids = itertools.count(35436)
+        self._ids = itertools.count(900001)  # users, comments, attachments, audits, triggers
+        self.users: dict[int, dict[str, Any]] = {}
+        self.tickets: dict[int, dict[str, Any]] = {}
+        self.deleted: dict[int, dict[str, Any]] = {}  # soft-deleted (Deleted Tickets view)
+        self.permanently_deleted: list[int] = []
+        self._comments: dict[int, list[dict[str, Any]]] = {}
+        self.blobs: dict[str, _Blob] = {}
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.webhooks: dict[str, dict[str, Any]] = {}
+        self.signing_secrets: dict[str, str] = {}
+        self.triggers: dict[int, dict[str, Any]] = {}
+        self.requests: list[Logged] = []
+        self.blob_requests: list[Logged] = []
+        self._rules: list[_Rule] = []
+        self._transports: dict[tuple[str, int], asyncio.Transport] = {}
+        self._runner: ServerThread | None = None
+        self.me_id = self.add_user("GDPR Bridge", email, role="admin", locale="en-US")
+        self.app = Starlette(routes=self._routes())
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def url(self) -> str:
+        """The API host (what ZENDESK_URL points at)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def blob_url(self) -> str:
+        """The other host temporary attachment URLs point at."""
+        return f"http://localhost:{self.port}"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment the adapter needs to talk to this fake."""
+        return {"ZENDESK_SUBDOMAIN": self.subdomain, "ZENDESK_EMAIL": self.email,
+                "ZENDESK_API_TOKEN": self.token, "ZENDESK_URL": self.url, **extra}
+
+    def start(self) -> "FakeZendesk":
+        transports = self._transports
+
+        class Protocol(H11Protocol):  # remembers transports so "reset" can abort one
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+                super().connection_made(transport)  # type: ignore[arg-type]
+                peer = transport.get_extra_info("peername")
+                if peer:
+                    transports[(peer[0], peer[1])] = transport  # type: ignore[assignment]
+
+        self._runner = ServerThread(self._asgi, http=Protocol, log_level=self.log_level).start()
+        self.port = self._runner.port
+        return self
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.stop()
+
+    def __enter__(self) -> "FakeZendesk":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ seeding
+
+    def add_user(self, name: str, email: str | None, phone: str | None = None, locale: str | None = None,
+                 role: str = "end-user") -> int:
+        now = zendesk_time(datetime.now(timezone.utc))
+        with self._lock:
+            user_id = next(self._ids)
+            self.users[user_id] = {
+                "id": user_id, "url": f"{self.url}/api/v2/users/{user_id}.json", "name": name, "email": email,
+                "phone": phone, "shared_phone_number": None, "locale": locale or "en-US", "locale_id": 1,
+                "time_zone": "Europe/Stockholm", "iana_time_zone": "Europe/Stockholm", "role": role,
+                "role_type": None, "active": True, "verified": True, "suspended": False, "created_at": now,
+                "updated_at": now, "tags": [], "user_fields": {}, "photo": None, "organization_id": None,
+            }
+        return user_id
+
+    def add_ticket(
+        self,
+        subject: str = "Help",
+        description: str = "Hello",
+        requester: dict[str, Any] | None = None,
+        attachments: Iterable[tuple[str, bytes, str, bool]] = (),
+        tags: Iterable[str] = (),
+        brand_id: int | None = None,
+        ticket_form_id: int | None = None,
+        created_at: datetime | None = None,
+        comments: Iterable[tuple[str, bool, Iterable[tuple[str, bytes, str, bool]]]] = (),
+    ) -> int:
+        """A ticket and its first comment (the description). ``requester`` = ``{name, email,
+        phone, locale}``; ``attachments`` = ``(filename, bytes, content_type, inline)`` on the
+        first comment; ``comments`` = more ``(body, public, attachments)`` after it."""
+        requester = requester or {"name": "Customer", "email": "customer@example.com"}
+        user_id = self.add_user(requester.get("name", "Customer"), requester.get("email"),
+                                requester.get("phone"), requester.get("locale"))
+        when = created_at or datetime.now(timezone.utc)
+        with self._lock:
+            ticket_id = next(self._ticket_ids)
+            self.tickets[ticket_id] = {
+                "url": f"{self.url}/api/v2/tickets/{ticket_id}.json", "id": ticket_id, "external_id": None,
+                "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
+                "created_at": zendesk_time(when), "updated_at": zendesk_time(when), "generated_timestamp": int(when.timestamp()),
+                "type": None, "subject": subject, "raw_subject": subject, "description": description,
+                "priority": None, "status": "new", "recipient": None, "requester_id": user_id,
+                "submitter_id": user_id, "assignee_id": None, "organization_id": None, "group_id": None,
+                "collaborator_ids": [], "follower_ids": [], "email_cc_ids": [], "forum_topic_id": None,
+                "problem_id": None, "has_incidents": False, "is_public": True, "due_at": None,
+                "tags": list(tags), "custom_fields": [], "satisfaction_rating": None, "sharing_agreement_ids": [],
+                "custom_status_id": 1, "fields": [], "followup_ids": [], "ticket_form_id": ticket_form_id,
+                "brand_id": brand_id, "allow_channelback": False, "allow_attachments": True,
+                "from_messaging_channel": False,
+            }
+            self._comments[ticket_id] = []
+            self._add_comment(ticket_id, description, True, user_id, attachments, when)
+            for body, public, extra in comments:
+                self._add_comment(ticket_id, body, public, user_id, extra, when)
+        return ticket_id
+
+    def add_trigger(self, title: str, conditions: dict[str, Any], actions: list[Any], active: bool = True) -> int:
+        with self._lock:
+            return self._store_trigger({"title": title, "conditions": conditions, "actions": actions,
+                                        "active": active})
+
+    def add_webhook(self, name: str, endpoint: str, subscriptions: list[str] | None = None) -> str:
+        with self._lock:
+            return self._store_webhook({"name": name, "endpoint": endpoint, "status": "active", "http_method": "POST",
+                                        "request_format": "json",
+                                        "subscriptions": subscriptions or ["conditional_ticket_events"]})
+
+    def mark_attachment_deleted(self, attachment_id: int) -> None:
+        with self._lock:
+            for comments in self._comments.values():
+                for comment in comments:
+                    for attachment in comment["attachments"]:
+                        if attachment["id"] == attachment_id:
+                            attachment["deleted"] = True
+
+    def inject(self, path_regex: str, method: str, responses: list[Any]) -> None:
+        """Faults for matching requests, consumed in order: ``(status, headers[, json body])``, ``status``,
+        ``"reset"`` (TCP RST, nothing done), ``"lost"`` (the work is done, then a TCP RST instead
+        of the answer), ``"timeout"`` (answered normally, but only after ``timeout_delay``:
+        the client has given up, the work is done anyway) or ``"pass"``."""
+        with self._lock:
+            self._rules.append(_Rule(re.compile(path_regex), method.upper(), list(responses)))
+
+    def pending_faults(self) -> int:
+        with self._lock:
+            return sum(len(rule.responses) for rule in self._rules)
+
+    # ------------------------------------------------------------------ inspection
+
+    def comments(self, ticket_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(c) for c in self._comments.get(int(ticket_id), [])]
+
+    def tags(self, ticket_id: int) -> list[str]:
+        with self._lock:
+            ticket = self.tickets.get(int(ticket_id)) or self.deleted.get(int(ticket_id)) or {}
+            return list(ticket.get("tags") or [])
+
+    def calls(self, method: str, path_regex: str) -> list[Logged]:
+        pattern = re.compile(path_regex)
+        with self._lock:
+            return [r for r in self.requests if r.method == method.upper() and pattern.search(r.path)]
+
+    # ------------------------------------------------------------------ webhook delivery
+
+    def deliver_webhook(
+        self,
+        bridge_url: str,
+        ticket_id: int | str,
+        secret: str,
+        form: str = "event",
+        invocation_id: str | None = None,
+        timestamp: str | None = None,
+        event_type: str = "zen:event-type:ticket.created",
+        webhook_id: str | None = None,
+        payload: dict[str, Any] | None = None,
+        raw: bytes | None = None,
+    ) -> httpx.Response:
+        """POST a delivery the way Zendesk does: ``form="event"`` (event-subscribed envelope,
+        ids as strings, the ticket's fields in ``detail``) or ``"trigger"`` (the body the
+        installed trigger sends). ``payload``/``raw`` replace the body (still signed)."""
+        if raw is None:
+            raw = json.dumps(payload if payload is not None else self._delivery_body(ticket_id, form, event_type)).encode()
+        stamp = timestamp or zendesk_time(datetime.now(timezone.utc))
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "Zendesk Webhook",
+            "X-Zendesk-Account-Id": str(self.account_id),
+            "X-Zendesk-Webhook-Id": webhook_id or "01GK8E6BKWMJZD2T8Y5AXJQMG5",
+            "X-Zendesk-Webhook-Invocation-Id": invocation_id or str(uuid.uuid4().int)[:19],
+            "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+            "X-Zendesk-Webhook-Signature": sign(secret, stamp, raw),
+        }
+        return httpx.post(bridge_url, content=raw, headers=headers, timeout=10)
+
+    def _delivery_body(self, ticket_id: int | str, form: str, event_type: str) -> dict[str, Any]:
+        if form == "trigger":
+            return {"ticket_id": str(ticket_id)}
+        if form != "event":
+            raise ValueError("form is 'event' or 'trigger'")
+        with self._lock:
+            ticket = self.tickets.get(int(ticket_id)) or {}
+            now = zendesk_time(datetime.now(timezone.utc))
+            detail = {
+                "actor_id": str(ticket.get("submitter_id", "")), "assignee_id": None,
+                "brand_id": str(ticket.get("brand_id") or ""), "created_at": ticket.get("created_at", now),
+                "custom_status": "1", "description": ticket.get("description", ""), "external_id": None,
+                "form_id": str(ticket.get("ticket_form_id") or ""), "group_id": None, "id": str(ticket_id),
+                "is_public": True, "organization_id": None, "priority": "LOW",
+                "requester_id": str(ticket.get("requester_id", "")), "status": "NEW",
+                "subject": ticket.get("subject", ""), "submitter_id": str(ticket.get("submitter_id", "")),
+                "tags": ticket.get("tags", []), "type": "TASK", "updated_at": ticket.get("updated_at", now),
+                "via": {"channel": "web_form"},
+            }
+        return {"account_id": self.account_id, "detail": detail, "event": {}, "id": str(uuid.uuid4()),
+                "subject": f"zen:ticket:{ticket_id}", "time": now, "type": event_type,
+                "zendesk_event_version": "2022-11-06"}
+
+    # ------------------------------------------------------------------ internals: state
+
+    def _add_comment(self, ticket_id: int, body: str, public: bool, author_id: int,
+                     attachments: Iterable[tuple[str, bytes, str, bool]], when: datetime) -> dict[str, Any]:
+        comment_id = next(self._ids)
+        files = []
+        for filename, data, content_type, inline in attachments:
+            attachment_id, token = next(self._ids), secrets.token_urlsafe(16)
+            self.blobs[token] = _Blob(token, filename, data, content_type)
+            content_url = f"{self.url}/attachments/token/{token}/?name={quote(filename)}"
+            files.append({
+                "url": f"{self.url}/api/v2/attachments/{attachment_id}.json", "id": attachment_id,
+                "file_name": filename, "content_url": content_url, "mapped_content_url": content_url,
+                "content_type": content_type, "size": len(data), "width": None, "height": None,
+                "inline": inline, "deleted": False, "malware_access_override": False,
+                "malware_scan_result": "malware_not_found", "thumbnails": [],
+            })
+        comment = {
+            "id": comment_id, "type": "Comment", "author_id": author_id, "body": body,
+            "html_body": f'<div class="zd-comment" dir="auto"><p dir="auto">{body}</p></div>', "plain_body": body,
+            "public": public, "attachments": files, "audit_id": next(self._ids),
+            "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
+            "created_at": zendesk_time(when), "metadata": {"system": {}, "custom": {}},
+        }
+        self._comments[ticket_id].append(comment)
+        return comment
+
+    def _store_trigger(self, body: dict[str, Any], trigger_id: int | None = None) -> int:
+        now = zendesk_time(datetime.now(timezone.utc))
+        trigger_id = trigger_id or next(self._ids)
+        old = self.triggers.get(trigger_id, {})
+        conditions = body.get("conditions", old.get("conditions")) or {}
+        self.triggers[trigger_id] = {
+            "url": f"{self.url}/api/v2/triggers/{trigger_id}.json", "id": trigger_id,
+            "title": body.get("title", old.get("title")), "raw_title": body.get("title", old.get("title")),
+            "active": body.get("active", old.get("active", True)), "default": False,
+            "description": body.get("description", old.get("description")),
+            "conditions": {"all": list(conditions.get("all") or []), "any": list(conditions.get("any") or [])},
+            "actions": list(body.get("actions", old.get("actions")) or []),
+            "position": old.get("position", len(self.triggers) + 1), "category_id": "10026",
+            "created_at": old.get("created_at", now), "updated_at": now,
+        }
+        return trigger_id
+
+    def _store_webhook(self, body: dict[str, Any], webhook_id: str | None = None) -> str:
+        now = zendesk_time(datetime.now(timezone.utc))
+        webhook_id = webhook_id or ("01" + uuid.uuid4().hex[:24].upper())
+        old = self.webhooks.get(webhook_id, {})
+        hook = {**old, **{k: v for k, v in body.items() if k not in ("id", "created_at", "created_by")}}
+        hook.update({"id": webhook_id, "created_at": old.get("created_at", now), "created_by": str(self.me_id),
+                     "updated_at": now, "updated_by": str(self.me_id)})
+        self.webhooks[webhook_id] = hook
+        self.signing_secrets.setdefault(webhook_id, base64.b64encode(secrets.token_bytes(32)).decode())
+        return webhook_id
+
+    def _touch(self, ticket: dict[str, Any]) -> None:
+        now = datetime.now(timezone.utc)
+        ticket["updated_at"], ticket["generated_timestamp"] = zendesk_time(now), int(now.timestamp())
+
+    # ------------------------------------------------------------------ internals: HTTP
+
+    async def _asgi(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        host = request.headers.get("host", "").rsplit(":", 1)[0]
+        entry = Logged(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"), host,
+                       "authorization" in request.headers, time.monotonic(), dict(request.headers))
+        with self._lock:
+            self.requests.append(entry)
+            if scope["path"].startswith("/blob/"):
+                self.blob_requests.append(entry)
+        body = await request.body()  # buffered now: a "timeout" fault still processes it after the client left
+        replayed = False
+
+        async def replay() -> dict[str, Any]:  # the routed app reads the buffered body again
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # type: ignore[no-any-return]
+
+        fault = self._take_fault(scope["method"], scope["path"])
+        if fault == "reset":
+            if self._abort(scope):
+                await asyncio.sleep(0.01)
+                return
+            fault = (500, {})
+        if fault == "timeout":
+            await asyncio.sleep(self.timeout_delay)
+            fault = None
+        if fault not in (None, "pass", "lost"):
+            status, headers, *content = fault if isinstance(fault, tuple) else (fault, {})
+            if content:
+                answer: Response = JSONResponse(content[0], status_code=status, headers=headers)
+            else:
+                answer = _error(status, "Injected", f"injected {status}", headers)
+            await answer(scope, receive, send)
+            return
+        refusal = self._refuse(scope["path"], host, request)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        path = scope["path"]
+        if path.startswith("/api/") and path.endswith(".json"):  # zenpy's suffix: same resource
+            scope = {**scope, "path": path[: -len(".json")], "raw_path": path[: -len(".json")].encode()}
+        if fault == "lost":  # done, then the connection drops before the answer
+
+            async def discard(message: dict[str, Any]) -> None:
+                return None
+
+            await self.app(scope, replay, discard)
+            self._abort(scope)
+            await asyncio.sleep(0.01)
+            return
+        await self.app(scope, replay, send)
+
+    def _abort(self, scope: dict[str, Any]) -> bool:
+        """Close the client's connection with a TCP RST."""
+        transport = self._transports.get(tuple(scope.get("client") or ("", 0)))  # type: ignore[arg-type]
+        if transport is None:
+            return False
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+        return True
+
+    def _refuse(self, path: str, host: str, request: Request) -> Response | None:
+        if path.startswith("/blob/"):
+            if host != "localhost":
+                return Response("not found", status_code=404)
+            if "authorization" in request.headers:  # what S3 says to a presigned URL plus credentials
+                return Response("<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed"
+                                "</Message></Error>", status_code=400, media_type="application/xml")
+            return None
+        if host != "127.0.0.1":
+            return Response("not found", status_code=404)
+        expected = "Basic " + base64.b64encode(f"{self.email}/token:{self.token}".encode()).decode()
+        if not hmac.compare_digest(request.headers.get("authorization", ""), expected):
+            return JSONResponse({"error": "Couldn't authenticate you"}, status_code=401)
+        return None
+
+    def _take_fault(self, method: str, path: str) -> Any:
+        with self._lock:
+            for rule in self._rules:
+                if rule.method in (method, "*") and rule.pattern.search(path) and rule.responses:
+                    return rule.responses.pop(0)
+        return None
+
+    def _routes(self) -> list[Route]:
+        return [
+            Route("/api/v2/users/me", self._me, methods=["GET"]),
+            Route("/api/v2/users/{id:int}", self._user, methods=["GET"]),
+            Route("/api/v2/tickets/{id:int}", self._ticket, methods=["GET", "PUT", "DELETE"]),
+            Route("/api/v2/tickets/{id:int}/comments", self._ticket_comments, methods=["GET"]),
+            Route("/api/v2/tickets/{id:int}/tags", self._ticket_tags, methods=["GET", "PUT", "POST", "DELETE"]),
+            Route("/api/v2/deleted_tickets", self._deleted_list, methods=["GET"]),
+            Route("/api/v2/deleted_tickets/{id:int}", self._purge, methods=["DELETE"]),
+            Route("/api/v2/job_statuses/{id}", self._job, methods=["GET"]),
+            Route("/api/v2/incremental/tickets/cursor", self._export, methods=["GET"]),
+            Route("/api/v2/webhooks", self._webhooks, methods=["GET", "POST"]),
+            Route("/api/v2/webhooks/{id}", self._webhook, methods=["GET", "PUT", "PATCH", "DELETE"]),
+            Route("/api/v2/webhooks/{id}/signing_secret", self._secret, methods=["GET", "POST"]),
+            Route("/api/v2/triggers", self._triggers, methods=["GET", "POST"]),
+            Route("/api/v2/triggers/{id:int}", self._trigger, methods=["GET", "PUT", "DELETE"]),
+            Route("/attachments/token/{token}/", self._content_url, methods=["GET"]),
+            Route("/blob/{token}/{name}", self._blob, methods=["GET"]),
+        ]
+
+    def _page(self, request: Request, key: str, items: list[Any], cursor_always: bool = False) -> dict[str, Any]:
+        """Zendesk pagination: cursor (``page[size]``/``page[after]``) or offset (``page``/``per_page``)."""
+        query = request.query_params
+        base = f"{self.url}{request.url.path}"
+        keep = {k: v for k, v in query.items() if not k.startswith("page") and k != "per_page"}
+        if "page[size]" in query or cursor_always:
+            size = min(int(query.get("page[size]", self.max_page_size)), self.max_page_size)
+            start = int(base64.b64decode(query["page[after]"]).decode()) if "page[after]" in query else 0
+            chunk, more = items[start:start + size], start + size < len(items)
+            after = base64.b64encode(str(start + size).encode()).decode() if chunk else None
+            next_url = f"{base}?{urlencode({**keep, 'page[size]': size, 'page[after]': after})}" if more else None
+            return {key: chunk, "meta": {"has_more": more, "after_cursor": after, "before_cursor": None},
+                    "links": {"next": next_url, "prev": None}}
+        size = min(int(query.get("per_page", self.max_page_size)), self.max_page_size)
+        page = int(query.get("page", 1))
+        chunk = items[(page - 1) * size: page * size]
+        more = page * size < len(items)
+        next_url = f"{base}?{urlencode({**keep, 'page': page + 1, 'per_page': size})}" if more else None
+        return {key: chunk, "next_page": next_url, "previous_page": None, "count": len(items)}
+
+    async def _me(self, request: Request) -> Response:
+        with self._lock:
+            return JSONResponse({"user": self.users[self.me_id]})
+
+    async def _user(self, request: Request) -> Response:
+        with self._lock:
+            user = self.users.get(request.path_params["id"])
+            return JSONResponse({"user": user}) if user else _not_found()
+
+    async def _ticket(self, request: Request) -> Response:
+        ticket_id = request.path_params["id"]
+        body = await request.json() if request.method == "PUT" else {}
+        with self._lock:
+            ticket = self.tickets.get(ticket_id)
+            if ticket is None:
+                return _not_found()
+            if request.method == "GET":
+                return JSONResponse({"ticket": ticket})
+            if request.method == "DELETE":
+                self.deleted[ticket_id] = {**self.tickets.pop(ticket_id), "status": "deleted"}
+                self._touch(self.deleted[ticket_id])
+                return Response(status_code=204)
+            changes = body.get("ticket") or {}
+            events: list[dict[str, Any]] = []
+            comment = changes.get("comment")
+            if isinstance(comment, dict) and (comment.get("body") or comment.get("html_body")):
+                text = comment.get("body") or comment.get("html_body")
+                added = self._add_comment(ticket_id, text, bool(comment.get("public", True)), self.me_id, (),
+                                          datetime.now(timezone.utc))
+                events.append({"id": added["id"], "type": "Comment", "body": text, "public": added["public"]})
+            for key in ("tags", "status", "subject"):
+                if key in changes:
+                    ticket[key] = changes[key]
+            for tag in changes.get("additional_tags") or []:
+                ticket["tags"].append(tag) if tag not in ticket["tags"] else None
+            self._touch(ticket)
+            audit = {"id": next(self._ids), "ticket_id": ticket_id, "created_at": ticket["updated_at"],
+                     "author_id": self.me_id, "metadata": {"system": {}, "custom": {}}, "events": events,
+                     "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}}}
+            return JSONResponse({"ticket": ticket, "audit": audit})
+
+    async def _ticket_comments(self, request: Request) -> Response:
+        ticket_id = request.path_params["id"]
+        inline = request.query_params.get("include_inline_images", "false").lower() == "true"
+        with self._lock:
+            if ticket_id not in self.tickets:
+                return _not_found()
+            comments = []
+            for comment in self._comments[ticket_id]:
+                files = [a for a in comment["attachments"] if inline or not a["inline"]]
+                comments.append({**comment, "attachments": files})
+            return JSONResponse(self._page(request, "comments", comments))
+
+    async def _ticket_tags(self, request: Request) -> Response:
+        ticket_id = request.path_params["id"]
+        body = await request.json() if request.method != "GET" else {}
+        with self._lock:
+            ticket = self.tickets.get(ticket_id)
+            if ticket is None:
+                return _not_found()
+            tags = [str(t) for t in body.get("tags") or []]
+            if request.method == "POST":
+                ticket["tags"] = tags
+            elif request.method == "PUT":
+                ticket["tags"] += [t for t in tags if t not in ticket["tags"]]
+            elif request.method == "DELETE":
+                ticket["tags"] = [t for t in ticket["tags"] if t not in tags]
+            if request.method != "GET":
+                self._touch(ticket)
+            return JSONResponse({"tags": list(ticket["tags"])})
+
+    async def _deleted_list(self, request: Request) -> Response:
+        with self._lock:
+            rows = [{"id": t["id"], "subject": t["subject"], "description": t["description"],
+                     "actor": {"id": self.me_id, "name": "GDPR Bridge"}, "previous_state": "new",
+                     "deleted_at": t["updated_at"]} for t in self.deleted.values()]
+            return JSONResponse(self._page(request, "deleted_tickets", rows))
+
+    async def _purge(self, request: Request) -> Response:
+        ticket_id = request.path_params["id"]
+        with self._lock:
+            if ticket_id not in self.deleted:
+                return _not_found()
+            job_id = uuid.uuid4().hex
+            self.jobs[job_id] = {"ticket_ids": [ticket_id], "polls": 0, "status": "queued"}
+            return JSONResponse({"job_status": self._job_json(job_id)})
+
+    def _job_json(self, job_id: str) -> dict[str, Any]:
+        job = self.jobs[job_id]
+        done = job["status"] == "completed"
+        return {"id": job_id, "url": f"{self.url}/api/v2/job_statuses/{job_id}.json", "total": None,
+                "progress": None, "status": job["status"], "message": "Completed at " + zendesk_time(
+                    datetime.now(timezone.utc)) if done else None,
+                "results": {"success": True} if done else None, "job_type": "ThrottledDestroyTickets"}
+
+    async def _job(self, request: Request) -> Response:
+        job_id = request.path_params["id"]
+        with self._lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                return _not_found()
+            if job["status"] not in ("completed", "failed"):
+                final = "failed" if self.fail_jobs else "completed"
+                job["status"] = self.job_polls[job["polls"]] if job["polls"] < len(self.job_polls) else final
+                job["polls"] += 1
+                if job["status"] == "completed":
+                    for ticket_id in job["ticket_ids"]:
+                        if self.deleted.pop(ticket_id, None) is not None:
+                            for comment in self._comments.pop(ticket_id, []):
+                                for attachment in comment["attachments"]:
+                                    token = attachment["content_url"].split("/token/")[1].split("/")[0]
+                                    self.blobs.pop(token, None)
+                            self.permanently_deleted.append(ticket_id)
+            return JSONResponse({"job_status": self._job_json(job_id)})
+
+    async def _export(self, request: Request) -> Response:
+        query = request.query_params
+        with self._lock:
+            if "cursor" in query:
+                try:
+                    state = json.loads(base64.urlsafe_b64decode(query["cursor"]).decode())
+                    start, offset = int(state["start"]), int(state["offset"])
+                except (ValueError, KeyError):
+                    return _error(400, "InvalidPaginationParameter", "cursor is not valid")
+            elif "start_time" in query:
+                try:
+                    start, offset = int(query["start_time"]), 0
+                except ValueError:
+                    return _error(400, "InvalidValue", "start_time must be a unix time")
+                if start > time.time() - 60:
+                    return _error(400, "InvalidValue", "Too recent start_time. Use a start_time older than 1 minute")
+            else:
+                return _error(400, "InvalidValue", "start_time or cursor is required")
+            rows = [t for t in [*self.tickets.values(), *self.deleted.values()] if t["generated_timestamp"] >= start]
+            rows.sort(key=lambda t: (t["generated_timestamp"], t["id"]))
+            chunk = rows[offset: offset + self.export_page_size]
+            after = base64.urlsafe_b64encode(json.dumps({"start": start, "offset": offset + len(chunk)}).encode()).decode()
+            end = offset + len(chunk) >= len(rows)
+            return JSONResponse({
+                "tickets": chunk, "after_cursor": after, "before_cursor": None, "end_of_stream": end,
+                "after_url": f"{self.url}/api/v2/incremental/tickets/cursor.json?cursor={after}", "before_url": None,
+            })
+
+    async def _webhooks(self, request: Request) -> Response:
+        if request.method == "POST":
+            body = (await request.json()).get("webhook") or {}
+            missing = [k for k in ("name", "endpoint", "http_method", "request_format", "status") if not body.get(k)]
+            if missing:
+                return JSONResponse({"errors": [{"code": "InvalidInput", "title": "Invalid input",
+                                                 "detail": f"missing {', '.join(missing)}"}]}, status_code=400)
+            with self._lock:
+                return JSONResponse({"webhook": self.webhooks[self._store_webhook(body)]}, status_code=201)
+        name = request.query_params.get("filter[name_contains]", "")
+        with self._lock:
+            hooks = [h for h in self.webhooks.values() if name.lower() in h["name"].lower()]
+            return JSONResponse(self._page(request, "webhooks", hooks, cursor_always=True))
+
+    async def _webhook(self, request: Request) -> Response:
+        webhook_id = request.path_params["id"]
+        body = (await request.json()).get("webhook") or {} if request.method in ("PUT", "PATCH") else {}
+        with self._lock:
+            if webhook_id not in self.webhooks:
+                return JSONResponse({"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]},
+                                    status_code=404)
+            if request.method == "GET":
+                return JSONResponse({"webhook": self.webhooks[webhook_id]})
+            if request.method == "DELETE":
+                del self.webhooks[webhook_id]
+                self.signing_secrets.pop(webhook_id, None)
+                return Response(status_code=204)
+            if request.method == "PUT":
+                body = {k: body.get(k) for k in ("name", "endpoint", "http_method", "request_format", "status",
+                                                 "subscriptions", "description", "authentication", "custom_headers")}
+            self._store_webhook(body, webhook_id)
+            return Response(status_code=204)
+
+    async def _secret(self, request: Request) -> Response:
+        webhook_id = request.path_params["id"]
+        with self._lock:
+            if webhook_id not in self.webhooks:
+                return JSONResponse({"errors": [{"code": "WebhookNotFound", "title": "Webhook not found"}]},
+                                    status_code=404)
+            if request.method == "POST":
+                self.signing_secrets[webhook_id] = base64.b64encode(secrets.token_bytes(32)).decode()
+            status = 201 if request.method == "POST" else 200
+            return JSONResponse({"signing_secret": {"algorithm": "SHA256", "secret": self.signing_secrets[webhook_id]}},
+                                status_code=status)
+
+    async def _triggers(self, request: Request) -> Response:
+        if request.method == "POST":
+            body = (await request.json()).get("trigger") or {}
+            if not body.get("title") or not body.get("actions") or not body.get("conditions"):
+                return _error(422, "RecordInvalid", "Record validation errors")
+            with self._lock:
+                return JSONResponse({"trigger": self.triggers[self._store_trigger(body)]}, status_code=201)
+        with self._lock:
+            return JSONResponse(self._page(request, "triggers", list(self.triggers.values())))
+
+    async def _trigger(self, request: Request) -> Response:
+        trigger_id = request.path_params["id"]
+        body = (await request.json()).get("trigger") or {} if request.method == "PUT" else {}
+        with self._lock:
+            if trigger_id not in self.triggers:
+                return _not_found()
+            if request.method == "DELETE":
+                del self.triggers[trigger_id]
+                return Response(status_code=204)
+            if request.method == "PUT":
+                self._store_trigger(body, trigger_id)
+            return JSONResponse({"trigger": self.triggers[trigger_id]})
+
+    async def _content_url(self, request: Request) -> Response:
+        with self._lock:
+            blob = self.blobs.get(request.path_params["token"])
+            if blob is None:
+                return _not_found()
+            location = f"{self.blob_url}/blob/{blob.token}/{quote(blob.filename)}?X-Amz-Expires=60"
+            return Response(status_code=302, headers={"Location": location})
+
+    async def _blob(self, request: Request) -> Response:
+        with self._lock:
+            blob = self.blobs.get(request.path_params["token"])
+            if blob is None:
+                return Response("<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml")
+            data, content_type = blob.data, blob.content_type
+        if self.blob_chunked:
+            async def chunks() -> Any:
+                for start in range(0, len(data), 1024):
+                    yield data[start:start + 1024]
+
+            return StreamingResponse(chunks(), media_type=content_type)
+        return Response(data, media_type=content_type)
