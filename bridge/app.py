@@ -75,7 +75,7 @@ class WebhookEndpoint:
             except Exception as exc:  # missing secret: answer 503 with the reason, do not crash
                 self.unconfigured[name] = str(exc) or type(exc).__name__
 
-    async def __call__(self, request: Request) -> Response:
+    async def receive(self, request: Request) -> Response:
         platform = request.path_params["platform"]
         if platform not in self.receivers and platform not in self.unconfigured:
             return reject("unknown", 404, f"no such platform; use one of {', '.join(platform_names())}")
@@ -161,7 +161,7 @@ def create_app(
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     routes = [
-        Route("/webhooks/{platform}", endpoint, methods=["POST"]),
+        Route("/webhooks/{platform}", endpoint.receive, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
