@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable
 
-from bridge.extract import extract_attachment
+from bridge.extract import extract_attachments
 from bridge.findings import Decision, ExtractedAttachment, TextPart
 from bridge.language import detect_language
 from bridge.platform import Ticket
@@ -41,15 +41,16 @@ class TicketAnalyzer:
         return detect_language(f"{ticket.subject}\n{ticket.body}", ticket.requester.locale, self.rules)
 
     def extract(self, attachments: Iterable[AttachmentInput], language: str) -> list[ExtractedAttachment]:
-        limits = self.rules.attachments.limits
+        """Extract what was downloaded, bounded per attachment and per ticket, in order."""
+        items = list(attachments)
+        readable = [(item.filename, item.data) for item in items if item.data is not None]
         ocr = self.rules.attachments.screenshots == "scan"
-        extracted: list[ExtractedAttachment] = []
-        for item in attachments:
-            if item.data is None:
-                extracted.append(ExtractedAttachment(item.filename, "unread", problem=item.problem or "not downloaded"))
-                continue
-            extracted.append(extract_attachment(item.filename, item.data, limits, language, ocr=ocr))
-        return extracted
+        extracted = iter(extract_attachments(readable, self.rules.attachments.limits, language, ocr=ocr))
+        return [
+            next(extracted) if item.data is not None
+            else ExtractedAttachment(item.filename, "unread", problem=item.problem or "not downloaded")
+            for item in items
+        ]
 
     def analyse(
         self, ticket: Ticket, attachments: Iterable[AttachmentInput] = (), language: str | None = None
@@ -63,5 +64,6 @@ class TicketAnalyzer:
             findings = self.scanner.scan(parts, language)
         except Exception as exc:  # fail safe: never pass silently, never delete
             log.error("scanner failed", extra={"ticket_id": ticket.id, "error_type": type(exc).__name__})
-            return Decision(action="review", reasons=[f"scanner error ({type(exc).__name__})"])
+            return Decision(action=self.rules.attachments.on_unscannable,
+                            reasons=[f"scanner error ({type(exc).__name__})"])
         return decide(findings, ticket, self.rules, extracted)
