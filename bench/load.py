@@ -13,18 +13,18 @@ but not in the queue) and p50/p99/max acknowledgement latency.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
 import json
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,30 +50,46 @@ def signed_request(ticket_id: int) -> tuple[bytes, dict[str, str]]:
     return body, headers
 
 
-async def fire(rate: int, seconds: int, url: str) -> dict[str, object]:
+def fire(rate: int, seconds: int, url: str, threads: int = 16) -> dict[str, object]:
+    """Open-loop: request i is due at start + i/rate; ``threads`` keep-alive connections share them."""
     total = rate * seconds
+    parsed = urlparse(url)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
-        start = time.monotonic()
+    lock = threading.Lock()
+    start = time.monotonic() + 0.5
 
-        async def one(i: int) -> None:
-            nonlocal errors
-            await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+    def worker(offset: int) -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+        for i in range(offset, total, threads):
+            delay = start + i / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
             body, headers = signed_request(1_000_000 + i)
             sent = time.monotonic()
             try:
-                response = await client.post(url, content=body, headers=headers)
-            except httpx.HTTPError:
-                errors += 1
-                return
-            latencies.append(time.monotonic() - sent)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                conn.request("POST", parsed.path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+                with lock:
+                    errors += 1
+                continue
+            with lock:
+                latencies.append(time.monotonic() - sent)
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+        conn.close()
 
-        await asyncio.gather(*(one(i) for i in range(total)))
-        elapsed = time.monotonic() - start
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.monotonic() - start
     latencies.sort()
     return {
         "sent": total,
@@ -81,7 +97,7 @@ async def fire(rate: int, seconds: int, url: str) -> dict[str, object]:
         "statuses": statuses,
         "errors": errors,
         "p50_ms": statistics.median(latencies) * 1000 if latencies else None,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else None,
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000 if latencies else None,
         "max_ms": latencies[-1] * 1000 if latencies else None,
     }
 
@@ -94,7 +110,7 @@ def run(queue: str, rate: int, seconds: int) -> dict[str, object]:
                "BRIDGE_LOG_LEVEL": "WARNING"}
         bridge = BridgeProcess(Path(tmp), env, command=("web",)).start()
         try:
-            result = asyncio.run(fire(rate, seconds, bridge.url + "/webhooks/zendesk"))
+            result = fire(rate, seconds, bridge.url + "/webhooks/zendesk")
         finally:
             bridge.stop()
         huey = make_huey(url, name)

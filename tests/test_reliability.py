@@ -152,6 +152,17 @@ def test_sweep_queues_tickets_whose_webhook_was_lost(zendesk, bridge) -> None:
     assert ", 0 queued" in again.stdout  # everything in the window now has an audit record
 
 
+def test_periodic_sweep_in_the_worker_catches_a_lost_webhook(zendesk, sink, tmp_path) -> None:
+    """rules.yaml sweep.interval_minutes: 1 — the worker's housekeeping sweeps every minute."""
+    worker = BridgeProcess(tmp_path, bridge_env(zendesk, sink), sweep_minutes=1).start()
+    try:
+        ticket_id = zendesk.create("Export bricht ab", BODY, REQUESTER)  # no webhook at all
+        wait_for(lambda: zendesk.deleted_permanently(ticket_id), timeout=150, interval=0.5)
+    finally:
+        worker.stop()
+    assert '"sweep"' in worker.log_path.read_text()
+
+
 def _job(data_dir: Path, platform: str, ticket_id: str) -> dict[str, Any]:
     from bridge.db import Database
     from bridge.jobs import JobStore

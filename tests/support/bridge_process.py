@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 class BridgeProcess:
     """``gdpr-bridge <command>`` with its own data dir; stdout+stderr go to ``log_path``."""
 
-    def __init__(self, data_dir: Path, env: Mapping[str, str], command: tuple[str, ...] = ("serve",)) -> None:
+    def __init__(self, data_dir: Path, env: Mapping[str, str], command: tuple[str, ...] = ("serve",),
+                 sweep_minutes: int = 0) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -37,6 +38,11 @@ class BridgeProcess:
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None
+        if "BRIDGE_RULES" not in env:  # the shipped rules, without the periodic sweep unless asked
+            rules = self.data_dir / "rules.yaml"
+            rules.write_text((ROOT / "rules.yaml").read_text(encoding="utf-8").replace(
+                "interval_minutes: 15", f"interval_minutes: {sweep_minutes}"), encoding="utf-8")
+            self.env["BRIDGE_RULES"] = str(rules)
 
     @property
     def url(self) -> str:
