@@ -14,6 +14,14 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
+
+
+class DropColourFields(logging.Filter):
+    """uvicorn adds ``color_message`` with terminal escape codes; it repeats ``message``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.pop("color_message", None)
+        return True
 QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
 
 
@@ -29,6 +37,7 @@ class ReadableFormatter(logging.Formatter):
 def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
     fmt = fmt or os.environ.get("BRIDGE_LOG_FORMAT") or ("text" if sys.stderr.isatty() else "json")
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(DropColourFields())
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:

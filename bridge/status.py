@@ -49,8 +49,11 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
             review.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                            "reasons": record["reasons"], "decided_at": record["decided_at"]})
     days_sorted = sorted(per_day)
+    totals = {v: sum(per_day[d][v] for d in days_sorted) for v in VERDICTS}
     return {
         "mode": mode,
+        "window_days": days,
+        "totals": totals,
         "days": [{"day": d, **{v: per_day[d][v] for v in VERDICTS}} for d in days_sorted],
         "kinds": kinds.most_common(),
         "review": review[-50:],
@@ -80,6 +83,16 @@ def bar_chart(days: list[dict[str, Any]], width: int = 720, height: int = 220) -
     return bars
 
 
+def day_labels(days: list[dict[str, Any]], width: int = 720) -> list[dict[str, Any]]:
+    """``MM-DD`` under the middle of each bar (every n-th one when there are many days)."""
+    if not days:
+        return []
+    slot = width / len(days)
+    step = max(1, round(len(days) / 14))
+    return [{"x": index * slot + slot / 2, "text": day["day"][5:]}
+            for index, day in enumerate(days) if index % step == 0]
+
+
 def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
     db = Database(settings.state_db)
     audit, jobs = AuditLog(db), JobStore(db)
@@ -104,7 +117,7 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
             return JSONResponse({"error": reason}, status_code=401)
         info = data(request)
         html = _templates.get_template("index.html").render(
-            info=info, bars=bar_chart(info["days"]), colours=COLOURS, verdicts=VERDICTS,
+            info=info, bars=bar_chart(info["days"]), labels=day_labels(info["days"]), colours=COLOURS, verdicts=VERDICTS,
             generated=time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime()),
         )
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})

@@ -29,9 +29,18 @@ WOULD_DO = {"violation": "email the requester and delete the ticket", "review": 
 @click.option("--jql", default=None, help="Jira only: JQL filter for the issues the webhook fires on.")
 @click.option("--env-file", type=click.Path(dir_okay=False), default=None,
               help="Append the settings to set to this file instead of printing the secret.")
-def install(platform: str, public_url: str, remove: bool, jql: str | None, env_file: str | None) -> None:
+@click.option("--gate-notifications", is_flag=True,
+              help="Zendesk only: change the trigger that e-mails the requester on creation so it waits for "
+                   "the rules' actions.clear_tag (without it, install only explains the change).")
+def install(platform: str, public_url: str, remove: bool, jql: str | None, env_file: str | None,
+            gate_notifications: bool) -> None:
     """Register (or update, never duplicate) the bridge's webhook on PLATFORM."""
     from bridge.rules import load_rules
+
+    if jql and platform != "jira":
+        raise click.UsageError("--jql applies to jira only")
+    if gate_notifications and platform != "zendesk":
+        raise click.UsageError("--gate-notifications applies to zendesk only")
 
     client = _platform(platform)
     if not isinstance(client, WebhookInstaller):
@@ -41,9 +50,14 @@ def install(platform: str, public_url: str, remove: bool, jql: str | None, env_f
         click.echo(f"removed from {platform}: {', '.join(removed) if removed else 'nothing was installed'}")
         return
     rules = load_rules(load_settings().rules_path)
+    if gate_notifications and not rules.actions.clear_tag:
+        raise click.UsageError("--gate-notifications needs actions.clear_tag in the rules file "
+                               "(the tag the requester's e-mail will wait for)")
     options = {"jql": jql} if jql else {}
+    if gate_notifications:
+        options["gate_notifications"] = "yes"
     result = client.install_webhook(public_url, clear_tag=rules.actions.clear_tag, **options)
-    click.echo(f"{'created' if result.created else 'updated'} webhook {result.webhook_id} on {platform} "
+    click.echo(f"{'created' if result.created else 'kept (updated if needed)'} webhook {result.webhook_id} on {platform} "
                f"-> {public_url.rstrip('/')}/webhooks/{platform}")
     for message in result.messages:
         click.echo(f"  {message}")

