@@ -31,7 +31,7 @@ def test_shipped_rules_load_with_the_interface_other_parts_use() -> None:
     assert rules.actions.review_tag == "gdpr-review"
     assert rules.actions.clear_tag is None
     assert isinstance(rules.scope["jira"], PlatformScope) and rules.scope["jira"].projects == []
-    assert rules.sweep.interval_minutes == 0 and rules.sweep.window_minutes == 120
+    assert rules.sweep.interval_minutes == 15 and rules.sweep.window_minutes == 120
     assert rules.languages.default == "en" and rules.languages.supported == ["en", "sv", "de"]
     # the policy of POLICY.md: direct identifiers alone, a name only in combination
     direct = next(r for r in rules.policy if r.name == "direct-identifier")
