@@ -199,6 +199,7 @@ class EvalReport:
     entities: dict[str, EntityCounts] = field(default_factory=lambda: defaultdict(EntityCounts))
     language_entities: dict[str, dict[str, EntityCounts]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(EntityCounts)))
     language_hits: int = 0
+    attachment_items: EntityCounts = field(default_factory=EntityCounts)
     tickets: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -213,6 +214,7 @@ class EvalReport:
             "per_language_entities": {
                 lang: {k: v.figures() for k, v in sorted(ents.items())} for lang, ents in sorted(self.language_entities.items())
             },
+            "attachment_items_recall": self.attachment_items.figures()["recall"],
             "language_detection_accuracy": round(self.language_hits / n, 4) if n else None,
             "seconds": round(self.seconds, 3),
             "tickets_per_second": round(n / self.seconds, 1) if self.seconds > 0 else None,
@@ -227,6 +229,9 @@ def _score_entities(report: EvalReport, item: CorpusTicket, counted: list[Findin
         for bucket in (report.entities, report.language_entities[item.language]):
             bucket[label["type"]].labels += 1
             bucket[label["type"]].labels_found += hit
+        if label["where"].startswith("attachment:"):
+            report.attachment_items.labels += 1
+            report.attachment_items.labels_found += hit
     distinct: dict[tuple[str, str, str], Finding] = {}
     for f in counted:
         distinct.setdefault((f.entity_type, f.place, _norm(f.value)), f)
@@ -303,6 +308,8 @@ def format_report(data: dict[str, Any]) -> str:
         recall = "-" if e["recall"] is None else f"{e['recall'] * 100:.1f}%"
         precision = "-" if e["precision"] is None else f"{e['precision'] * 100:.1f}%"
         lines.append(f"{kind:18}{e['labels']:>8}{recall:>9}{e['findings']:>10}{precision:>11}")
+    if data.get("attachment_items_recall") is not None:
+        lines += ["", f"recall on items inside attachments: {data['attachment_items_recall'] * 100:.1f}%"]
     lines += [
         "",
         f"language detection accuracy: {(data['language_detection_accuracy'] or 0) * 100:.1f}%",
