@@ -25,24 +25,47 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import socket
 import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import phonenumbers  # noqa: E402
+import tests.fakes.zendesk_server as fake_zendesk_module  # noqa: E402
 from ocr_speed import screenshot  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
 from tests.support.smtp import SmtpSink  # noqa: E402
 
 SECRET = "bench-exposure-secret"
+
+
+def nodelay_fakes() -> None:
+    """Make the fake servers answer without Nagle's 40 ms stall.
+
+    ``ServerThread`` binds ``socket.socket(AF_INET, SOCK_STREAM)`` (proto 0); asyncio only
+    sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP, so every response (headers and
+    body written apart) waited for the client's delayed ACK: ~45 ms per request on loopback
+    instead of ~3 ms. A real Zendesk does not stall like that, so the benches open the
+    fake's listening socket with IPPROTO_TCP (suggested fix in tests/fakes/zendesk_server.py).
+    """
+    shim = types.ModuleType("socket_nodelay")
+    shim.__dict__.update(socket.__dict__)
+
+    def tcp_socket(family: int = socket.AF_INET, kind: int = socket.SOCK_STREAM, proto: int = 0) -> socket.socket:
+        return socket.socket(family, kind, socket.IPPROTO_TCP if kind == socket.SOCK_STREAM else proto)
+
+    shim.socket = tcp_socket  # type: ignore[attr-defined]
+    fake_zendesk_module.socket = shim  # type: ignore[attr-defined]
 LANGS = ("en", "sv", "de")
 REQUESTERS = {
     "en": {"name": "Hannah Whitfield", "email": "hannah.whitfield@customer.example", "locale": "en-GB"},
@@ -50,6 +73,7 @@ REQUESTERS = {
     "de": {"name": "Petra Vogt", "email": "petra.vogt@kunde.example", "locale": "de-DE"},
 }
 COLLEAGUES = ["Oliver Pemberton", "Amelia Hughes", "Björn Sjögren", "Märta Åberg", "Jürgen Köhler", "Grete Jäger"]
+REGION = {"en": "GB", "sv": "SE", "de": "DE"}
 PHONES = {"en": "+44 7911 {a:03d}{b:03d}", "sv": "070-{a:03d} {c:02d} {d:02d}", "de": "0171 {a:03d}{b:04d}"}
 BODIES = {
     "en": "Hello,\n\nThe rota export fails for the night shift (error E-{e}). Please call our employee {name} on "
@@ -67,8 +91,12 @@ SHOT_BODY = {
 
 
 def text_body(rng: random.Random, lang: str) -> str:
-    phone = PHONES[lang].format(a=rng.randint(100, 999), b=rng.randint(100, 999), c=rng.randint(10, 99),
-                                d=rng.randint(10, 99))
+    """A violation: a colleague's name and a phone number libphonenumber calls valid."""
+    while True:
+        phone = PHONES[lang].format(a=rng.randint(100, 999), b=rng.randint(100, 999), c=rng.randint(10, 99),
+                                    d=rng.randint(10, 99))
+        if phonenumbers.is_valid_number(phonenumbers.parse(phone, REGION[lang])):
+            break
     return BODIES[lang].format(e=rng.randint(1000, 9999), name=rng.choice(COLLEAGUES), phone=phone)
 
 
@@ -167,7 +195,10 @@ def main() -> None:
     parser.add_argument("--job-polls", type=int, default=0, help="'queued' answers before the fake's job completes")
     parser.add_argument("--job-poll-seconds", type=float, default=None, help="ZENDESK_JOB_POLL_SECONDS (default: adapter's)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--nagle", action="store_true", help="leave the fake's 40 ms Nagle stall in")
     args = parser.parse_args()
+    if not args.nagle:
+        nodelay_fakes()
     rng = random.Random(args.seed)
 
     sink = SmtpSink().start()
@@ -203,7 +234,7 @@ def main() -> None:
                 if not ids:
                     continue
                 send(fake, url, ids, rate, sent)
-                deadline = time.monotonic() + 120
+                deadline = time.monotonic() + 90
                 while time.monotonic() < deadline and not all(t in watcher.deleted for t in ids):
                     time.sleep(0.1)
             decided = decided_at(Path(tmp))

@@ -45,7 +45,7 @@ def start_consumer(workers: int, worker_type: str = "thread") -> Any:
     requeued = tasks.requeue_stale()
     consumer = tasks.huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, check_worker_health=True, backoff=1.15,
-        max_delay=0.5, initial_delay=0.05,
+        max_delay=0.1, initial_delay=0.05,
     )
     log.info("worker ready", extra={"seconds": round(time.monotonic() - began, 2), "requeued": requeued,
                                     "workers": workers})

@@ -70,8 +70,16 @@ def services() -> "Services":
         return _services
 
 
+_job_store: JobStore | None = None
+
+
 def job_store() -> JobStore:
-    return JobStore(Database(settings.state_db))
+    """One store per process (its SQLite connections are per thread)."""
+    global _job_store
+    with _services_lock:
+        if _job_store is None:
+            _job_store = JobStore(Database(settings.state_db))
+        return _job_store
 
 
 def safe_error(exc: BaseException) -> str:
