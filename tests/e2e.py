@@ -63,6 +63,7 @@ class JiraHarness:
 
     def __init__(self) -> None:
         self.fake = FakeJira().start()
+        self.payloads: dict[str, dict[str, Any]] = {}
 
     def env(self) -> dict[str, str]:
         return {"JIRA_URL": self.fake.url, "JIRA_EMAIL": self.fake.email, "JIRA_API_TOKEN": self.fake.token,
@@ -70,12 +71,14 @@ class JiraHarness:
 
     def create(self, subject: str, body: str, requester: dict[str, Any],
                attachments: list[tuple[str, bytes, str]] = ()) -> str:  # type: ignore[assignment]
-        return self.fake.add_issue("SD", subject, body, reporter=requester, attachments=list(attachments))
+        key = self.fake.add_issue("SD", subject, body, reporter=requester, attachments=list(attachments))
+        self.payloads[key] = self.fake.webhook_payload(key)  # a late retry still carries the original body
+        return key
 
     def deliver(self, bridge_url: str, ticket_id: str, delivery_id: str | None = None,
                 secret: str | None = None) -> httpx.Response:
         return self.fake.deliver_webhook(bridge_url + "/webhooks/jira", ticket_id, secret or self.secret,
-                                         identifier=delivery_id)
+                                         identifier=delivery_id, payload=self.payloads.get(ticket_id))
 
     def deleted_permanently(self, ticket_id: str) -> bool:
         return ticket_id in self.fake.deleted
