@@ -41,6 +41,7 @@ from bridge.platform import (
     TicketGone,
 )
 
+from .download import REDIRECTS, read_bounded
 from .jira_config import JiraConfigError, environ_of, number, require, text
 from .jira_retry import Caller, RetryPolicy, check
 from .jira_text import description_to_text, field_value_to_text
@@ -54,7 +55,6 @@ __all__ = ["JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEB
 WEBHOOK_NAME = "gdpr-bridge"
 WEBHOOK_PATH = "/webhooks/jira"
 _KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}|[1-9][0-9]{0,17})$")
-_REDIRECTS = (301, 302, 303, 307, 308)
 _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
 _SKIP_REQUEST_FIELDS = {"summary", "description", "attachment"}
 
@@ -263,13 +263,13 @@ class JiraPlatform:
     def _download(self, attachment_id: str, max_bytes: int, what: str) -> bytes:
         url = f"{self.url}/rest/api/3/attachment/content/{attachment_id}"
         with self._http().stream("GET", url, headers={"Accept": "*/*"}) as response:
-            if response.status_code in _REDIRECTS and response.headers.get("location"):
+            if response.status_code in REDIRECTS and response.headers.get("location"):
                 location = urljoin(url, response.headers["location"])
             elif response.status_code == 404:
                 raise PlatformRejected(f"jira: {what}: attachment not found (HTTP 404)")
             else:
                 check(response, what)
-                return _read_bounded(response, max_bytes, what)
+                return read_bounded(response, max_bytes, what, "jira")
         return self._download_anonymous(location, max_bytes, what)
 
     def _download_anonymous(self, location: str, max_bytes: int, what: str) -> bytes:
@@ -279,11 +279,11 @@ class JiraPlatform:
                 if urlsplit(location).scheme not in ("http", "https"):
                     raise PlatformRejected(f"jira: {what}: redirected to a non-HTTP address")
                 with anonymous.stream("GET", location) as response:
-                    if response.status_code in _REDIRECTS and response.headers.get("location"):
+                    if response.status_code in REDIRECTS and response.headers.get("location"):
                         location = urljoin(location, response.headers["location"])
                         continue
                     check(response, what)
-                    return _read_bounded(response, max_bytes, what)
+                    return read_bounded(response, max_bytes, what, "jira")
         raise PlatformRejected(f"jira: {what}: too many redirects")
 
     def delete_ticket(self, ticket_id: str) -> DeletionResult:
@@ -550,20 +550,6 @@ def _request_field_text(request: dict[str, Any] | None) -> str:
             label = str(item.get("label") or item.get("fieldId") or "")
             lines.append(f"{label}: {value}" if label else value)
     return "\n".join(lines)
-
-
-def _read_bounded(response: httpx.Response, max_bytes: int, what: str) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise AttachmentTooLarge(f"jira: {what}: {declared} bytes, limit {max_bytes}")
-    chunks: list[bytes] = []
-    total = 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        if total > max_bytes:
-            raise AttachmentTooLarge(f"jira: {what}: more than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _hook_id(hook: dict[str, Any]) -> str:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from typing import Mapping
+
+from .env import environ_of, text
+from .env import number as read_number
+
+__all__ = ["JiraConfigError", "environ_of", "number", "require", "text"]
 
 
 class JiraConfigError(ValueError):
     """A Jira setting is missing or malformed. The message names the variable, never its value."""
-
-
-def environ_of(environ: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if environ is None else environ
-
-
-def text(environ: Mapping[str, str], name: str) -> str | None:
-    value = environ.get(name, "")
-    value = value.strip() if value else ""
-    return value or None
 
 
 def require(environ: Mapping[str, str], *names: str) -> list[str]:
@@ -28,13 +22,4 @@ def require(environ: Mapping[str, str], *names: str) -> list[str]:
 
 
 def number(environ: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
-    raw = text(environ, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise JiraConfigError(f"{name} must be a number of seconds") from None
-    if value < minimum:
-        raise JiraConfigError(f"{name} must be at least {minimum:g}")
-    return value
+    return read_number(environ, name, default, minimum, error=JiraConfigError, expected="a number of seconds")

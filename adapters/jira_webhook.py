@@ -14,7 +14,6 @@ except the validated issue key.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Mapping
 
@@ -22,6 +21,7 @@ from bridge.platform import WebhookEvent, WebhookRejected
 from bridge.signatures import SignatureError, verify_hub_signature, verify_shared_secret
 
 from .jira_config import JiraConfigError, environ_of, text
+from .webhook_json import json_object
 
 ISSUE_CREATED = "jira:issue_created"
 DEFAULT_SHARED_HEADER = "X-Bridge-Secret"
@@ -66,7 +66,7 @@ class JiraWebhook:
     def parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         lowered = {str(k).lower(): str(v) for k, v in headers.items()}
         signed = self._authenticate(lowered, body)
-        payload = _json_object(body)
+        payload = json_object(body)
         event = payload.get("webhookEvent")
         if event is not None and event != ISSUE_CREATED:
             raise WebhookRejected(200, f"ignored: not a {ISSUE_CREATED} event")
@@ -95,16 +95,6 @@ class JiraWebhook:
         senders = (("X-Hub-Signature", self._webhook_secret), (self.shared_header, self._shared_secret))
         expected = [name for name, secret in senders if secret]
         raise WebhookRejected(401, f"missing {' or '.join(expected)} header")
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise WebhookRejected(400, "body is not valid JSON") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected(400, "body is not a JSON object")
-    return payload
 
 
 def _issue_key(payload: dict[str, Any], allow_custom: bool) -> str:

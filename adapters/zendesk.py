@@ -258,7 +258,20 @@ class ZendeskPlatform:
         return self._installer.remove(public_url)
 
     def webhook_status(self, public_url: str) -> str | None:
-        return self._installer.webhook_status(public_url)
+        """The active webhook's id; raises when it signs with a secret ZENDESK_WEBHOOK_SECRET lacks."""
+        hook_id = self._installer.webhook_status(public_url)
+        if hook_id is None:
+            return None
+        try:
+            receiver = ZendeskWebhook.from_env()
+        except ZendeskConfigError:  # no secret set: doctor reports that on its own line
+            return hook_id
+        if not receiver.accepts_secret(self._installer.signing_secret(hook_id)):
+            raise PlatformRejected(
+                f"zendesk: webhook {hook_id} points at this bridge but signs with a secret that "
+                "ZENDESK_WEBHOOK_SECRET does not hold: every delivery would be refused (401)"
+            )
+        return hook_id
 
 
 def _number(ticket_id: str) -> int:

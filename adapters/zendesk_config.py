@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from .env import environ_of, text
+from .env import number as read_number
 from .zendesk_retry import RetryPolicy
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -24,26 +26,8 @@ class ZendeskConfigError(ValueError):
     """A Zendesk setting is missing or malformed. The message names the variable, never its value."""
 
 
-def environ_of(environ: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if environ is None else environ
-
-
-def text(environ: Mapping[str, str], name: str) -> str | None:
-    value = (environ.get(name) or "").strip()
-    return value or None
-
-
 def number(environ: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
-    raw = text(environ, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ZendeskConfigError(f"{name} must be a number") from None
-    if value < minimum:
-        raise ZendeskConfigError(f"{name} must be at least {minimum:g}")
-    return value
+    return read_number(environ, name, default, minimum, error=ZendeskConfigError)
 
 
 def subdomain_of(raw: str) -> str:
@@ -72,7 +56,7 @@ class ZendeskSettings:
     timeout: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     job_timeout: float = 120.0  # how long delete_ticket waits for the permanent-deletion job
-    job_poll: float = 1.0  # first pause between job polls (doubles, at most 5 s)
+    job_poll: float = 0.25  # first pause between job polls (doubles, at most 5 s)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "ZendeskSettings":
@@ -111,7 +95,7 @@ class ZendeskSettings:
             timeout=number(env, "ZENDESK_TIMEOUT_SECONDS", 30.0, minimum=0.05),
             retry=retry,
             job_timeout=number(env, "ZENDESK_JOB_TIMEOUT_SECONDS", 120.0),
-            job_poll=number(env, "ZENDESK_JOB_POLL_SECONDS", 1.0, minimum=0.01),
+            job_poll=number(env, "ZENDESK_JOB_POLL_SECONDS", 0.25, minimum=0.01),
         )
 
     @property

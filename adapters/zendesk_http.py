@@ -16,12 +16,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bridge.platform import AttachmentTooLarge, PlatformRejected, PlatformUnavailable
+from bridge.platform import PlatformRejected, PlatformUnavailable
 
+from .download import REDIRECTS, read_bounded
 from .zendesk_config import ZendeskSettings
 from .zendesk_retry import check
 
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 MAX_PAGES = 10_000
 
@@ -111,19 +111,6 @@ class ZendeskHttp:
                     raise PlatformUnavailable(f"zendesk: {what}: temporary download address refused "
                                               f"(HTTP {response.status_code})")
                 check(response, what, gone_on_404=True)
-                return read_bounded(response, max_bytes, what)
+                return read_bounded(response, max_bytes, what, "zendesk")
         raise PlatformUnavailable(f"zendesk: {what}: too many redirects")
 
-
-def read_bounded(response: httpx.Response, max_bytes: int, what: str) -> bytes:
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise AttachmentTooLarge(f"zendesk: {what}: {declared} bytes, limit {max_bytes}")
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise AttachmentTooLarge(f"zendesk: {what}: more than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)

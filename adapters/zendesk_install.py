@@ -85,6 +85,14 @@ class Installer:
             return None
         return str(hook["id"])
 
+    def signing_secret(self, hook_id: str) -> str:
+        what = "read signing secret"
+        answer = self.call(what, lambda: self.http.request("GET", f"webhooks/{hook_id}/signing_secret", what))
+        secret = (answer.get("signing_secret") or {}).get("secret")
+        if not secret:
+            raise PlatformUnavailable("zendesk: read signing secret: no secret in the answer")
+        return str(secret)
+
     # ------------------------------------------------------------------ writing
 
     def install(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
@@ -93,11 +101,7 @@ class Installer:
             raise PlatformRejected("zendesk: install: the public URL must start with https://")
         hook_id, created, messages = self._ensure_webhook(endpoint)
         messages.append(self._ensure_trigger(hook_id))
-        what = "read signing secret"
-        secret_json = self.call(what, lambda: self.http.request("GET", f"webhooks/{hook_id}/signing_secret", what))
-        secret = (secret_json.get("signing_secret") or {}).get("secret")
-        if not secret:
-            raise PlatformUnavailable("zendesk: read signing secret: no secret in the answer")
+        secret = self.signing_secret(hook_id)
         if clear_tag:
             messages += self._gate_notifications(clear_tag, (options.get("gate_notifications") or "").lower() in _TRUE)
         if endpoint.startswith("http://"):

@@ -15,7 +15,7 @@ validated ticket id and event type.
 
 from __future__ import annotations
 
-import json
+import hmac
 import re
 from typing import Any, Mapping
 
@@ -23,6 +23,7 @@ from bridge.platform import WebhookEvent, WebhookRejected
 from bridge.signatures import SignatureError, verify_zendesk
 
 from .zendesk_config import ZendeskConfigError, environ_of, text
+from .webhook_json import json_object
 
 TICKET_CREATED = "zen:event-type:ticket.created"
 # Zendesk signs test deliveries sent from the admin UI (before a webhook exists) with this.
@@ -65,10 +66,15 @@ class ZendeskWebhook:
             secrets.append(STATIC_TEST_SECRET)
         return cls(secrets)
 
+    def accepts_secret(self, secret: str) -> bool:
+        """Whether deliveries signed with ``secret`` would pass (constant-time compare)."""
+        candidate = secret.strip().encode()
+        return any(hmac.compare_digest(candidate, known.encode()) for known in self._secrets)
+
     def parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent:
         lowered = {str(k).lower(): str(v) for k, v in headers.items()}
         self._verify(lowered, body)
-        payload = _json_object(body)
+        payload = json_object(body)
         if "type" in payload:
             ticket_id, event_id = _event_ticket(payload)
         else:
@@ -89,16 +95,6 @@ class ZendeskWebhook:
             except SignatureError as exc:
                 error = exc
         raise WebhookRejected(401, str(error or "signature does not match"))
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise WebhookRejected(400, "body is not valid JSON") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected(400, "body is not a JSON object")
-    return payload
 
 
 def _ticket_id(value: Any) -> str | None:

@@ -14,7 +14,7 @@ Timestamps: "sent" just before the signed webhook is POSTed; "decided" from the 
 the fake platform has purged the ticket (watcher thread, 5 ms resolution).
 
 The fake completes a permanent-deletion job on the poll after ``--job-polls`` "queued"
-answers; the adapter polls at once, then after ``ZENDESK_JOB_POLL_SECONDS`` (default 1 s,
+answers; the adapter polls at once, then after ``ZENDESK_JOB_POLL_SECONDS`` (default 0.25 s,
 doubling). That poll pause is part of the window on a real Zendesk too, but how many polls
 a real job needs is Zendesk's business: compare "email" (the bridge's own work) with
 "deleted". Not a test.
@@ -25,14 +25,12 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import socket
 import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import phonenumbers  # noqa: E402
-import tests.fakes.zendesk_server as fake_zendesk_module  # noqa: E402
 from ocr_speed import screenshot  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
@@ -49,23 +46,6 @@ from tests.support.smtp import SmtpSink  # noqa: E402
 SECRET = "bench-exposure-secret"
 
 
-def nodelay_fakes() -> None:
-    """Make the fake servers answer without Nagle's 40 ms stall.
-
-    ``ServerThread`` binds ``socket.socket(AF_INET, SOCK_STREAM)`` (proto 0); asyncio only
-    sets TCP_NODELAY on sockets whose proto is IPPROTO_TCP, so every response (headers and
-    body written apart) waited for the client's delayed ACK: ~45 ms per request on loopback
-    instead of ~3 ms. A real Zendesk does not stall like that, so the benches open the
-    fake's listening socket with IPPROTO_TCP (suggested fix in tests/fakes/zendesk_server.py).
-    """
-    shim = types.ModuleType("socket_nodelay")
-    shim.__dict__.update(socket.__dict__)
-
-    def tcp_socket(family: int = socket.AF_INET, kind: int = socket.SOCK_STREAM, proto: int = 0) -> socket.socket:
-        return socket.socket(family, kind, socket.IPPROTO_TCP if kind == socket.SOCK_STREAM else proto)
-
-    shim.socket = tcp_socket  # type: ignore[attr-defined]
-    fake_zendesk_module.socket = shim  # type: ignore[attr-defined]
 LANGS = ("en", "sv", "de")
 REQUESTERS = {
     "en": {"name": "Hannah Whitfield", "email": "hannah.whitfield@customer.example", "locale": "en-GB"},
@@ -195,10 +175,7 @@ def main() -> None:
     parser.add_argument("--job-polls", type=int, default=0, help="'queued' answers before the fake's job completes")
     parser.add_argument("--job-poll-seconds", type=float, default=None, help="ZENDESK_JOB_POLL_SECONDS (default: adapter's)")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--nagle", action="store_true", help="leave the fake's 40 ms Nagle stall in")
     args = parser.parse_args()
-    if not args.nagle:
-        nodelay_fakes()
     rng = random.Random(args.seed)
 
     sink = SmtpSink().start()

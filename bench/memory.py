@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ocr_speed import screenshot  # noqa: E402
-from exposure import nodelay_fakes  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
 
@@ -103,10 +102,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=50)
     parser.add_argument("--shot-every", type=int, default=20, help="every Nth ticket has a screenshot (0: none)")
     parser.add_argument("--corpus", default="/work/shared/corpus")
-    parser.add_argument("--nagle", action="store_true", help="leave the fake's 40 ms Nagle stall in (see exposure.py)")
     args = parser.parse_args()
-    if not args.nagle:
-        nodelay_fakes()
     rng = random.Random(5)
     texts = corpus_texts(Path(args.corpus))
     shots = []

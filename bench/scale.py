@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bridge.queue import make_huey  # noqa: E402
-from exposure import nodelay_fakes  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
 
@@ -108,10 +107,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--corpus", default="/work/shared/corpus")
-    parser.add_argument("--nagle", action="store_true", help="leave the fake's 40 ms Nagle stall in (see exposure.py)")
     args = parser.parse_args()
-    if not args.nagle:
-        nodelay_fakes()
     rows = [json.loads(line) for line in (Path(args.corpus) / "tickets.jsonl").read_text().splitlines() if line.strip()]
     texts = [(r.get("subject") or "", r.get("body") or "") for r in rows]
     results = [run(n, args.k, args.redis, texts) for n in args.workers]

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from bridge import metrics
 from bridge.config import Settings
 from bridge.platform import WebhookEvent, WebhookReceiver, WebhookRejected, get_webhook_receiver, platform_names
+from bridge.queue import DELIVERY_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class WebhookEndpoint:
         return await self.accept(event)
 
     async def accept(self, event: WebhookEvent) -> Response:
-        key = f"delivery:{event.platform}:{event.delivery_id}"
+        key = f"{DELIVERY_PREFIX}{event.platform}:{event.delivery_id}"
         try:
             fresh = await run_in_threadpool(self.claim_delivery, key)
             if fresh:

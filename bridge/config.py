@@ -33,6 +33,7 @@ class Settings:
     max_concurrent_requests: int
     status_token: str | None
     workers: int
+    delivery_memory_hours: int = 72  # how long a webhook delivery id is remembered for dedupe
 
     @property
     def state_db(self) -> Path:
@@ -75,4 +76,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_concurrent_requests=_int(env, "BRIDGE_MAX_CONCURRENT_REQUESTS", 256),
         status_token=env.get("BRIDGE_STATUS_TOKEN") or None,
         workers=_int(env, "BRIDGE_WORKERS", 1),
+        delivery_memory_hours=_int(env, "BRIDGE_DELIVERY_MEMORY_HOURS", 72),
     )

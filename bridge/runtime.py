@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 
 def build_web_app(settings: Settings) -> Any:
     from bridge import tasks
+    from bridge.queue import claim_delivery as claim
 
     def claim_delivery(key: str) -> bool:
-        return bool(tasks.huey.put_if_empty(key, "1"))
+        return claim(tasks.huey, key)
 
     extra_routes = []
     try:

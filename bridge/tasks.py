@@ -21,7 +21,7 @@ from bridge.config import load_settings
 from bridge.db import Database
 from bridge.jobs import JobStore
 from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable, get_platform, platform_names
-from bridge.queue import make_huey
+from bridge.queue import forget_deliveries, make_huey
 
 if TYPE_CHECKING:  # the web process enqueues without loading the scanner's models
     from bridge.pipeline import Services
@@ -152,20 +152,22 @@ def retry_dead(platform: str | None = None, ticket_id: str | None = None) -> int
 
 @huey.periodic_task(crontab(minute="*"))
 def housekeeping() -> None:
-    """Every minute: requeue stale jobs, update gauges, and run the sweep when it is due."""
+    """Every minute: requeue stale jobs, update gauges, forget old delivery ids (hourly)
+    and run the sweep when it is due."""
     requeue_stale()
     try:
         metrics.QUEUE_DEPTH.set(huey.pending_count())
         metrics.DEAD_LETTERS.set(job_store().counts().get("dead", 0))
     except Exception:  # gauges are best effort
         pass
-    rules = services().rules
-    interval = rules.sweep.interval_minutes
-    if interval <= 0:
-        return
     now = datetime.now(timezone.utc)
     minutes = int(now.timestamp() // 60)
-    if minutes % interval:
+    if minutes % 60 == 0:
+        forgotten = forget_deliveries(huey, settings.delivery_memory_hours * 3600.0)
+        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": settings.delivery_memory_hours})
+    rules = services().rules
+    interval = rules.sweep.interval_minutes
+    if interval <= 0 or minutes % interval:
         return
     for name in configured_platforms():
         try:

@@ -74,6 +74,17 @@ def test_doctor_all_pass_when_installed_against_the_fakes(tmp_path, fakes) -> No
     for secret in (env["ZENDESK_WEBHOOK_SECRET"], env["JIRA_WEBHOOK_SECRET"], zendesk.token, jira.token):
         assert secret not in out
 
+    # a secret that is not the webhook's (a typo, or the webhook's secret was reset): every delivery
+    # would be refused, so doctor fails and says so without printing either secret
+    right = env["ZENDESK_WEBHOOK_SECRET"]
+    code, out = invoke({**env, "ZENDESK_WEBHOOK_SECRET": "not-the-signing-secret"}, "doctor")
+    assert code == 1, out
+    [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook:")]
+    assert "signs with a secret that ZENDESK_WEBHOOK_SECRET does not hold" in fail
+    assert "not-the-signing-secret" not in out and right not in out
+    code, out = invoke({**env, "ZENDESK_WEBHOOK_SECRET": f"old-secret-being-rotated,{right}"}, "doctor")
+    assert code == 0 and "PASS  zendesk webhook:" in out, out
+
     # the webhook removed behind the bridge's back: doctor notices and says how to fix it
     assert invoke(env, "install", "zendesk", "--url", PUBLIC_URL, "--remove")[0] == 0
     code, out = invoke(env, "doctor")

@@ -34,8 +34,6 @@ import hmac
 import itertools
 import json
 import re
-import socket
-import struct
 import threading
 import time
 import uuid
@@ -46,10 +44,11 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import httpx
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .common import FakeServer, Logged, Rule, ServerThread  # noqa: F401 - ServerThread re-exported
+
 
 def jira_time(when: datetime) -> str:
     """Jira's timestamp format, e.g. ``2024-01-15T10:30:00.123+0000``."""
@@ -59,18 +58,6 @@ def jira_time(when: datetime) -> str:
 
 def _errors(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"errorMessages": [message], "errors": {}}, status_code=status, headers=headers)
-
-
-@dataclass
-class Logged:
-    """One request the fake received (no bodies: tests inspect state instead)."""
-
-    method: str
-    path: str
-    query: str
-    host: str
-    has_authorization: bool
-    at: float
 
 
 @dataclass
@@ -109,74 +96,12 @@ class FakeIssue:
     request_fields: dict[str, tuple[str, Any]] = field(default_factory=dict)  # id -> (label, value)
 
 
-@dataclass
-class _Rule:
-    pattern: re.Pattern[str]
-    method: str
-    responses: list[Any]
-
-
-class ServerThread:
-    """Any ASGI app served by uvicorn on 127.0.0.1 and a free port, in a daemon thread."""
-
-    def __init__(self, app: Any, http: Any = "h11", log_level: str = "critical") -> None:
-        self.app = app
-        self.http = http
-        self.log_level = log_level
-        self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "ServerThread":
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=self.port,
-            log_level=self.log_level,
-            lifespan="off",
-            interface="asgi3",
-            proxy_headers=False,
-            loop="asyncio",
-            http=self.http,
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("test server did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> "ServerThread":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
 def sign(secret: str, raw: bytes) -> str:
     """``X-Hub-Signature`` as Jira computes it (written here independently of bridge.signatures)."""
     return "sha256=" + hmac.new(secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
 
 
-class FakeJira:
+class FakeJira(FakeServer):
     """A Jira site in a background uvicorn thread. Use as a context manager or start()/stop()."""
 
     def __init__(
@@ -190,7 +115,7 @@ class FakeJira:
         admin: bool = True,
         log_level: str = "critical",
     ) -> None:
-        self.log_level = log_level
+        super().__init__(log_level)
         self.email = email
         self.token = token
         self.jsm_projects = set(jsm_projects)
@@ -198,7 +123,6 @@ class FakeJira:
         self.time_zone = time_zone
         self.timeout_delay = timeout_delay
         self.admin = admin
-        self.port = 0
         self._lock = threading.RLock()
         self._ids = itertools.count(10001)
         self._att_ids = itertools.count(20001)
@@ -212,10 +136,7 @@ class FakeJira:
         self.requests: list[Logged] = []
         self.media_requests: list[Logged] = []
         self._media_tokens: dict[str, int] = {}
-        self._rules: list[_Rule] = []
         self._timers: list[threading.Timer] = []
-        self._transports: dict[tuple[str, int], asyncio.Transport] = {}
-        self._runner: ServerThread | None = None
         self.bot_account_id = "557058:bridge-bot"
         self.users[self.bot_account_id] = {
             "accountId": self.bot_account_id,
@@ -230,40 +151,14 @@ class FakeJira:
     # ------------------------------------------------------------------ lifecycle
 
     @property
-    def url(self) -> str:
-        """The Jira site (what JIRA_URL points at)."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
     def media_url(self) -> str:
         """The 'other host' temporary download URLs point at."""
         return f"http://localhost:{self.port}"
 
-    def start(self) -> "FakeJira":
-        transports = self._transports
-
-        class Protocol(H11Protocol):  # remembers transports so "reset" can abort one
-            def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-                super().connection_made(transport)  # type: ignore[arg-type]
-                peer = transport.get_extra_info("peername")
-                if peer:
-                    transports[(peer[0], peer[1])] = transport  # type: ignore[assignment]
-
-        self._runner = ServerThread(self._asgi, http=Protocol, log_level=self.log_level).start()
-        self.port = self._runner.port
-        return self
-
     def stop(self) -> None:
         for timer in self._timers:
             timer.cancel()
-        if self._runner is not None:
-            self._runner.stop()
-
-    def __enter__(self) -> "FakeJira":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().stop()
 
     # ------------------------------------------------------------------ seeding
 
@@ -382,15 +277,11 @@ class FakeJira:
         """Faults for matching requests, consumed in order: ``(status, headers)``, ``status``,
         ``"reset"`` (TCP RST, no answer), ``"timeout"`` (handled normally, but only after
         ``timeout_delay``: the client has given up, the work is done anyway) or ``"pass"``."""
-        with self._lock:
-            self._rules.append(_Rule(re.compile(path_regex), method.upper(), list(responses)))
+        self._faults.add(path_regex, method, responses)
 
-    def reset_faults(self) -> list[_Rule]:
+    def reset_faults(self) -> list[Rule]:
         """Drop pending faults; returns the rules that still had unconsumed responses."""
-        with self._lock:
-            left = [rule for rule in self._rules if rule.responses]
-            self._rules.clear()
-            return left
+        return self._faults.clear()
 
     # ------------------------------------------------------------------ inspection
 
@@ -480,16 +371,11 @@ class FakeJira:
             if scope["path"].startswith("/media/"):
                 self.media_requests.append(entry)
         await request.body()  # buffered now: a "timeout" fault still processes it after the client left
-        fault = self._take_fault(scope["method"], scope["path"])
+        fault = self._faults.take(scope["method"], scope["path"])
         if fault == "pass":
             fault = None
         if fault == "reset":
-            transport = self._transports.get(tuple(scope.get("client") or ("", 0)))  # type: ignore[arg-type]
-            if transport is not None:
-                sock = transport.get_extra_info("socket")
-                if sock is not None:
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                transport.abort()
+            if self._connections.abort(scope):
                 await asyncio.sleep(0.01)
                 return
             fault = (500, {})
@@ -502,13 +388,6 @@ class FakeJira:
         else:
             response = await self._dispatch(request, host)
         await response(scope, receive, send)
-
-    def _take_fault(self, method: str, path: str) -> Any:
-        with self._lock:
-            for rule in self._rules:
-                if rule.method in (method, "*") and rule.pattern.search(path) and rule.responses:
-                    return rule.responses.pop(0)
-        return None
 
     async def _dispatch(self, request: Request, host: str) -> Response:
         path = request.url.path

@@ -34,23 +34,21 @@ import itertools
 import json
 import re
 import secrets
-import socket
-import struct
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 from urllib.parse import quote, urlencode
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .common import FakeServer, Logged, ServerThread  # noqa: F401 - ServerThread re-exported
 
 NOTIFY_REQUESTER_TRIGGER = {
     "title": "Notify requester and CCs of received request",
@@ -81,26 +79,6 @@ def _not_found() -> JSONResponse:
 
 
 @dataclass
-class Logged:
-    """One request the fake received (no bodies: tests inspect state instead)."""
-
-    method: str
-    path: str
-    query: str
-    host: str
-    has_authorization: bool
-    at: float
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Rule:
-    pattern: re.Pattern[str]
-    method: str
-    responses: list[Any]
-
-
-@dataclass
 class _Blob:
     token: str
     filename: str
@@ -108,41 +86,7 @@ class _Blob:
     content_type: str
 
 
-class ServerThread:
-    """An ASGI app served by uvicorn on 127.0.0.1 and a free port, in a daemon thread."""
-
-    def __init__(self, app: Any, http: Any = "h11", log_level: str = "critical") -> None:
-        self.app, self.http, self.log_level = app, http, log_level
-        self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> "ServerThread":
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level=self.log_level,
-                                lifespan="off", interface="asgi3", proxy_headers=False, loop="asyncio",
-                                http=self.http, timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("fake Zendesk did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-
-class FakeZendesk:
+class FakeZendesk(FakeServer):
     """A Zendesk account in a background thread. Use as a context manager or start()/stop()."""
 
     def __init__(
@@ -165,9 +109,8 @@ class FakeZendesk:
         self.export_page_size = export_page_size
         self.fail_jobs = fail_jobs  # deletion jobs end "failed" instead of "completed"
         self.blob_chunked = blob_chunked  # blobs streamed without Content-Length
-        self.log_level = log_level
+        super().__init__(log_level)
         self.account_id = 9242270
-        self.port = 0
         self._lock = threading.RLock()
         self._ticket_ids = itertools.count(35436)
         self._ids = itertools.count(900001)  # users, comments, attachments, audits, triggers
@@ -183,18 +126,10 @@ class FakeZendesk:
         self.triggers: dict[int, dict[str, Any]] = {}
         self.requests: list[Logged] = []
         self.blob_requests: list[Logged] = []
-        self._rules: list[_Rule] = []
-        self._transports: dict[tuple[str, int], asyncio.Transport] = {}
-        self._runner: ServerThread | None = None
         self.me_id = self.add_user("GDPR Bridge", email, role="admin", locale="en-US")
         self.app = Starlette(routes=self._routes())
 
     # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def url(self) -> str:
-        """The API host (what ZENDESK_URL points at)."""
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def blob_url(self) -> str:
@@ -205,30 +140,6 @@ class FakeZendesk:
         """The environment the adapter needs to talk to this fake."""
         return {"ZENDESK_SUBDOMAIN": self.subdomain, "ZENDESK_EMAIL": self.email,
                 "ZENDESK_API_TOKEN": self.token, "ZENDESK_URL": self.url, **extra}
-
-    def start(self) -> "FakeZendesk":
-        transports = self._transports
-
-        class Protocol(H11Protocol):  # remembers transports so "reset" can abort one
-            def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-                super().connection_made(transport)  # type: ignore[arg-type]
-                peer = transport.get_extra_info("peername")
-                if peer:
-                    transports[(peer[0], peer[1])] = transport  # type: ignore[assignment]
-
-        self._runner = ServerThread(self._asgi, http=Protocol, log_level=self.log_level).start()
-        self.port = self._runner.port
-        return self
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            self._runner.stop()
-
-    def __enter__(self) -> "FakeZendesk":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ------------------------------------------------------------------ seeding
 
@@ -311,12 +222,10 @@ class FakeZendesk:
         ``"reset"`` (TCP RST, nothing done), ``"lost"`` (the work is done, then a TCP RST instead
         of the answer), ``"timeout"`` (answered normally, but only after ``timeout_delay``:
         the client has given up, the work is done anyway) or ``"pass"``."""
-        with self._lock:
-            self._rules.append(_Rule(re.compile(path_regex), method.upper(), list(responses)))
+        self._faults.add(path_regex, method, responses)
 
     def pending_faults(self) -> int:
-        with self._lock:
-            return sum(len(rule.responses) for rule in self._rules)
+        return self._faults.pending()
 
     # ------------------------------------------------------------------ inspection
 
@@ -471,9 +380,9 @@ class FakeZendesk:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()  # type: ignore[no-any-return]
 
-        fault = self._take_fault(scope["method"], scope["path"])
+        fault = self._faults.take(scope["method"], scope["path"])
         if fault == "reset":
-            if self._abort(scope):
+            if self._connections.abort(scope):
                 await asyncio.sleep(0.01)
                 return
             fault = (500, {})
@@ -501,21 +410,10 @@ class FakeZendesk:
                 return None
 
             await self.app(scope, replay, discard)
-            self._abort(scope)
+            self._connections.abort(scope)
             await asyncio.sleep(0.01)
             return
         await self.app(scope, replay, send)
-
-    def _abort(self, scope: dict[str, Any]) -> bool:
-        """Close the client's connection with a TCP RST."""
-        transport = self._transports.get(tuple(scope.get("client") or ("", 0)))  # type: ignore[arg-type]
-        if transport is None:
-            return False
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        transport.abort()
-        return True
 
     def _refuse(self, path: str, host: str, request: Request) -> Response | None:
         if path.startswith("/blob/"):
@@ -530,13 +428,6 @@ class FakeZendesk:
         expected = "Basic " + base64.b64encode(f"{self.email}/token:{self.token}".encode()).decode()
         if not hmac.compare_digest(request.headers.get("authorization", ""), expected):
             return JSONResponse({"error": "Couldn't authenticate you"}, status_code=401)
-        return None
-
-    def _take_fault(self, method: str, path: str) -> Any:
-        with self._lock:
-            for rule in self._rules:
-                if rule.method in (method, "*") and rule.pattern.search(path) and rule.responses:
-                    return rule.responses.pop(0)
         return None
 
     def _routes(self) -> list[Route]:
