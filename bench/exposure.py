@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import phonenumbers  # noqa: E402
 from ocr_speed import screenshot  # noqa: E402
+from adapters.zendesk_config import ZendeskSettings  # noqa: E402
+from bridge.config import load_settings  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
 from tests.support.smtp import SmtpSink  # noqa: E402
@@ -174,6 +176,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=50, help="text tickets sent at once at the end (0: none)")
     parser.add_argument("--job-polls", type=int, default=0, help="'queued' answers before the fake's job completes")
     parser.add_argument("--job-poll-seconds", type=float, default=None, help="ZENDESK_JOB_POLL_SECONDS (default: adapter's)")
+    parser.add_argument("--workers", type=int, default=None, help="BRIDGE_WORKERS (default: the bridge's)")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -197,8 +200,9 @@ def main() -> None:
     watcher.wanted = {t for ids in groups.values() for t in ids}
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "enforce", "SMTP_URL": sink.url,
-               "BRIDGE_WORKERS": "1"}
+        env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "enforce", "SMTP_URL": sink.url}
+        if args.workers is not None:
+            env["BRIDGE_WORKERS"] = str(args.workers)
         if args.job_poll_seconds is not None:
             env["ZENDESK_JOB_POLL_SECONDS"] = str(args.job_poll_seconds)
         bridge = BridgeProcess(Path(tmp), env).start()
@@ -221,9 +225,10 @@ def main() -> None:
             fake.stop()
             sink.stop()
 
-    poll = args.job_poll_seconds if args.job_poll_seconds is not None else 1.0
-    print(f"one `gdpr-bridge serve` (1 worker thread, enforce); fake job completes after {args.job_polls} "
-          f"'queued' poll(s), first poll pause {poll:g} s")
+    poll = args.job_poll_seconds if args.job_poll_seconds is not None else ZendeskSettings.job_poll
+    workers = args.workers if args.workers is not None else load_settings({}).workers
+    print(f"one `gdpr-bridge serve` ({workers} worker thread(s), enforce); fake job completes after "
+          f"{args.job_polls} 'queued' poll(s), first poll pause {poll:g} s")
     print(f"{'group / webhook sent ->':34} {'n':>9} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7}")
     labels = {"text": f"text-only at {args.rate:g}/s", "screenshot": f"1 screenshot at {args.shot_rate:g}/s",
               "burst": f"burst of {args.burst} text at once"}

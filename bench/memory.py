@@ -2,7 +2,7 @@
 
     python3 bench/memory.py [--n 1000] [--shot-every 20] [--corpus /work/shared/corpus]
 
-A real ``gdpr-bridge serve`` process (web app + one worker thread, monitor mode, SQLite
+A real ``gdpr-bridge serve`` process (web app + its worker threads, monitor mode, SQLite
 queue) against the fake Zendesk. Tickets are the corpus's subjects and bodies, cycled
 (requesters without locale, so lingua runs on all three languages); every
 ``--shot-every``-th one carries a 1280x800 screenshot, so extraction children and OCR run.
@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bridge.config import load_settings  # noqa: E402
 from ocr_speed import screenshot  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
@@ -102,6 +103,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=50)
     parser.add_argument("--shot-every", type=int, default=20, help="every Nth ticket has a screenshot (0: none)")
     parser.add_argument("--corpus", default="/work/shared/corpus")
+    parser.add_argument("--workers", type=int, default=None, help="BRIDGE_WORKERS (default: the bridge's)")
     args = parser.parse_args()
     rng = random.Random(5)
     texts = corpus_texts(Path(args.corpus))
@@ -122,8 +124,10 @@ def main() -> None:
             attachments = [("screenshot.png", shots[i % 3], "image/png", False)]
         ids.append(fake.add_ticket(subject, body, requester={"name": "Customer", "email": "c@customer.example"},
                                    attachments=attachments))
-    env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "monitor",
-           "BRIDGE_WORKERS": "1"}
+    env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "monitor"}
+    if args.workers is not None:
+        env["BRIDGE_WORKERS"] = str(args.workers)
+    workers = args.workers if args.workers is not None else load_settings({}).workers
 
     rows: list[tuple[str, int, int, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +167,7 @@ def main() -> None:
             sampler.stopping.set()
     fake.stop()
 
-    print(f"`gdpr-bridge serve` (web + 1 worker thread, monitor), {args.n} tickets after {args.warm} warm-up; "
+    print(f"`gdpr-bridge serve` (web + {workers} worker thread(s), monitor), {args.n} tickets after {args.warm} warm-up; "
           f"every {args.shot_every}th with a 1280x800 screenshot (OCR)")
     print(f"{'moment':30} {'VmRSS MB':>9} {'VmHWM MB':>9} {'decided':>8}")
     for label, rss, hwm, n in rows:

@@ -56,7 +56,7 @@ def web() -> None:
 
 
 @cli.command()
-@click.option("--workers", "-w", type=int, default=None, help="Worker threads or processes (default BRIDGE_WORKERS or 1).")
+@click.option("--workers", "-w", type=int, default=None, help="Worker threads or processes (default BRIDGE_WORKERS or 4).")
 @click.option("--processes", is_flag=True, help="Use worker processes instead of threads.")
 def worker(workers: int | None, processes: bool) -> None:
     """Run only a worker that takes jobs from the queue."""

@@ -18,6 +18,11 @@ class ConfigError(Exception):
 
 MODES = ("monitor", "enforce")
 
+# Worker threads mostly wait (platform API, SMTP, deletion-job polls, the OCR child), so a
+# few threads keep one slow deletion from holding up the tickets behind it; the models are
+# loaded once per process and shared, and OCR children are capped separately.
+DEFAULT_WORKERS = 4
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -34,6 +39,7 @@ class Settings:
     status_token: str | None
     workers: int
     delivery_memory_hours: int = 72  # how long a webhook delivery id is remembered for dedupe
+    extract_concurrency: int = 1  # attachment extraction children at once per worker process
 
     @property
     def state_db(self) -> Path:
@@ -51,6 +57,13 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _at_least_one(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(environ, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +88,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "BRIDGE_MAX_BODY_BYTES", 1_000_000),
         max_concurrent_requests=_int(env, "BRIDGE_MAX_CONCURRENT_REQUESTS", 256),
         status_token=env.get("BRIDGE_STATUS_TOKEN") or None,
-        workers=_int(env, "BRIDGE_WORKERS", 1),
+        workers=_at_least_one(env, "BRIDGE_WORKERS", DEFAULT_WORKERS),
         delivery_memory_hours=_int(env, "BRIDGE_DELIVERY_MEMORY_HOURS", 72),
+        extract_concurrency=_at_least_one(env, "BRIDGE_EXTRACT_CONCURRENCY", 1),
     )

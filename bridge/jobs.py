@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Iterator
@@ -21,14 +22,20 @@ DEFAULT_LEASE_SECONDS = 900.0
 
 
 def this_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """``host:pid:thread``: a worker process runs several threads, and a thread must not
+    take over the lease of another thread of its own process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
 def _owner_is_dead(owner: str | None) -> bool:
     """True when the owner was a process on this host that no longer runs."""
     if not owner:
         return True
-    host, _, pid = owner.rpartition(":")
+    parts = owner.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        host, pid = parts[0], parts[1]
+    else:  # host:pid, as written before leases named the thread
+        host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:

@@ -50,3 +50,42 @@ def test_dead_letters_listed_with_reason(tmp_path) -> None:
     [job] = store.list("dead")
     assert job.last_error == "PlatformRejected: HTTP 403"
     assert store.counts() == {"dead": 1}
+
+
+def test_two_threads_of_one_process_do_not_share_a_lease(tmp_path) -> None:
+    """A worker runs several threads: the second thread taking the same ticket must wait."""
+    import threading
+
+    store = JobStore(Database(tmp_path / "b.db"))
+    outcomes: list[str] = []
+    first_holds = threading.Event()
+    second_done = threading.Event()
+
+    def first() -> None:
+        outcomes.append(store.acquire("zendesk", "5"))
+        first_holds.set()
+        second_done.wait(10)
+        store.done("zendesk", "5")
+
+    def second() -> None:
+        first_holds.wait(10)
+        outcomes.append(store.acquire("zendesk", "5"))
+        second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert outcomes == ["acquired", "busy"]
+    assert [j.ticket_id for j in store.stale()] == []  # the live thread's lease is not stale
+
+
+def test_lease_of_dead_local_process_is_stale_with_thread_owner(tmp_path) -> None:
+    import socket
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    store = JobStore(Database(tmp_path / "b.db"))
+    store.acquire("zendesk", "10", owner=f"{socket.gethostname()}:{proc.pid}:140213")
+    assert [j.ticket_id for j in store.stale()] == ["10"]

@@ -12,6 +12,11 @@ address space (spaCy models) into a child whose memory limit must be small, and 
 fork its threads; the forkserver and spawn methods re-import the caller's ``__main__``
 and refuse to start from daemonic processes (huey's process workers). Starting Python
 costs ~0.3 s per attachment, small next to OCR, and works from any caller.
+
+At most ``BRIDGE_EXTRACT_CONCURRENCY`` children (default 1) run at once per worker
+process, whatever its number of threads: an OCR child can take up to its memory limit,
+and a small container must hold the worker and its children together. A thread waiting
+for its turn is not counted against the attachment's wall-clock limit.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -39,6 +45,29 @@ CHILD_ENV = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "
                        "PYTHONPATH", "VIRTUAL_ENV", "LD_LIBRARY_PATH", "SYSTEMROOT"})
 
 
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+def extract_concurrency() -> int:
+    raw = (os.environ.get("BRIDGE_EXTRACT_CONCURRENCY") or "1").strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError("BRIDGE_EXTRACT_CONCURRENCY must be a whole number of at least 1")
+    return value
+
+
+def _child_slots() -> threading.BoundedSemaphore:
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(extract_concurrency())
+        return _slots
+
+
 @dataclass(frozen=True)
 class Request:
     filename: str
@@ -50,8 +79,9 @@ class Request:
 
 def run_bounded(request: Request) -> ExtractedAttachment:
     """Extract ``request`` in a child bounded by its limits' memory and wall clock."""
-    started = time.monotonic()
-    result = _run_subprocess(request)
+    with _child_slots():
+        started = time.monotonic()
+        result = _run_subprocess(request)
     log.debug("attachment extracted", extra={"kind": result.kind, "parts": len(result.parts),
                                               "problem": result.problem is not None,
                                               "seconds": round(time.monotonic() - started, 3)})

@@ -39,6 +39,15 @@ _CAP = r"[A-ZÅÄÖÜÉ][a-zåäöüéèßøæ'’]+"
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 _US_STATE_ZIP = r"[A-Z]{2}\s\d{5}(?:-\d{4})?"
 _HOUSE_NO = r"\d{1,4}\s?[A-Za-z]?(?![\w])"
+# US compass prefix before the street name: "604 W Jefferson Blvd", "12 North Main Street"
+_COMPASS = r"(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?\s)?"
+# German streets named with a preposition and any noun ("Am Rosengarten 5", "In der Aue 3"):
+# only with postcode and town, since "Im Januar 3 Fehler" has the same shape
+_DE_PREPOSITIONS = (
+    r"(?:Am|An\sder|An\sden|Im|In\sder|In\sden|Auf\sder|Auf\sdem|Zum|Zur|Unter\sden|Hinter\sder|Vor\sdem)"
+    r"\s(?!(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+    r"|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Jahr|Monat)\b)"
+)
 
 
 def _alternation(words: list[str]) -> str:
@@ -53,7 +62,7 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
     en = re.compile(
         r"(?<![\w-])(?P<v>"
         r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
-        rf"\d{{1,5}}[A-Za-z]?,?\s(?:{_CAP}\s){{1,3}}(?:{en_types})\b\.?"
+        rf"\d{{1,5}}[A-Za-z]?,?\s{_COMPASS}(?:{_CAP}\s){{1,3}}(?:{en_types})\b\.?"
         rf"(?P<town>,?\s{_CAP}(?:\s{_CAP})?)?"
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))?"
         r")(?![\w-])"
@@ -72,16 +81,23 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[\s-]{_CAP})?)?"
         r")(?![\w-])"
     )
+    de_preposition = re.compile(
+        r"(?<![\w-])(?P<v>"
+        rf"{_DE_PREPOSITIONS}{_CAP}(?:-{_CAP})*"
+        r"\s\d{1,4}\s?[a-z]?(?![\w])"
+        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[\s-]{_CAP})?)"
+        r")(?![\w-])"
+    )
     # "27 Kingsway, Cardiff CF10 3AN": a postcode makes the address without a street word
     en_postcode = re.compile(
         r"(?<![\w-])(?P<v>"
         r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
-        rf"\d{{1,5}}[A-Za-z]?,?\s(?:{_CAP}\s){{0,3}}{_CAP}"
+        rf"\d{{1,5}}[A-Za-z]?,?\s{_COMPASS}(?:{_CAP}\s){{0,3}}{_CAP}"
         rf"(?P<town>,\s{_CAP}(?:\s{_CAP})?)"
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))"
         r")(?![\w-])"
     )
-    return [(en, "en"), (en_postcode, "en"), (nordic_german, "se/de"), (de_separate, "de")]
+    return [(en, "en"), (en_postcode, "en"), (nordic_german, "se/de"), (de_separate, "de"), (de_preposition, "de")]
 
 
 class StreetAddressRecognizer(BridgeRecognizer):

@@ -69,6 +69,11 @@ def _header_pattern(word: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# the end of a clause: a sentence end, a semicolon or a line break
+# (a dot after a single letter or "Nr"/"No" is an abbreviation: "Pass-Nr. 123", "geb. 1.2.1990")
+_CLAUSE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]")
+# what may stand between a label and its value on the next line ("Date of birth:\n")
+_LABEL_GAP = re.compile(r"[\s:=|.\-]*")
 
 
 class ContextWords:
@@ -81,6 +86,8 @@ class ContextWords:
             if self.words
             else None
         )
+        # a word counts when it *ends* within the window; search back far enough for its start
+        self.max_len = max((len(w) + (40 if "*" in w else 0) for w in self.words), default=0)
         header_words = [w for w in self.words if len(w.strip("*. ")) >= 3]
         self.header_regex = (
             re.compile("|".join(_header_pattern(w) for w in sorted(header_words, key=len, reverse=True)), re.IGNORECASE)
@@ -106,22 +113,54 @@ class ContextWords:
         return None
 
     def nearest_before(
-        self, text: str, start: int, window: int, gap: re.Pattern[str] | None = None
+        self,
+        text: str,
+        start: int,
+        window: int,
+        gap: re.Pattern[str] | None = None,
+        same_line: bool = False,
+        same_clause: bool = False,
     ) -> tuple[int, str] | None:
         """(distance, word) of the last context word ending within ``window`` chars before ``start``.
 
         With ``gap``, only a word followed by text that fully matches it counts
-        ("person code: 1579", not "employee waited 120").
+        ("person code: 1579", not "employee waited 120"). With ``same_line``, a word on an
+        earlier line counts only when nothing but punctuation follows it there (a label line
+        above its value: "Date of birth:\n1984-03-12"), never one inside an unrelated log line.
+        With ``same_clause``, the word must stand in the same sentence/clause (no sentence end,
+        ";" or line break in between).
         """
         if self.regex is None or window <= 0:
             return None
-        lo = max(0, start - window)
+        limit = max(0, start - window)
+        lo = max(0, limit - self.max_len)
         best: tuple[int, str] | None = None
         for match in self.regex.finditer(text, lo, start):
-            if gap is not None and not gap.fullmatch(text, match.end(), start):
+            if match.end() < limit:
+                continue
+            between = text[match.end() : start]
+            if gap is not None and not gap.fullmatch(between):
+                continue
+            if same_clause and _CLAUSE_END.search(between):
+                continue
+            if same_line and "\n" in between and not _LABEL_GAP.fullmatch(between):
                 continue
             best = (start - match.end(), match.group(0))
         return best
+
+    def all_before(self, text: str, start: int, window: int, same_clause: bool = False) -> list[tuple[int, int]]:
+        """Spans of all words ending within ``window`` chars before ``start``."""
+        if self.regex is None or window <= 0:
+            return []
+        limit = max(0, start - window)
+        out = []
+        for match in self.regex.finditer(text, max(0, limit - self.max_len), start):
+            if match.end() < limit:
+                continue
+            if same_clause and _CLAUSE_END.search(text, match.end(), start):
+                continue
+            out.append(match.span())
+        return out
 
     def nearest_after(self, text: str, end: int, window: int) -> tuple[int, str] | None:
         if self.regex is None or window <= 0:
@@ -162,6 +201,25 @@ class BridgeRecognizer(EntityRecognizer):
         gap = self.options.get("context_gap")
         self.gap = re.compile(gap, re.IGNORECASE) if gap else None
         self.table_headers = bool(self.options.get("table_header_context", True))
+        # options.context_same_line: a context word on an earlier line counts only as a label above
+        self.same_line = bool(self.options.get("context_same_line", False))
+        # options.sentence_context_window: a context word further back in the same sentence/line
+        # (up to this many characters) counts for the first candidate after it
+        self.sentence_window = int(self.options.get("sentence_context_window", 0))
+        # options.context_first_only: a context word before serves only the first candidate after it
+        self.first_only = bool(self.options.get("context_first_only", False))
+        # options.ignore_wins_in_clause: an ignore word before the match in the same clause
+        # beats a context word there ("the VPN gateway for home workers is 10.0.0.1")
+        self.ignore_wins_in_clause = bool(self.options.get("ignore_wins_in_clause", False))
+        # options.adjacent_context: per language, weak words ("on", "unter") that count only right
+        # before the match and only when no ignore word stands in the same clause
+        adjacent = self.options.get("adjacent_context") or {}
+        self.adjacent_words = ContextWords(adjacent.get(language, []) if isinstance(adjacent, dict) else [])
+        self.adjacent_gap = re.compile(r"[ \t:]*")
+        # options.weak_context: per language, words that count like context words but only when
+        # no ignore word stands in the same clause ("Unsere Zentrale erreichen Sie unter ...")
+        weak = self.options.get("weak_context") or {}
+        self.weak_words = ContextWords(weak.get(language, []) if isinstance(weak, dict) else [])
         super().__init__(
             supported_entities=[entity],
             name=name or type(self).__name__,
@@ -179,11 +237,34 @@ class BridgeRecognizer(EntityRecognizer):
 
     # ------------------------------------------------------------------ context
 
-    def context_verdict(self, text: str, start: int, end: int) -> tuple[str, str]:
+    def blocking_spans(self, text: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
+        """Spans that use up a context word before them (options.context_first_only)."""
+        return [(c.start, c.end) for c in candidates]
+
+    @staticmethod
+    def _blocked(blockers: list[tuple[int, int]] | None, word_end: int, start: int) -> bool:
+        """Whether another candidate stands between a context word and ``start``."""
+        return bool(blockers) and any(word_end <= s and e <= start for s, e in blockers or ())
+
+    def context_verdict(
+        self, text: str, start: int, end: int, blockers: list[tuple[int, int]] | None = None
+    ) -> tuple[str, str]:
         """('boost'|'header'|'ignore'|'none', word): the nearest of the context and ignore words
         decides; in attachment text a header or label line above may supply the context."""
-        pos = self.context_words.nearest_before(text, start, self.window, self.gap)
-        neg = self.ignore_words.nearest_before(text, start, self.window)
+        pos = self.context_words.nearest_before(text, start, self.window, self.gap, same_line=self.same_line)
+        if pos is not None and self.first_only and self._blocked(blockers, start - pos[0], start):
+            pos = None
+        if pos is None and self.sentence_window:
+            far = self.context_words.nearest_before(text, start, self.sentence_window, same_clause=True)
+            if far is not None and not self._blocked(blockers, start - far[0], start):
+                pos = far
+        neg = self.ignore_words.nearest_before(text, start, self.window, same_line=self.same_line)
+        if pos is not None and neg is not None and self.ignore_wins_in_clause:
+            # an ignore word inside the context phrase ("home router") does not count
+            inside = self.context_words.all_before(text, start, self.window, same_clause=True)
+            for s_neg, e_neg in self.ignore_words.all_before(text, start, self.window, same_clause=True):
+                if not any(s <= s_neg and e_neg <= e for s, e in inside):
+                    return "ignore", text[s_neg:e_neg]
         if pos is None and self.window_after:
             after = self.context_words.nearest_after(text, end, self.window_after)
             if after is not None:
@@ -192,10 +273,15 @@ class BridgeRecognizer(EntityRecognizer):
             after_neg = self.ignore_words.nearest_after(text, end, self.window_after)
             if after_neg is not None:
                 neg = after_neg
-        if pos is not None and (neg is None or pos[0] < neg[0]):
+        if pos is not None and (neg is None or pos[0] < neg[0] or (pos[0] == neg[0] and len(pos[1]) > len(neg[1]))):
             return "boost", pos[1]
         if neg is not None:
             return "ignore", neg[1]
+        if self.adjacent_words.regex is not None or self.weak_words.regex is not None:
+            weak = self.adjacent_words.nearest_before(text, start, 12, self.adjacent_gap, same_clause=True)
+            weak = weak or self.weak_words.nearest_before(text, start, self.window, same_clause=True)
+            if weak is not None and not self.ignore_words.all_before(text, start, 120, same_clause=True):
+                return "boost", weak[1]
         if self.table_headers and _TABULAR.get():
             header = self.context_words.in_header_above(text, start)
             if header is not None:
@@ -208,8 +294,10 @@ class BridgeRecognizer(EntityRecognizer):
         if self.entity not in entities:
             return []
         results = []
-        for cand in self.candidates(text):
-            verdict, word = self.context_verdict(text, cand.start, cand.end)
+        cands = list(self.candidates(text))
+        blockers = self.blocking_spans(text, cands) if (self.first_only or self.sentence_window) else None
+        for cand in cands:
+            verdict, word = self.context_verdict(text, cand.start, cand.end, blockers)
             if verdict == "ignore":
                 continue
             score = cand.score

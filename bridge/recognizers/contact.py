@@ -67,6 +67,17 @@ def phone_e164_candidates(text: str, regions: Iterable[str]) -> set[str]:
     return out
 
 
+def _is_mobile(value: str, region: str) -> bool:
+    """Whether ``value`` read in ``region`` is a valid mobile number (not fixed line, not "either")."""
+    if region in _TRUNK_REGIONS and not value.startswith("0"):
+        return False
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
 class PhoneRecognizer(BridgeRecognizer):
     """Phone numbers in national and international formats (phonenumbers validation)."""
 
@@ -77,6 +88,7 @@ class PhoneRecognizer(BridgeRecognizer):
         self.regions = [str(r).upper() for r in self.options.get("regions", ["GB", "US", "SE", "DE"])]
         self.min_digits = int(self.options.get("min_digits", 7))
         self.max_digits = int(self.options.get("max_digits", 15))
+        self.mobile_regions = {str(r).upper() for r in self.options.get("mobile_regions", [])}
 
     def _score(self, value: str) -> tuple[float, str] | None:
         digits = sum(ch.isdigit() for ch in value)
@@ -99,6 +111,10 @@ class PhoneRecognizer(BridgeRecognizer):
             elif region in _TRUNK_REGIONS and not value.lstrip("(").startswith("0"):
                 continue
             if phone_e164_candidates(value, (region,)):
+                if not formatted:
+                    for mobile_region in self.regions:
+                        if mobile_region in self.mobile_regions and _is_mobile(value, mobile_region):
+                            return 0.55, f"valid {mobile_region} mobile number"
                 return (0.55 if formatted else 0.4), f"valid {region} number"
         return None
 

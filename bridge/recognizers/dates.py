@@ -64,8 +64,12 @@ def parse_date(match: re.Match[str]) -> bool:
     return False
 
 
+# a time right after a date makes it a timestamp ("2024-01-02 10:00", "2024-01-02T10:00:00Z", "01.10.2024, 21:40")
+_TIME_AFTER = re.compile(r"(?:[ T]|,?\s(?:um|at|kl\.?|klockan)?\s?)\d{1,2}:\d{2}")
+
+
 class DateOfBirthRecognizer(BridgeRecognizer):
-    """A plausible past date with a birth context word before it."""
+    """A plausible past date with a birth context word before it; not a timestamp."""
 
     ENTITY = "DATE_OF_BIRTH"
 
@@ -73,4 +77,10 @@ class DateOfBirthRecognizer(BridgeRecognizer):
         for match in _DATE.finditer(text):
             if parse_date(match):
                 start, end = match.span("v")
+                if _TIME_AFTER.match(text, end):
+                    continue  # a timestamp, never a birth date
                 yield Candidate(start, end, float(self.options.get("base_score", 0.5)), "date", needs_context=True)
+
+    def blocking_spans(self, text: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
+        """Every date (timestamps and implausible ones too) uses up a birth word before it."""
+        return [match.span("v") for match in _DATE.finditer(text)]

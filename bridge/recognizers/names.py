@@ -77,7 +77,14 @@ class NameMatcher:
         common = first_names(tuple(stop_word_countries), stop_word_min_frequency) if stop_word_countries else frozenset()
         self.first = (set(base) | {n.casefold() for n in extra_first_names}) - (stops - common)
         self.first -= {n.casefold() for n in not_first_names}
+        self.not_first = {n.casefold() for n in not_first_names}
         self.stops = stops
+        # common first names where our languages are spoken: they make a surname that is also
+        # a word ("Frank Lange", "Anna Wolf") believable, and anchor pet forms ("Freddie")
+        self.common = (common or first_names(tuple(stop_word_countries) or ("great_britain",), stop_word_min_frequency)) - self.not_first
+        # stop words of these languages never pass as surnames: "Will Not Sync" (a title-case
+        # subject), "Hej Anna Efter lunch"; German ones do after a common first name ("Frank Lange")
+        self.function_words = _stop_words(tuple(lang for lang in stop_word_languages if lang != "de"))
         self.not_surnames = {w.casefold() for w in not_surnames} | {
             w.casefold() for w in organisation_suffixes if " " not in w.strip() and w.strip()[:1].isalpha()
         }
@@ -89,16 +96,36 @@ class NameMatcher:
         self.joined_org = re.compile(r"[ \t]*(?:&|\+|\band\b|\bund\b|\boch\b)[ \t]+[" + _UPPER + "]")
 
     def is_first_name(self, word: str) -> bool:
-        return all(part.casefold() in self.first for part in word.split("-"))
+        return all(part.casefold() in self.first or self._pet_form(part.casefold()) for part in word.split("-"))
 
-    def surname_ok(self, word: str) -> bool:
+    def _pet_form(self, folded: str) -> bool:
+        """An English pet form of a common first name the list lacks: "-ie" on the name or its
+        shortened form ("Alfie" from Alf, "Freddie" from Fred)."""
+        if len(folded) < 5 or not folded.endswith("ie") or folded in self.stops or folded in self.not_first:
+            return False
+        stem = folded[:-2]
+        if len(stem) >= 3 and stem in self.common:
+            return True
+        return len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in self.common
+
+    def surname_ok(self, word: str, first: str | None = None) -> bool:
         for part in word.split("-"):
             folded = part.casefold()
-            if folded in self.stops or folded in self.not_surnames or len(part) < 2:
+            if folded in self.stops and not self._word_surname_ok(part, first):
+                return False
+            if folded in self.not_surnames or len(part) < 2:
                 return False
             if any(folded.endswith(s) and len(folded) > len(s) + 2 for s in self.noun_suffixes):
                 return False
         return True
+
+    def _word_surname_ok(self, part: str, first: str | None) -> bool:
+        """A surname that is also a German stop word ("Lange", "Wohl") after a common first name."""
+        if first is None or len(part) < 4 or not part[1:].islower():
+            return False
+        if part.casefold() in self.function_words:
+            return False
+        return all(p.casefold() in self.common for p in first.split("-"))
 
     def is_company(self, text: str, end: int) -> bool:
         """``Bergström & Johansson``, ``Mende Liebelt GmbH``: what follows the name says company."""
@@ -121,12 +148,12 @@ class NameMatcher:
             start, end = match.start(), match.end()
             if middle and not self.is_first_name(middle):
                 # "Anna Schmidt Meyer": the middle word is a surname, the last word is something else
-                if self.surname_ok(middle) and not match.group("particle"):
+                if self.surname_ok(middle, first) and not match.group("particle"):
                     end = match.start("middle") + len(middle)
                     last = middle
                 else:
                     continue
-            if not self.surname_ok(last) or self.is_company(text, end):
+            if not self.surname_ok(last, first) or self.is_company(text, end):
                 continue
             # "… & Anna Berg": preceded by a connector means a company name like "Holm & Anna Berg AB"
             before = text[max(0, start - 3) : start]
