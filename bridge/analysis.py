@@ -7,12 +7,12 @@ The worker, ``gdpr-bridge scan`` and ``gdpr-bridge eval`` all go through
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from bridge.extract import extract_attachments
 from bridge.findings import Decision, ExtractedAttachment, TextPart
-from bridge.language import detect_language
+from bridge.language import detect_language, guess_language
 from bridge.platform import Ticket
 from bridge.policy import decide
 from bridge.rules import Rules
@@ -52,6 +52,14 @@ class TicketAnalyzer:
             for item in items
         ]
 
+    def in_own_language(self, parts: list[TextPart], ticket_language: str) -> list[TextPart]:
+        """An attachment's parts marked with the attachment's own language when lingua is sure
+        of one (an English log on a Swedish ticket), else the ticket's."""
+        own = guess_language("\n".join(part.text for part in parts), self.rules) or ticket_language
+        if own == ticket_language:
+            return parts
+        return [replace(part, language=own) for part in parts]
+
     def analyse(
         self, ticket: Ticket, attachments: Iterable[AttachmentInput] = (), language: str | None = None
     ) -> Decision:
@@ -59,7 +67,7 @@ class TicketAnalyzer:
         extracted = self.extract(attachments, language)
         parts = [TextPart("subject", ticket.subject or ""), TextPart("body", ticket.body or "")]
         for item in extracted:
-            parts.extend(item.parts)
+            parts.extend(self.in_own_language(item.parts, language))
         try:
             findings = self.scanner.scan(parts, language)
         except Exception as exc:  # fail safe: never pass silently, never delete

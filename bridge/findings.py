@@ -19,11 +19,14 @@ class TextPart:
 
     ``place`` is ``subject``, ``body`` or ``attachment:<filename>``; ``detail`` says
     where inside an attachment (``page 2``, ``sheet Staff``, ``member a.txt``).
+    ``language``, when set, is the part's own language (an English log attached to a
+    Swedish ticket); otherwise the ticket's language applies.
     """
 
     place: str
     text: str
     detail: str | None = None
+    language: str | None = None
 
     @property
     def where(self) -> str:

@@ -46,16 +46,18 @@ def locale_language(locale_hint: str | None, supported: list[str]) -> str | None
 
 
 def detect_language(text: str, locale_hint: str | None, rules: "Rules") -> str:
-    supported = rules.languages.supported
-    hinted = locale_language(locale_hint, supported)
-    if hinted:
-        return hinted
+    hinted = locale_language(locale_hint, rules.languages.supported)
+    return hinted or guess_language(text, rules) or rules.languages.default
+
+
+def guess_language(text: str, rules: "Rules") -> str | None:
+    """lingua's confident guess among the supported languages, or None."""
     detector = detector_for(rules)
     sample = (text or "").strip()[:SAMPLE_CHARS]
     if detector is None or not sample:
-        return rules.languages.default
+        return None
     found = detector.detect_language_of(sample)
     if found is None:
-        return rules.languages.default
+        return None
     code = found.iso_code_639_1.name.lower()
-    return code if code in supported else rules.languages.default
+    return code if code in rules.languages.supported else None

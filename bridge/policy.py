@@ -60,6 +60,95 @@ def same_person(value: str, requester_name: str) -> bool:
     return len(found_words) >= 2 and all(w in own_words for w in found_words)
 
 
+_PUNCTUATION = re.compile(r"[^\w\s-]")
+
+
+def said_to_be_own(finding: Finding, ticket: Ticket, phrases: list[str], window: int) -> bool:
+    """A first-person phrase ("call me on", "nå mig på", "meine Handynummer") stands just
+    before the finding, on its line: the requester gives their own number."""
+    if not phrases or finding.place not in ("subject", "body"):
+        return False
+    text = ticket.subject if finding.place == "subject" else ticket.body
+    before = (text or "")[max(0, finding.start - window):finding.start].rsplit("\n", 1)[-1]
+    folded = " " + _fold(_PUNCTUATION.sub(" ", before)) + " "
+    return any(f" {_fold(phrase)} " in folded for phrase in phrases if phrase.strip())
+
+
+_CONTACT_SEPARATORS = re.compile(r"[\s\d()+./|,:;·•–—-]+")
+
+
+def in_signature(finding: Finding, ticket: Ticket, max_lines: int, labels: list[str]) -> bool:
+    """The finding stands on a contact line of the requester's own sign-off.
+
+    That is: a line names the requester ("Dakota Yazzie", "D. Yazzie", "Dakota",
+    "Regards, Dakota Yazzie"), the finding's line is that line or one of the ``max_lines``
+    short lines after it (title, company, other numbers), and the finding's own line
+    holds nothing but numbers, punctuation and the configured ``labels`` ("Tel",
+    "Mobil"). A line that says anything else ("PS: my colleague Tom is on ...") does not
+    make a number the requester's.
+    """
+    if max_lines <= 0 or finding.place != "body" or not ticket.requester.name:
+        return False
+    lines = (ticket.body or "").splitlines()
+    index, offset = 0, 0
+    while index < len(lines) and offset + len(lines[index]) + 1 <= finding.start:
+        offset += len(lines[index]) + 1
+        index += 1
+    if index >= len(lines):
+        return False
+    own = _fold(_PUNCTUATION.sub(" ", ticket.requester.name)).split()
+    if not own:
+        return False
+    label_words = {_fold(label) for label in labels if label.strip()}
+    for back in range(0, max_lines + 1):
+        if index - back < 0:
+            return False
+        line = lines[index - back]
+        if back and len(line.strip()) > SIGNATURE_LINE_CHARS:
+            return False  # prose, not a signature line
+        rest = _after_name(_fold(_PUNCTUATION.sub(" ", line)).split(), own)
+        if rest is None:
+            continue
+        if back == 0:  # the number on the name line itself: nothing else may stand after the name
+            return _contact_line(" ".join(rest), label_words)
+        return _contact_line(_fold(lines[index]), label_words)
+    return False
+
+
+SIGNATURE_LINE_CHARS = 60
+
+
+def _after_name(words: list[str], own: list[str]) -> list[str] | None:
+    """The words after the requester's name on a line that names them, or None.
+
+    The name: their words in order, each written out or as an initial, ending with the
+    last name ("dakota yazzie", "d yazzie"), or the first name alone on the line; a
+    short greeting may stand before it ("regards, dakota yazzie") or a short title after
+    it ("dakota yazzie, it manager"), not both.
+    """
+    if words == own[:1]:
+        return []
+    for start in range(0, min(3, len(words))):
+        taken = 0
+        for word, name in zip(words[start:], own):
+            if word == name or (len(word) == 1 and name.startswith(word)):
+                taken += 1
+            else:
+                break
+        if taken == len(own) and words[start + taken - 1] == own[-1]:
+            rest = words[start + taken:]
+            # "Regards, Dakota Yazzie" or "Dakota Yazzie, IT Manager"; not a sentence about them
+            if (start and rest) or len(rest) > 3:
+                return None
+            return rest
+    return None
+
+
+def _contact_line(line: str, labels: set[str]) -> bool:
+    """Only numbers, punctuation and contact labels ("tel", "mobil") on the line."""
+    return all(_fold(word) in labels for word in _CONTACT_SEPARATORS.split(line) if word)
+
+
 def exemption(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
     """Why a finding does not count (a short reason without its value), or None when it counts."""
     entity = rules.entities.get(finding.entity_type)
@@ -103,9 +192,13 @@ def _requester_self(finding: Finding, ticket: Ticket, rules: Rules) -> str | Non
     if finding.entity_type == "EMAIL_ADDRESS" and requester.email:
         if value.strip().casefold() == requester.email.strip().casefold():
             return "the requester's own email address"
-    elif finding.entity_type == "PHONE_NUMBER" and requester.phone:
-        if same_phone(value, requester.phone, exempt.phone_regions):
+    elif finding.entity_type == "PHONE_NUMBER":
+        if requester.phone and same_phone(value, requester.phone, exempt.phone_regions):
             return "the requester's own phone number"
+        if requester.name and in_signature(finding, ticket, exempt.signature.lines, exempt.signature.labels):
+            return "the requester's own phone number (in their signature)"
+        if said_to_be_own(finding, ticket, exempt.own_phone_context, exempt.own_phone_window):
+            return "the requester's own phone number (they say so)"
     elif finding.entity_type == "PERSON" and requester.name:
         if same_person(value, requester.name):
             return "the requester's own name"

@@ -80,10 +80,21 @@ class AllowLists(_Model):
     values: list[str] = Field(default_factory=list, description="exact values never to count")
 
 
+class SignatureBlock(_Model):
+    """The requester's own sign-off: their name on a line, then short contact lines."""
+
+    lines: int = Field(default=0, ge=0, le=20)  # contact lines after the name line; 0: off
+    labels: list[str] = Field(default_factory=list)  # words a contact line may hold besides numbers
+
+
 class RequesterExemption(_Model):
     enabled: bool = True
     entities: list[str] = Field(default_factory=lambda: ["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"])
     phone_regions: list[str] = Field(default_factory=lambda: ["GB", "US", "SE", "DE"])
+    signature: SignatureBlock = Field(default_factory=SignatureBlock)
+    # a phone right after one of these words is the requester's own ("call me on ...")
+    own_phone_context: list[str] = Field(default_factory=list)
+    own_phone_window: int = Field(default=30, ge=0, le=200)
 
 
 class PolicyRule(_Model):

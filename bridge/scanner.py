@@ -204,7 +204,7 @@ class Scanner:
             if not text.strip():
                 continue
             with tabular_text(part.place not in BODY_PLACES):
-                results = self.analyze_text(text, language)
+                results = self.analyze_text(text, self._language(part.language) if part.language else language)
             masks = [(r.start, r.end, r.entity_type) for r in results]
             for r in results:
                 meta = r.recognition_metadata or {}

@@ -246,3 +246,81 @@ def test_decide_is_pure(rules: Rules) -> None:
 def test_decision_dict_has_no_values(rules: Rules) -> None:
     decision = decide([f("EMAIL_ADDRESS", "asa.hagglund@hotmail.com")], TICKET, rules, [])
     assert "asa.hagglund" not in str(decision.to_dict())
+
+
+# ---------------------------------------------------------------- the requester's signature
+
+SIGNATURE_LABELS = ["tel", "phone", "mobile", "mob", "m", "t", "direct", "office", "cell", "telefon", "tfn",
+                    "mobil", "direkt", "handy", "fon"]
+
+
+def signature_rules(rules: Rules, lines: int = 4) -> Rules:
+    changed = with_changes(rules)
+    changed.requester_exemption.signature.lines = lines
+    changed.requester_exemption.signature.labels = SIGNATURE_LABELS
+    return changed
+
+
+def phone_in(body: str, phone: str, name: str = "Dakota Yazzie") -> tuple[Finding, Ticket]:
+    start = body.index(phone)
+    finding = Finding("PHONE_NUMBER", "body", start, start + len(phone), 0.9, "test", value=phone)
+    return finding, Ticket(id="2", platform="test", subject="s", body=body, requester=Requester(name=name))
+
+
+@pytest.mark.parametrize(
+    "body, phone",
+    [
+        ("The export fails.\n\nRegards\nDakota Yazzie\nTel: (319) 372-9559\n", "(319) 372-9559"),
+        ("Thanks!\n— Dakota Yazzie | (319) 372-9559", "(319) 372-9559"),
+        ("Dakota Yazzie, IT Manager\nOffice +1 319 372 9550\nMobile: +1 (319) 372-9559", "+1 (319) 372-9559"),
+        ("Tack på förhand!\nDakota\nMobil 070-174 06 05", "070-174 06 05"),
+        ("Thanks in advance\nD. Yazzie\nPayroll Administrator\nRedwood Contact Solutions\n"
+         "Main office: 1-800-555-0199\nTel: (319) 372-9559\ndakota.yazzie@example.com", "(319) 372-9559"),
+        ("Viele Grüße\nDAKOTA YAZZIE\nTelefon: 0171 2345678", "0171 2345678"),
+    ],
+)
+def test_a_phone_in_the_requesters_own_signature_is_theirs(rules: Rules, body: str, phone: str) -> None:
+    finding, ticket = phone_in(body, phone)
+    assert exemption(finding, ticket, signature_rules(rules)) == "the requester's own phone number (in their signature)"
+    assert exemption(finding, ticket, signature_rules(rules, lines=0)) is None, "off when lines is 0"
+
+
+@pytest.mark.parametrize(
+    "body, phone",
+    [
+        # the line after the sign-off says something else: a colleague's number
+        ("Regards\nDakota Yazzie\nPS: my colleague Tom Hill is on 07700 900123", "07700 900123"),
+        # a number in the text above the signature
+        ("Please call Tom Hill on 07700 900123.\n\nRegards\nDakota Yazzie", "07700 900123"),
+        # too many lines after the name
+        ("Dakota Yazzie\nAcme\nLevel 3\nLondon\nUK\nTel 07700 900123", "07700 900123"),
+        # prose between the name and the number
+        ("Dakota Yazzie\nMy colleague in the Leeds warehouse saw this first, his direct number:\nTel 07700 900123",
+         "07700 900123"),
+        # somebody else's signature
+        ("Forwarded:\nTom Hill\nTel: 07700 900123\n\nRegards\nDakota Yazzie", "07700 900123"),
+        # the name mentioned in a sentence, not a sign-off line
+        ("I, Dakota Yazzie, asked Tom to call\n07700 900123", "07700 900123"),
+    ],
+)
+def test_other_phones_near_a_signature_still_count(rules: Rules, body: str, phone: str) -> None:
+    finding, ticket = phone_in(body, phone)
+    assert exemption(finding, ticket, signature_rules(rules)) is None
+    assert decide([finding], ticket, signature_rules(rules), []).action == "delete"
+
+
+@pytest.mark.parametrize(
+    "body, phone, own",
+    [
+        ("If the export fails again, call me on 07700 900123.", "07700 900123", True),
+        ("Du kan nå mig på 070-174 06 05 hela dagen.", "070-174 06 05", True),
+        ("Rufen Sie mich unter 0171 2345678 zurück.", "0171 2345678", True),
+        ("My mobile: +44 7700 900123", "+44 7700 900123", True),
+        ("Please call him on 07700 900123.", "07700 900123", False),
+        ("Call me or my colleague Tom Hill on 07700 900123.", "07700 900123", False),
+        ("My number is below.\nTom Hill 07700 900123", "07700 900123", False),  # not on the phrase's line
+    ],
+)
+def test_a_phone_the_requester_calls_their_own_is_theirs(rules: Rules, body: str, phone: str, own: bool) -> None:
+    finding, ticket = phone_in(body, phone)
+    assert (exemption(finding, ticket, rules) is not None) is own

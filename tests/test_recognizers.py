@@ -10,6 +10,7 @@ import pytest
 from bridge.findings import TextPart
 from bridge.rules import Rules, load_rules
 from bridge.scanner import Scanner
+from tests.support.scanning import counted
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "rules.yaml"
 
@@ -23,13 +24,6 @@ def rules() -> Rules:
 def scanner(rules: Rules) -> Scanner:
     return Scanner(rules)
 
-
-def counted(scanner: Scanner, rules: Rules, text: str, language: str) -> set[tuple[str, str]]:
-    out = set()
-    for f in scanner.scan([TextPart("body", text)], language):
-        if f.score >= rules.entities[f.entity_type].threshold:
-            out.add((f.entity_type, f.value))
-    return out
 
 
 # (language, text, entity, value that must count, or None: nothing of that type may count)

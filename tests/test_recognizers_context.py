@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bridge.findings import TextPart
 from bridge.recognizers.base import ContextWords
 from bridge.rules import Rules, load_rules
 from bridge.scanner import Scanner
+from tests.support.scanning import counted
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "rules.yaml"
 
@@ -25,13 +25,6 @@ def rules() -> Rules:
 def scanner(rules: Rules) -> Scanner:
     return Scanner(rules)
 
-
-def counted(scanner: Scanner, rules: Rules, text: str, language: str) -> set[tuple[str, str]]:
-    return {
-        (f.entity_type, f.value)
-        for f in scanner.scan([TextPart("body", text)], language)
-        if f.score >= rules.entities[f.entity_type].threshold
-    }
 
 
 CASES = [

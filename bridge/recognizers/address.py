@@ -50,6 +50,26 @@ _DE_PREPOSITIONS = (
 )
 
 
+# "Am Mühlbach 54 in Rosenheim", "Hauptstraße 5 in Köln", "Storgatan 5 i Malmö": the town after
+# "in"/"i" instead of a postcode. Not "in Betrieb", "in Bearbeitung": no common noun as the town.
+_IN_TOWN = (
+    r"(?P<intown>\s(?:in|i)\s"
+    r"(?!(?:Betrieb|Ordnung|Arbeit|Gebrauch|Zukunft|Summe|Folge|Kürze|Reparatur|Wartung|Rechnung|Kraft"
+    r"|Teams|Excel|Outlook|Windows|Produktion|Drift|Bruk|Kraft|Juni|Juli)\b)"
+    r"[A-ZÅÄÖÜ][a-zåäöüéèßøæ]+(?<!ung)(?<!heit)(?<!keit)(?<!schaft)(?<!ion)(?:[\s-]{1}[A-ZÅÄÖÜ][a-zåäöüéèßøæ]+(?<!ung))?"
+    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:ab|an|abholen|abgeholt|liefern|geliefert|schicken|geschickt|senden|gesendet|"
+    r"hämta|hämtas|skicka|skickas|leverera|levereras|und|och|oder|eller)\b)))"
+)
+# nouns that follow "Am"/"Im" in tickets without being a street ("Im Lager 3 in Bremen")
+_DE_NOT_STREET_NOUNS = (
+    r"(?!(?:Standort|Werk|Lager|Terminal|Gebäude|Raum|Büro|Stock|Tor|Eingang|Ausgang|Haus|Halle|Schalter"
+    r"|Empfang|Arbeitsplatz|Rechner|Server|Gerät|Telefon|Ende|Anfang|Wochenende|Tag|Abend|Morgen|Vormittag"
+    r"|Nachmittag|Schnitt|Moment|Test|System|Netz|Team|Bereich|Bildschirm|Display|Monitor|Drucker|Standorten"
+    r"|Schichtplan|Dienstplan|Kalender|Portal|Export|Import|Log|Protokoll|Menü|Fenster|Dialog|Feld|Wert"
+    r"|Mitarbeiter|Kunden|Kunde|Artikel|Auftrag|Ticket)\b)"
+)
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -70,8 +90,8 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
     nordic_german = re.compile(
         r"(?<![\w-])(?P<v>"
         rf"(?:{_CAP}\s)?[A-ZÅÄÖÜ][\wåäöüéß-]*?(?i:{se_types}|{de_types})"
-        r"\s\d{1,4}\s?[A-Za-z]?(?![\w])"
-        rf"(?P<post>,?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[\s-]{_CAP})?)?"
+        r"\s\d{1,4}(?:\s?(?!i\s)[A-Za-z])?(?![\w])"
+        rf"(?:(?P<post>,?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[\s-]{_CAP})?)|{_IN_TOWN})?"
         r")(?![\w-])"
     )
     de_separate = re.compile(
@@ -88,6 +108,14 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[\s-]{_CAP})?)"
         r")(?![\w-])"
     )
+    # the same with the town after "in" and no postcode, when the noun is no common ticket noun
+    de_preposition_town = re.compile(
+        r"(?<![\w-])(?P<v>"
+        rf"{_DE_PREPOSITIONS}{_DE_NOT_STREET_NOUNS}{_CAP}(?:-{_CAP})*"
+        r"\s\d{1,4}\s?[a-z]?(?![\w])"
+        rf"{_IN_TOWN}"
+        r")(?![\w-])"
+    )
     # "27 Kingsway, Cardiff CF10 3AN": a postcode makes the address without a street word
     en_postcode = re.compile(
         r"(?<![\w-])(?P<v>"
@@ -97,7 +125,8 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))"
         r")(?![\w-])"
     )
-    return [(en, "en"), (en_postcode, "en"), (nordic_german, "se/de"), (de_separate, "de"), (de_preposition, "de")]
+    return [(en, "en"), (en_postcode, "en"), (nordic_german, "se/de"), (de_separate, "de"), (de_preposition, "de"),
+            (de_preposition_town, "de")]
 
 
 class StreetAddressRecognizer(BridgeRecognizer):
@@ -121,7 +150,8 @@ class StreetAddressRecognizer(BridgeRecognizer):
                 if (start, end) in seen:
                     continue
                 seen.add((start, end))
-                full = bool(match.group("post")) or bool(match.groupdict().get("town"))
+                in_town = bool(match.groupdict().get("intown"))
+                full = bool(match.groupdict().get("post")) or bool(match.groupdict().get("town")) or in_town
                 if full:
                     score = self.full_score
                 elif form == "en":

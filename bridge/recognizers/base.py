@@ -63,8 +63,9 @@ def _word_pattern(word: str) -> str:
 
 
 def _header_pattern(word: str) -> str:
-    """Looser than ``_word_pattern``: OCR and PDF text glue header words ("Person codeName")."""
-    core = r"\s*".join(re.escape(part) for part in word.strip("* ").split())
+    """Looser than ``_word_pattern``: OCR and PDF text glue header words ("Person codeName"),
+    CSV exports join them with underscores ("clock_no", "staff_id")."""
+    core = r"[\s_]*".join(re.escape(part) for part in word.strip("* ").split())
     return r"(?<![^\W_])" + core + (r"(?!\w)" if word.endswith(".") else "")
 
 
@@ -72,8 +73,62 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 # the end of a clause: a sentence end, a semicolon or a line break
 # (a dot after a single letter or "Nr"/"No" is an abbreviation: "Pass-Nr. 123", "geb. 1.2.1990")
 _CLAUSE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]")
+# the same without ";": "asks for a passport number; we entered <number>" is one sentence
+_SENTENCE_BREAK = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|\n")
+# a clause end or a comma before a new part of the sentence ("blocked by the firewall, at home
+# she has 1.2.3.4"): an ignore word there is about another part of the sentence
+_PHRASE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]|,\s")
+# cell separators of delimited exports (CSV, TSV, pipe tables)
+_CELL_SEPARATORS = (";", ",", "\t", "|")
 # what may stand between a label and its value on the next line ("Date of birth:\n")
 _LABEL_GAP = re.compile(r"[\s:=|.\-]*")
+
+
+@dataclass
+class Cell:
+    """Where a value stands in a delimited export: its cell and the header cell of its column."""
+
+    start: int  # first character of the cell
+    end: int  # end of the cell (the next separator or the line end)
+    header: str  # the header line's cell in the same column
+
+
+def _split_cells(line: str, sep: str) -> list[str]:
+    return line.split(sep)
+
+
+def delimited_cell(text: str, start: int, end: int) -> Cell | None:
+    """The cell of ``text[start:end]`` when its line is a row of a delimited export (CSV, TSV)
+    under a header line with the same number of separators and no digits ("clock_no,date,hours")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end == -1:
+        line_end = len(text)
+    line = text[line_start:line_end].rstrip("\r")
+    for sep in _CELL_SEPARATORS:
+        count = line.count(sep)
+        if count < 2 or sep in text[start:end]:
+            continue
+        lines = text[:line_start].split("\n")[-HEADER_LINES_UP - 1 :]
+        for above in reversed(lines):
+            above = above.strip("\r\ufeff")
+            if not above.strip():
+                continue
+            if above.count(sep) != count:
+                continue
+            if any(ch.isdigit() for ch in above):
+                continue  # another data row: keep looking up for the header
+            col = text.count(sep, line_start, start)
+            if text.count(sep, start, end):
+                return None
+            cells = _split_cells(above, sep)
+            cell_start = text.rfind(sep, line_start, start)
+            cell_start = line_start if cell_start == -1 else cell_start + len(sep)
+            cell_end = text.find(sep, end, line_start + len(line))
+            cell_end = line_start + len(line) if cell_end == -1 else cell_end
+            return Cell(cell_start, cell_end, cells[col] if col < len(cells) else "")
+        return None
+    return None
 
 
 class ContextWords:
@@ -88,12 +143,32 @@ class ContextWords:
         )
         # a word counts when it *ends* within the window; search back far enough for its start
         self.max_len = max((len(w) + (40 if "*" in w else 0) for w in self.words), default=0)
+        exact = [w for w in self.words if "*" not in w]
+        self.exact_regex = (
+            re.compile("|".join(_word_pattern(w) for w in sorted(exact, key=len, reverse=True)), re.IGNORECASE)
+            if exact
+            else None
+        )
+        self.has_wildcards = len(exact) < len(self.words)
         header_words = [w for w in self.words if len(w.strip("*. ")) >= 3]
         self.header_regex = (
             re.compile("|".join(_header_pattern(w) for w in sorted(header_words, key=len, reverse=True)), re.IGNORECASE)
             if header_words
             else None
         )
+
+    def is_wildcard_match(self, word: str) -> bool:
+        """Whether ``word`` (a match of these words) matched only through a ``*`` word."""
+        if not self.has_wildcards:
+            return False
+        return self.exact_regex is None or self.exact_regex.fullmatch(word) is None
+
+    def in_header_cell(self, cell: Cell) -> str | None:
+        """A context word in the header cell of the value's column."""
+        if self.header_regex is None:
+            return None
+        match = self.header_regex.search(cell.header)
+        return match.group(0) if match else None
 
     def in_header_above(self, text: str, start: int) -> str | None:
         """A context word in a header or label line above ``start`` (a short line without digits)."""
@@ -120,6 +195,7 @@ class ContextWords:
         gap: re.Pattern[str] | None = None,
         same_line: bool = False,
         same_clause: bool = False,
+        clause_end: re.Pattern[str] | None = None,
     ) -> tuple[int, str] | None:
         """(distance, word) of the last context word ending within ``window`` chars before ``start``.
 
@@ -132,6 +208,7 @@ class ContextWords:
         """
         if self.regex is None or window <= 0:
             return None
+        ends = clause_end or _CLAUSE_END
         limit = max(0, start - window)
         lo = max(0, limit - self.max_len)
         best: tuple[int, str] | None = None
@@ -141,14 +218,16 @@ class ContextWords:
             between = text[match.end() : start]
             if gap is not None and not gap.fullmatch(between):
                 continue
-            if same_clause and _CLAUSE_END.search(between):
+            if same_clause and ends.search(between):
                 continue
             if same_line and "\n" in between and not _LABEL_GAP.fullmatch(between):
                 continue
             best = (start - match.end(), match.group(0))
         return best
 
-    def all_before(self, text: str, start: int, window: int, same_clause: bool = False) -> list[tuple[int, int]]:
+    def all_before(
+        self, text: str, start: int, window: int, same_clause: bool = False, clause_end: re.Pattern[str] | None = None
+    ) -> list[tuple[int, int]]:
         """Spans of all words ending within ``window`` chars before ``start``."""
         if self.regex is None or window <= 0:
             return []
@@ -157,7 +236,7 @@ class ContextWords:
         for match in self.regex.finditer(text, max(0, limit - self.max_len), start):
             if match.end() < limit:
                 continue
-            if same_clause and _CLAUSE_END.search(text, match.end(), start):
+            if same_clause and (clause_end or _CLAUSE_END).search(text, match.end(), start):
                 continue
             out.append(match.span())
         return out
@@ -195,6 +274,8 @@ class BridgeRecognizer(EntityRecognizer):
         self.options = dict(options or {})
         self.window = window
         self.window_after = int(self.options.get("context_window_after", window_after))
+        # options.ignore_words_after: whether ignore words in that window after the match count too
+        self.ignore_after = bool(self.options.get("ignore_words_after", True))
         self.context_words = ContextWords(context)
         self.ignore_words = ContextWords(ignore_context)
         # options.context_gap: what may stand between a context word and the match
@@ -206,6 +287,9 @@ class BridgeRecognizer(EntityRecognizer):
         # options.sentence_context_window: a context word further back in the same sentence/line
         # (up to this many characters) counts for the first candidate after it
         self.sentence_window = int(self.options.get("sentence_context_window", 0))
+        # options.sentence_context_across_semicolon: that sentence goes on across ";"
+        # ("asks for a passport number; we entered <number>"), never across "." or a line break
+        self.sentence_end = _SENTENCE_BREAK if self.options.get("sentence_context_across_semicolon") else None
         # options.context_first_only: a context word before serves only the first candidate after it
         self.first_only = bool(self.options.get("context_first_only", False))
         # options.ignore_wins_in_clause: an ignore word before the match in the same clause
@@ -250,27 +334,52 @@ class BridgeRecognizer(EntityRecognizer):
         self, text: str, start: int, end: int, blockers: list[tuple[int, int]] | None = None
     ) -> tuple[str, str]:
         """('boost'|'header'|'ignore'|'none', word): the nearest of the context and ignore words
-        decides; in attachment text a header or label line above may supply the context."""
-        pos = self.context_words.nearest_before(text, start, self.window, self.gap, same_line=self.same_line)
+        decides; in attachment text a header or label line above may supply the context.
+
+        In a row of a delimited export (CSV) the words are looked for in the value's own cell
+        and in the header cell of its column only: the next cell or the row above says nothing
+        about this value ("...,HTTP 500\n4471,..." is not an HTTP status before a clock number).
+        """
+        tabular = _TABULAR.get()
+        cell = delimited_cell(text, start, end) if tabular else None
+        window = self.window if cell is None else min(self.window, start - cell.start)
+        sentence_window = self.sentence_window if cell is None else min(self.sentence_window, start - cell.start)
+        window_after = self.window_after if cell is None else min(self.window_after, cell.end - end)
+        pos = self.context_words.nearest_before(text, start, window, self.gap, same_line=self.same_line)
         if pos is not None and self.first_only and self._blocked(blockers, start - pos[0], start):
             pos = None
-        if pos is None and self.sentence_window:
-            far = self.context_words.nearest_before(text, start, self.sentence_window, same_clause=True)
+        if pos is None and sentence_window:
+            far = self.context_words.nearest_before(
+                text, start, sentence_window, same_clause=True, clause_end=self.sentence_end
+            )
             if far is not None and not self._blocked(blockers, start - far[0], start):
                 pos = far
-        neg = self.ignore_words.nearest_before(text, start, self.window, same_line=self.same_line)
+        neg = self.ignore_words.nearest_before(text, start, window, same_line=self.same_line)
         if pos is not None and neg is not None and self.ignore_wins_in_clause:
             # an ignore word inside the context phrase ("home router") does not count
-            inside = self.context_words.all_before(text, start, self.window, same_clause=True)
-            for s_neg, e_neg in self.ignore_words.all_before(text, start, self.window, same_clause=True):
+            # and one before a comma that a context word follows is about another part of the sentence
+            inside = self.context_words.all_before(text, start, window, same_clause=True)
+            ctx_start = start - pos[0] - len(pos[1])
+            for s_neg, e_neg in self.ignore_words.all_before(text, start, window, same_clause=True):
+                if e_neg <= ctx_start and _PHRASE_END.search(text, e_neg, ctx_start):
+                    continue
                 if not any(s <= s_neg and e_neg <= e for s, e in inside):
                     return "ignore", text[s_neg:e_neg]
-        if pos is None and self.window_after:
-            after = self.context_words.nearest_after(text, end, self.window_after)
+        if pos is not None and neg is not None and self.context_words.is_wildcard_match(pos[1]):
+            # "Huvudnummer" is "*nummer" and also the ignore word "huvudnummer": the ignore word wins
+            pos_start, pos_end = start - pos[0] - len(pos[1]), start - pos[0]
+            neg_start, neg_end = start - neg[0] - len(neg[1]), start - neg[0]
+            if neg_start < pos_end and pos_start < neg_end:
+                return "ignore", neg[1]
+        before = pos
+        if pos is None and window_after > 0:
+            after = self.context_words.nearest_after(text, end, window_after)
             if after is not None:
                 pos = after
-        if neg is None and self.window_after:
-            after_neg = self.ignore_words.nearest_after(text, end, self.window_after)
+        # an ignore word after the value counts only when no context word stands before it:
+        # "her home connection shows up as 1.2.3.4 in the client" is her connection
+        if neg is None and before is None and window_after > 0 and self.ignore_after:
+            after_neg = self.ignore_words.nearest_after(text, end, window_after)
             if after_neg is not None:
                 neg = after_neg
         if pos is not None and (neg is None or pos[0] < neg[0] or (pos[0] == neg[0] and len(pos[1]) > len(neg[1]))):
@@ -278,11 +387,20 @@ class BridgeRecognizer(EntityRecognizer):
         if neg is not None:
             return "ignore", neg[1]
         if self.adjacent_words.regex is not None or self.weak_words.regex is not None:
-            weak = self.adjacent_words.nearest_before(text, start, 12, self.adjacent_gap, same_clause=True)
-            weak = weak or self.weak_words.nearest_before(text, start, self.window, same_clause=True)
+            weak = self.adjacent_words.nearest_before(text, start, min(12, window), self.adjacent_gap, same_clause=True)
+            weak = weak or self.weak_words.nearest_before(text, start, window, same_clause=True)
             if weak is not None and not self.ignore_words.all_before(text, start, 120, same_clause=True):
                 return "boost", weak[1]
-        if self.table_headers and _TABULAR.get():
+        if self.table_headers and tabular:
+            if cell is not None:
+                # the column's own header decides; a header word of another column does not count
+                header = self.context_words.in_header_cell(cell)
+                if header is not None:
+                    return "header", header
+                ignored = self.ignore_words.in_header_cell(cell)
+                if ignored is not None:
+                    return "ignore", ignored
+                return "none", ""
             header = self.context_words.in_header_above(text, start)
             if header is not None:
                 return "header", header

@@ -89,6 +89,8 @@ class PhoneRecognizer(BridgeRecognizer):
         self.min_digits = int(self.options.get("min_digits", 7))
         self.max_digits = int(self.options.get("max_digits", 15))
         self.mobile_regions = {str(r).upper() for r in self.options.get("mobile_regions", [])}
+        self.fixed_line_regions = {str(r).upper() for r in self.options.get("fixed_line_regions", [])}
+        self.fixed_line_score = float(self.options.get("fixed_line_score", 0.4))
 
     def _score(self, value: str) -> tuple[float, str] | None:
         digits = sum(ch.isdigit() for ch in value)
@@ -115,13 +117,40 @@ class PhoneRecognizer(BridgeRecognizer):
                     for mobile_region in self.regions:
                         if mobile_region in self.mobile_regions and _is_mobile(value, mobile_region):
                             return 0.55, f"valid {mobile_region} mobile number"
+                if formatted and region in self.fixed_line_regions and self._only_fixed_line(value):
+                    # a switchboard as often as a person's line: needs a context word
+                    return self.fixed_line_score, f"valid {region} fixed-line number"
                 return (0.55 if formatted else 0.4), f"valid {region} number"
         return None
+
+    def _only_fixed_line(self, value: str) -> bool:
+        """Whether every valid reading of ``value`` in our regions is a fixed line: 0160-6069890 is
+        a German mobile number even though it also reads as a British landline."""
+        readings = 0
+        for region in self.regions:
+            if region in _TRUNK_REGIONS and not value.lstrip("(").startswith("0"):
+                continue
+            if region in ("US", "CA") and not _US_SHAPE.fullmatch(value):
+                continue
+            try:
+                number = phonenumbers.parse(value, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if not phonenumbers.is_valid_number(number):
+                continue
+            readings += 1
+            if region not in self.fixed_line_regions or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE:
+                return False
+        return readings > 0
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         for match in _PHONE_CANDIDATE.finditer(text):
             start, end = match.span("v")
             value = text[start:end]
+            if value.startswith("(") and ")" not in value:
+                # "(026 79 4090)": the bracket encloses the number, it is no area-code bracket
+                start += 1
+                value = value[1:]
             while True:
                 scored = self._score(value)
                 if scored is not None:

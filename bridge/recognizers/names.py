@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -24,10 +24,31 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bridge.recognizers.base import BridgeRecognizer, Candidate
 from bridge.recognizers.names_data import first_names
 
-_UPPER = "A-ZÅÄÖÜÉÈÁÍÓÚØÆÑÇŠŽČ"
-_LOWER = "a-zåäöüéèáíóúßøæñçšžčğış"
-_WORD = rf"[{_UPPER}][{_LOWER}]+"
-_SURNAME_WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]+)"
+
+
+def _letter_class(test: Callable[[str], bool]) -> str:
+    """A regex character class body of the Latin, Greek and Cyrillic letters passing ``test``
+    (``str.isupper`` / ``str.islower``): "Jovanović", "Aydın", "Łukasz", "Şahin" spelled as written."""
+    ranges: list[tuple[int, int]] = []
+    for lo, hi in ((0x41, 0x24F), (0x370, 0x52F), (0x1E00, 0x1EFF)):
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            if not (ch.isalpha() and test(ch)):
+                continue
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+_UPPER = _letter_class(str.isupper)
+_LOWER = _letter_class(str.islower)
+_CAPITALISED = rf"[{_UPPER}][{_LOWER}]+"
+# a capital inside a first name: "DeShawn", "LaToya", "JoAnne" (the name list decides)
+_WORD = rf"{_CAPITALISED}(?:[{_UPPER}][{_LOWER}]+)?"
+# a capital inside a surname after a usual prefix: "McDonald", "MacKinnon", "O'Brien", "DuBois", "DiMaggio"
+_SURNAME_WORD = rf"(?:(?:Mc|Mac|O['’]|D['’]|De|Di|Da|Du|La|Le|Van|Von)?{_CAPITALISED})"
 _PARTICLES = r"(?:von der|van der|van den|von|van|de la|de|der|den|af|zu|da|di|du|le|la)"
 NAME_PATTERN = re.compile(
     rf"(?<![\w@.-])(?P<first>{_WORD}(?:-{_WORD})?)"

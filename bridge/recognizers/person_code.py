@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import _TABULAR, BridgeRecognizer, Candidate
 from bridge.recognizers.names import NameMatcher
 
 _CODE = re.compile(r"(?<![\w./+-])(?P<v>[A-Z]{0,2}\d{3,8})(?![\w/-]|[.,]\d)")
+# a whole cell of a comma-separated export ("4471,2024-03-01,7.5"): the comma is a separator
+# there, not a decimal or thousands mark; only in attachment text, where the column header decides
+_CELL_CODE = re.compile(r"(?m)(?:^|(?<=,))[ \t]*(?P<v>[A-Z]{0,2}\d{3,8})[ \t]*(?=,|\r?$)")
 _BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8})\)")
 _PASSPORT = re.compile(r"(?<![\w./+-])(?P<v>(?=[A-Z0-9]*\d)[A-Z0-9]{6,9})(?![\w/-]|[.,]\d)")
 
@@ -29,9 +32,16 @@ class PersonCodeRecognizer(BridgeRecognizer):
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.4))
+        seen = set()
         for match in _CODE.finditer(text):
             start, end = match.span("v")
+            seen.add(start)
             yield Candidate(start, end, score, "number after a person-code word", needs_context=True)
+        if "," in text and _TABULAR.get():
+            for match in _CELL_CODE.finditer(text):
+                start, end = match.span("v")
+                if start not in seen:
+                    yield Candidate(start, end, score, "number in a column under a person-code header", needs_context=True)
         if self.after_name and "(" in text:
             yield from self._after_names(text)
 

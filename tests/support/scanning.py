@@ -1,0 +1,15 @@
+"""What the scanner finds in one text at or above each type's threshold, as (type, value) pairs."""
+
+from __future__ import annotations
+
+from bridge.findings import TextPart
+from bridge.rules import Rules
+from bridge.scanner import Scanner
+
+
+def counted(scanner: Scanner, rules: Rules, text: str, language: str, place: str = "body") -> set[tuple[str, str]]:
+    return {
+        (f.entity_type, f.value)
+        for f in scanner.scan([TextPart(place, text)], language)
+        if f.score >= rules.entities[f.entity_type].threshold
+    }
