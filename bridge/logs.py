@@ -7,9 +7,12 @@ or response bodies are held at WARNING.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -22,6 +25,29 @@ class DropColourFields(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.__dict__.pop("color_message", None)
         return True
+_JOB: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("bridge_job", default={})
+
+
+@contextmanager
+def job_context(**fields: Any) -> Iterator[None]:
+    """Every record logged inside (by any module, in this thread) carries these fields:
+    the job id, platform and ticket id, so all lines of one job can be found together."""
+    token = _JOB.set({k: v for k, v in fields.items() if v is not None})
+    try:
+        yield
+    finally:
+        _JOB.reset(token)
+
+
+class JobFields(logging.Filter):
+    """Adds the current job's fields to records that do not carry them already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in _JOB.get().items():
+            record.__dict__.setdefault(key, value)
+        return True
+
+
 QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
 
 
@@ -38,6 +64,7 @@ def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
     fmt = fmt or os.environ.get("BRIDGE_LOG_FORMAT") or ("text" if sys.stderr.isatty() else "json")
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(DropColourFields())
+    handler.addFilter(JobFields())
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:

@@ -20,6 +20,7 @@ from bridge import metrics
 from bridge.config import load_settings
 from bridge.db import Database
 from bridge.jobs import JobStore
+from bridge.logs import job_context
 from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable, get_platform, platform_names
 from bridge.queue import forget_deliveries, make_huey
 
@@ -93,6 +94,11 @@ def safe_error(exc: BaseException) -> str:
 
 @huey.task(retries=MAX_ATTEMPTS, retry_delay=RETRY_DELAY, retry_backoff=2.0, context=True)
 def process(platform: str, ticket_id: str, task: Any = None) -> str:
+    with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
+        return _process(platform, ticket_id, task)
+
+
+def _process(platform: str, ticket_id: str, task: Any) -> str:
     store = job_store()
     claim = store.acquire(platform, ticket_id)
     if claim != "acquired":

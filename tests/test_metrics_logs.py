@@ -119,6 +119,13 @@ def test_json_logs_carry_ticket_ids_and_no_personal_data(traffic, bridge) -> Non
         if "ticket_id" in r:
             by_ticket.setdefault(str(r["ticket_id"]), []).append(r["message"])
     assert "webhook accepted" in by_ticket[traffic["violation"]] and "job done" in by_ticket[traffic["violation"]]
+    # every line a job writes (the pipeline's, the notifier's) carries its job id and ticket id
+    job_lines = [r for r in records if r.get("job_id")]
+    violation_jobs = {r["job_id"] for r in job_lines if str(r.get("ticket_id")) == traffic["violation"]}
+    assert violation_jobs
+    messages = {r["message"] for r in job_lines if r["job_id"] in violation_jobs}
+    assert {"decided", "requester notified", "job done"} <= messages, messages
+    assert all(str(r["ticket_id"]) == traffic["violation"] for r in job_lines if r["job_id"] in violation_jobs)
     assert "job dead" in by_ticket[traffic["refused"]]
     assert any(r["message"] == "webhook rejected" and r.get("status") == 401 for r in records)
     assert leaked(SEEDED, bridge.data_dir) == []  # not in the log, the audit, the queue or the outbox
