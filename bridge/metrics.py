@@ -20,6 +20,11 @@ SCAN_SECONDS = Histogram(
     "gdpr_bridge_scan_seconds", "Time to extract and scan one ticket", registry=REGISTRY,
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+EXTRACT_SECONDS = Histogram(
+    "gdpr_bridge_extract_seconds", "Time to extract one attachment in its child (OCR for images and scanned pages)",
+    ["kind", "outcome"], registry=REGISTRY,
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+)
 JOB_SECONDS = Histogram(
     "gdpr_bridge_job_seconds", "Time for one job from start to end", registry=REGISTRY,
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),

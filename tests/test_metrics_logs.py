@@ -14,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e import finished_record, leaked, record_for, wait_for
+from tests.fixtures.extract import builders as b
 from tests.fakes.zendesk_server import FakeZendesk
 from tests.support.bridge_process import BridgeProcess
 from tests.support.smtp import SmtpSink
@@ -58,8 +59,11 @@ def bridge(tmp_path_factory: pytest.TempPathFactory, zendesk: FakeZendesk) -> It
 def traffic(bridge: BridgeProcess, zendesk: FakeZendesk) -> dict[str, str]:
     """A violation, a clean ticket, a forged delivery and a ticket the platform refuses to show."""
     hook = bridge.url + "/webhooks/zendesk"
-    ids = {name: str(zendesk.add_ticket("Rota export fails", body, requester=REQUESTER))
-           for name, body in (("violation", VIOLATION), ("clean", CLEAN), ("refused", CLEAN))}
+    screenshot = b.image_bytes(b.text_image(["Export failed with error E-4411", "Retry later"], size=(900, 200)))
+    ids = {name: str(zendesk.add_ticket("Rota export fails", body, requester=REQUESTER, attachments=attachments))
+           for name, body, attachments in (("violation", VIOLATION, []),
+                                           ("clean", CLEAN, [("screenshot.png", screenshot, "image/png", False)]),
+                                           ("refused", CLEAN, []))}
     zendesk.inject(rf"^/api/v2/tickets/{ids['refused']}\b", "GET", [403] * 20)
     for name in ("violation", "clean", "refused"):
         assert zendesk.deliver_webhook(hook, int(ids[name]), SECRET, form="trigger").status_code == 202
@@ -102,6 +106,8 @@ def test_metrics_expose_the_counters(traffic, bridge) -> None:
     assert value(m["gdpr_bridge_findings"], "gdpr_bridge_findings_total", kind="PHONE_NUMBER") >= 1
     assert value(m["gdpr_bridge_scan_seconds"], "gdpr_bridge_scan_seconds_count") == 2
     assert value(m["gdpr_bridge_scan_seconds"], "gdpr_bridge_scan_seconds_bucket", le="+Inf") == 2
+    # the clean ticket's screenshot went through OCR once
+    assert value(m["gdpr_bridge_extract_seconds"], "gdpr_bridge_extract_seconds_count", kind="image", outcome="read") == 1
     assert value(m["gdpr_bridge_platform_errors"], "gdpr_bridge_platform_errors_total", platform="zendesk",
                  error="PlatformRejected") == 1
     assert [s.value for s in m["gdpr_bridge_queue_depth"]] == [0.0]

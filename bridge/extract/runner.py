@@ -37,6 +37,7 @@ from pathlib import Path
 from bridge.extract.detect import detect_kind
 from bridge.extract.limits import AttachmentLimits
 from bridge.findings import ExtractedAttachment
+from bridge.metrics import EXTRACT_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def run_bounded(request: Request) -> ExtractedAttachment:
     with _child_slots():
         started = time.monotonic()
         result = _run_subprocess(request)
+    EXTRACT_SECONDS.labels(result.kind, "problem" if result.problem else "read").observe(time.monotonic() - started)
     log.debug("attachment extracted", extra={"kind": result.kind, "parts": len(result.parts),
                                               "problem": result.problem is not None,
                                               "seconds": round(time.monotonic() - started, 3)})
