@@ -64,14 +64,49 @@ _PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
 def said_to_be_own(finding: Finding, ticket: Ticket, phrases: list[str], window: int) -> bool:
-    """A first-person phrase ("call me on", "nå mig på", "meine Handynummer") stands just
-    before the finding, on its line: the requester gives their own number."""
+    """A first-person phrase ("call me on", "nå mig på", "rufen Sie mich unter") ends just
+    before the finding, in the same sentence: the requester gives their own number.
+
+    The phrase's words must come in order (a phrase of three or more words may have one
+    filler word between two of its words: "rufen Sie mich gerne unter"), its last word
+    among the last three words before the number; a line break inside the sentence does
+    not matter, a sentence end does.
+    """
     if not phrases or finding.place not in ("subject", "body"):
         return False
     text = ticket.subject if finding.place == "subject" else ticket.body
-    before = (text or "")[max(0, finding.start - window):finding.start].rsplit("\n", 1)[-1]
-    folded = " " + _fold(_PUNCTUATION.sub(" ", before)) + " "
-    return any(f" {_fold(phrase)} " in folded for phrase in phrases if phrase.strip())
+    before = _SENTENCE_END.split((text or "")[max(0, finding.start - window):finding.start])[-1]
+    words = _fold(_PUNCTUATION.sub(" ", before)).split()
+    return any(_ends_with_phrase(words, _fold(phrase).split()) for phrase in phrases if phrase.strip())
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+MAX_WORDS_AFTER = 2
+
+
+def _words_between(phrase: list[str]) -> int:
+    """A longer phrase may have a filler word between its words ("mich gerne unter"); a
+    two-word one may not ("my colleague's number" is not "my number")."""
+    return 1 if len(phrase) >= 3 else 0
+
+
+def _ends_with_phrase(words: list[str], phrase: list[str]) -> bool:
+    """``phrase`` in ``words`` (in order, small gaps), ending near the end."""
+    if not phrase:
+        return False
+    gap = _words_between(phrase)
+    for end in range(len(words) - 1, max(-1, len(words) - 2 - MAX_WORDS_AFTER), -1):
+        if words[end] != phrase[-1]:
+            continue
+        position = end
+        for word in reversed(phrase[:-1]):
+            candidates = [i for i in range(position - 1, max(-1, position - 2 - gap), -1) if words[i] == word]
+            if not candidates:
+                break
+            position = candidates[0]
+        else:
+            return True
+    return False
 
 
 _CONTACT_SEPARATORS = re.compile(r"[\s\d()+./|,:;·•–—-]+")

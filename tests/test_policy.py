@@ -318,7 +318,11 @@ def test_other_phones_near_a_signature_still_count(rules: Rules, body: str, phon
         ("My mobile: +44 7700 900123", "+44 7700 900123", True),
         ("Please call him on 07700 900123.", "07700 900123", False),
         ("Call me or my colleague Tom Hill on 07700 900123.", "07700 900123", False),
-        ("My number is below.\nTom Hill 07700 900123", "07700 900123", False),  # not on the phrase's line
+        ("My number is below.\nTom Hill 07700 900123", "07700 900123", False),  # another sentence
+        ("Du kan nå mig på\n070-123 45 68 under dagen.", "070-123 45 68", True),  # a wrapped line
+        ("Rufen Sie mich gerne unter 0151 23456789 zurück.", "0151 23456789", True),
+        ("My colleague's number is 07700 900123.", "07700 900123", False),
+        ("Call me or Tom Hill on 07700 900123.", "07700 900123", False),
     ],
 )
 def test_a_phone_the_requester_calls_their_own_is_theirs(rules: Rules, body: str, phone: str, own: bool) -> None:
