@@ -54,7 +54,7 @@ def can_hold_text(width: int, height: int) -> bool:
 
 
 def prepare(image: Image.Image) -> Image.Image | None:
-    """Grayscale on white, at most OCR_MAX_PIXELS; None when there can be no text in it."""
+    """RGB (or grey) on white, at most OCR_MAX_PIXELS; None when there can be no text in it."""
     image = ImageOps.exif_transpose(image) or image
     if not can_hold_text(*image.size):
         return None
@@ -66,11 +66,14 @@ def prepare(image: Image.Image) -> Image.Image | None:
     low, high = gray.getextrema()
     if low == high:
         return None  # one colour: blank
-    width, height = gray.size
+    # Colour stays colour: Tesseract thresholds a colour image better than our grey (a shaded
+    # table header or a dark title bar lost whole rows and columns when converted first).
+    prepared = image.convert("RGB") if image.mode not in ("L", "1", "I", "I;16", "F") else gray
+    width, height = prepared.size
     if width * height > OCR_MAX_PIXELS or max(width, height) > TESSERACT_MAX_SIDE:
         factor = min((OCR_MAX_PIXELS / (width * height)) ** 0.5, TESSERACT_MAX_SIDE / max(width, height))
-        gray = _scale(gray, factor)
-    return gray
+        prepared = _scale(prepared, factor)
+    return prepared
 
 
 def ocr_image(image: Image.Image, language: str) -> str:

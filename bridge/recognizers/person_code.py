@@ -19,7 +19,11 @@ _CODE = re.compile(r"(?<![\w./+-])(?P<v>[A-Z]{0,2}\d{3,8})(?![\w/-]|[.,]\d)")
 # there, not a decimal or thousands mark; only in attachment text, where the column header decides
 _CELL_CODE = re.compile(r"(?m)(?:^|(?<=,))[ \t]*(?P<v>[A-Z]{0,2}\d{3,8})[ \t]*(?=,|\r?$)")
 _BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8})\)")
-_PASSPORT = re.compile(r"(?<![\w./+-])(?P<v>(?=[A-Z0-9]*\d)[A-Z0-9]{6,9})(?![\w/-]|[.,]\d)")
+
+
+def passport_pattern(min_length: int, max_length: int) -> re.Pattern[str]:
+    """Letters and digits (at least one digit), ``min_length`` to ``max_length`` long."""
+    return re.compile(rf"(?<![\w./+-])(?P<v>(?=[A-Z0-9]*\d)[A-Z0-9]{{{min_length},{max_length}}})(?![\w/-]|[.,]\d)")
 
 
 class PersonCodeRecognizer(BridgeRecognizer):
@@ -59,8 +63,12 @@ class PersonCodeRecognizer(BridgeRecognizer):
 class PassportRecognizer(BridgeRecognizer):
     ENTITY = "PASSPORT"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pattern = passport_pattern(int(self.options.get("min_length", 6)), int(self.options.get("max_length", 9)))
+
     def candidates(self, text: str) -> Iterator[Candidate]:
-        for match in _PASSPORT.finditer(text):
+        for match in self.pattern.finditer(text):
             start, end = match.span("v")
             yield Candidate(start, end, float(self.options.get("base_score", 0.5)), "passport-shaped number", needs_context=True)
 
