@@ -1,12 +1,28 @@
-"""Shared fixtures: a real SMTP server on loopback."""
+"""Shared fixtures: a real SMTP server on loopback; the shipped rules and a scanner built on them
+(modules that need other rules define their own ``rules``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from bridge.rules import Rules, load_rules
+from bridge.scanner import Scanner
 from tests.support.smtp import SmtpSink
+
+SHIPPED_RULES = Path(__file__).resolve().parents[1] / "rules.yaml"
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules(SHIPPED_RULES)
+
+
+@pytest.fixture(scope="session")
+def scanner(rules: Rules) -> Scanner:
+    return Scanner(rules)
 
 
 @pytest.fixture()

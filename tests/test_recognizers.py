@@ -3,26 +3,16 @@ threshold), in each language, with valid and invalid checksums and with/without 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from bridge.findings import TextPart
-from bridge.rules import Rules, load_rules
+from bridge.rules import Rules
 from bridge.scanner import Scanner
-from tests.support.scanning import counted
-
-RULES_FILE = Path(__file__).resolve().parents[1] / "rules.yaml"
+from tests.support.scanning import counted, found_of
 
 
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules(RULES_FILE)
 
-
-@pytest.fixture(scope="module")
-def scanner(rules: Rules) -> Scanner:
-    return Scanner(rules)
 
 
 
@@ -151,7 +141,7 @@ CASES = [
 
 @pytest.mark.parametrize("language, text, entity, expected", CASES, ids=[f"{c[2]}-{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_recognizer_table(scanner: Scanner, rules: Rules, language: str, text: str, entity: str, expected: str | None) -> None:
-    found = {value for kind, value in counted(scanner, rules, text, language) if kind == entity}
+    found = found_of(scanner, rules, text, language, entity)
     if expected is None:
         assert found == set()
     else:

@@ -4,26 +4,16 @@ invented; every case is a pattern, not a corpus ticket."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from bridge.recognizers.base import ContextWords
-from bridge.rules import Rules, load_rules
+from bridge.rules import Rules
 from bridge.scanner import Scanner
-from tests.support.scanning import counted
-
-RULES_FILE = Path(__file__).resolve().parents[1] / "rules.yaml"
+from tests.support.scanning import counted, found_of
 
 
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules(RULES_FILE)
 
-
-@pytest.fixture(scope="module")
-def scanner(rules: Rules) -> Scanner:
-    return Scanner(rules)
 
 
 
@@ -85,7 +75,7 @@ CASES = [
 
 @pytest.mark.parametrize("language, text, entity, expected", CASES, ids=[f"{c[2]}-{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_context_cases(scanner: Scanner, rules: Rules, language: str, text: str, entity: str, expected: str | None) -> None:
-    found = {value for kind, value in counted(scanner, rules, text, language) if kind == entity}
+    found = found_of(scanner, rules, text, language, entity)
     if expected is None:
         assert found == set()
     else:
@@ -152,7 +142,7 @@ ADDRESS_AND_NAME_CASES = [
     ids=[f"{c[2]}-{c[0]}-{i}" for i, c in enumerate(ADDRESS_AND_NAME_CASES)],
 )
 def test_address_and_name_cases(scanner: Scanner, rules: Rules, language: str, text: str, entity: str, expected: str | None) -> None:
-    found = {value for kind, value in counted(scanner, rules, text, language) if kind == entity}
+    found = found_of(scanner, rules, text, language, entity)
     if expected is None:
         assert found == set()
     else:

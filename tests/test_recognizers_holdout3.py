@@ -13,21 +13,13 @@ from bridge.extract.ocr import ocr_image
 from bridge.findings import Finding
 from bridge.platform import Requester, Ticket
 from bridge.policy import exemption
-from bridge.rules import Rules, load_rules
+from bridge.rules import Rules
 from bridge.scanner import Scanner
-from tests.support.scanning import counted
+from tests.support.scanning import found_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    return load_rules(ROOT / "rules.yaml")
-
-
-@pytest.fixture(scope="module")
-def scanner(rules: Rules) -> Scanner:
-    return Scanner(rules)
 
 
 def email(value: str) -> Finding:
@@ -67,7 +59,7 @@ CASES = [
 
 @pytest.mark.parametrize("language, text, entity, expected", CASES, ids=[f"{c[2]}-{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_recognizer_table(scanner: Scanner, rules: Rules, language: str, text: str, entity: str, expected: str | None) -> None:
-    found = {value for kind, value in counted(scanner, rules, text, language) if kind == entity}
+    found = found_of(scanner, rules, text, language, entity)
     assert found == ({expected} if expected else set())
 
 

@@ -13,3 +13,8 @@ def counted(scanner: Scanner, rules: Rules, text: str, language: str, place: str
         for f in scanner.scan([TextPart(place, text)], language)
         if f.score >= rules.entities[f.entity_type].threshold
     }
+
+
+def found_of(scanner: Scanner, rules: Rules, text: str, language: str, entity: str, place: str = "body") -> set[str]:
+    """The values of one entity type that count in ``text``."""
+    return {value for kind, value in counted(scanner, rules, text, language, place) if kind == entity}
