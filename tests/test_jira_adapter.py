@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import pytest
 
 from adapters.jira import JiraConfigError, JiraPlatform, RetryPolicy
-from adapters.jira_text import adf_to_text, wiki_to_text
+from adapters.jira.text import adf_to_text, wiki_to_text
 from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from adapters.zendesk import ZendeskPlatform
-from adapters.zendesk_config import ZendeskConfigError, ZendeskSettings
+from adapters.zendesk.config import ZendeskConfigError, ZendeskSettings
 from bridge.platform import (
     AttachmentTooLarge,
     Platform,

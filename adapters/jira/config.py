@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .env import environ_of, text
-from .env import number as read_number
+from ..common.env import environ_of, text
+from ..common.env import number as read_number
 
 __all__ = ["JiraConfigError", "environ_of", "number", "require", "text"]
 

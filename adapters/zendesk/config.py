@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from .env import environ_of, text
-from .env import number as read_number
-from .zendesk_retry import RetryPolicy
+from ..common.env import environ_of, text
+from ..common.env import number as read_number
+from .errors import RetryPolicy
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

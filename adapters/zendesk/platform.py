@@ -2,9 +2,9 @@
 
 - Tickets, comments, users, deletion, job statuses, tags and notes go through zenpy
   (imported lazily: the web process only needs ``ZendeskWebhook``). zenpy is built so it
-  never sleeps or retries on its own (see ``zendesk_retry``); one client per thread.
+  never sleeps or retries on its own (see ``errors``); one client per thread.
 - Attachment downloads, the incremental export and the webhook/trigger admin calls use
-  httpx (``zendesk_http``): manual redirects keep credentials off foreign hosts, and
+  httpx (``http``): manual redirects keep credentials off foreign hosts, and
   paged reads retry page by page.
 
 Deleting is two steps, both confirmed: a soft delete (the ticket moves to Deleted Tickets
@@ -32,11 +32,11 @@ from bridge.platform import (
     TicketGone,
 )
 
-from .zendesk_config import ZendeskConfigError, ZendeskSettings
-from .zendesk_http import MAX_PAGES, ZendeskHttp
-from .zendesk_install import Installer
-from .zendesk_retry import Caller, raise_on_rate_limit
-from .zendesk_webhook import ZendeskWebhook
+from .config import ZendeskConfigError, ZendeskSettings
+from .http import MAX_PAGES, ZendeskHttp
+from .install import Installer
+from .errors import Caller, raise_on_rate_limit
+from .webhook import ZendeskWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
     from zenpy import Zenpy

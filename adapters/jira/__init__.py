@@ -1,0 +1,11 @@
+"""Jira Cloud / Jira Service Management: issues through the ``jira`` library, JSM and admin calls through httpx."""
+
+from .config import JiraConfigError
+from .errors import RetryPolicy
+from .platform import JiraPlatform
+from .webhook import JiraWebhook
+
+PLATFORM = JiraPlatform
+WEBHOOK = JiraWebhook
+
+__all__ = ["PLATFORM", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook", "RetryPolicy"]

@@ -1,0 +1,10 @@
+"""Zendesk Support: tickets through zenpy, downloads/export/admin calls through httpx."""
+
+from .config import ZendeskConfigError, ZendeskSettings
+from .platform import ZendeskPlatform
+from .webhook import ZendeskWebhook
+
+PLATFORM = ZendeskPlatform
+WEBHOOK = ZendeskWebhook
+
+__all__ = ["PLATFORM", "WEBHOOK", "ZendeskConfigError", "ZendeskPlatform", "ZendeskSettings", "ZendeskWebhook"]
