@@ -1,8 +1,8 @@
 """The email to the requester of a ticket that is about to be deleted.
 
 ``Notifier.send(notice)`` renders the email in the requester's language (see
-``bridge.notify_render`` for templates and the ``BRIDGE_TEMPLATES_DIR`` override) and
-hands it to SMTP (``SMTP_URL``, see ``bridge.notify_transport``) or, when ``SMTP_URL``
+``bridge.notify.render`` for templates and the ``BRIDGE_TEMPLATES_DIR`` override) and
+hands it to SMTP (``SMTP_URL``, see ``bridge.notify.transport``) or, when ``SMTP_URL``
 is unset, writes it to ``<data_dir>/outbox/<message-id>.eml``.
 
 The email names the kinds of data found and where (subject line, description,
@@ -33,9 +33,9 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from bridge.findings import Decision
-from bridge.notify_base import Notice, NotifyError, message_id_for
-from bridge.notify_render import Renderer
-from bridge.notify_transport import OutboxTransport, SmtpTransport, Transport
+from bridge.notify.base import Notice, NotifyError, message_id_for
+from bridge.notify.render import Renderer
+from bridge.notify.transport import OutboxTransport, SmtpTransport, Transport
 from bridge.platform import Ticket
 
 __all__ = ["Notice", "Notifier", "NotifyError", "message_id_for", "notice_for"]
