@@ -194,11 +194,22 @@ class ZendeskPlatform:
                        gone_on_404=True)
         except TicketGone:
             pass  # already soft-deleted, or gone for good: the permanent delete below tells which
-        job = self._call(
-            f"permanently delete ticket {number}",
-            lambda: self._zenpy().tickets.permanently_delete(ZenpyTicket(id=number)),
-            gone_on_404=True,  # in neither tickets nor deleted tickets: nothing left to erase
-        )
+        attempts = 0
+
+        def permanently_delete() -> Any:
+            nonlocal attempts
+            attempts += 1
+            return self._zenpy().tickets.permanently_delete(ZenpyTicket(id=number))
+
+        try:
+            job = self._call(f"permanently delete ticket {number}", permanently_delete,
+                             gone_on_404=True)  # in neither tickets nor deleted tickets: nothing left to erase
+        except TicketGone:
+            if attempts < 2:
+                raise
+            # An earlier attempt's answer was lost; the ticket is now in neither list: erased.
+            return DeletionResult(ticket_id=str(number), permanent=True,
+                                  confirmation="in neither tickets nor deleted tickets after a lost answer")
         job_id = str(_get(job, "id") or "")
         if not job_id:
             raise PlatformUnavailable(f"zendesk: permanently delete ticket {number}: no job status in the answer")
