@@ -130,12 +130,33 @@ class Sweep(_Model):
     window_minutes: int = Field(120, gt=0)
 
 
+def email_template_languages() -> set[str]:
+    """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
+    ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
+    roots = [Path(str(resources.files("bridge") / "templates" / "email"))]
+    override = os.environ.get("BRIDGE_TEMPLATES_DIR")
+    if override:
+        roots.append(Path(override))
+    found: set[str] = set()
+    for root in roots:
+        if root.is_dir():
+            found.update(d.name for d in root.iterdir() if (d / "subject.txt").is_file() and (d / "body.txt").is_file())
+    return found
+
+
 class Languages(_Model):
     default: str = "en"
     supported: list[str] = Field(default_factory=lambda: ["en", "sv", "de"], min_length=1)
 
     @model_validator(mode="after")
     def _default_supported(self) -> "Languages":
+        available = email_template_languages()
+        for lang in self.supported:
+            if lang not in available:
+                raise ValueError(
+                    f"supported: no email templates for language {lang!r} (there are: {', '.join(sorted(available))});"
+                    " add them under BRIDGE_TEMPLATES_DIR/<lang>/ or remove the language"
+                )
         if self.default not in self.supported:
             raise ValueError(f"default: language {self.default!r} is not in supported {self.supported}")
         return self
