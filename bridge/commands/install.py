@@ -66,7 +66,7 @@ def install(platform: str, public_url: str, remove: bool, jql: str | None, env_f
 
 def _platform(name: str) -> Any:
     try:
-        return get_platform(name)
+        return get_platform(name, settings_or_exit().platform_environ(name))
     except Exception as exc:
         raise click.ClickException(f"{name} is not configured: {exc}") from None
 
