@@ -1,12 +1,11 @@
 """The base of our recognizers: candidates from code, context words from rules.yaml.
 
-Presidio's own context enhancement looks at single lemmas from the NLP pipeline. Ours
-looks at the raw text around a match, so that multi-word phrases ("date of birth",
-"från hemmet") and German compounds ("*nummer") work without a language model, and
-so that the nearest word wins: "switchboard ... call me on <number>" is the caller's.
+Ours look at the raw text around a match (``bridge.recognizers.context``), so that
+multi-word phrases and German compounds work without a language model, and so that the
+nearest word wins: "switchboard ... call me on <number>" is the caller's.
 
-A subclass implements ``candidates(text, tabular)`` yielding ``Candidate`` objects with a base
-score; ``analyze`` adds ``context_boost`` when a context word is nearer than an
+A subclass implements ``candidates(text, tabular)`` yielding ``Candidate`` objects with a
+base score; ``analyze`` adds ``context_boost`` when a context word is nearer than an
 ignore word, and drops the match when an ignore word is nearest. ``tabular`` says the
 text may be a table or a form (attachment text): then a column header or a label line
 above a value also supplies its context. The scanner passes it to ``analyze``.
@@ -14,7 +13,11 @@ above a value also supplies its context. The scanner passes it to ``analyze``.
 
 from __future__ import annotations
 
+import bisect
 import re
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -24,6 +27,40 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bridge.recognizers.context import PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
 
 CONTEXT_BOOST = 0.35
+
+
+# Set by the scanner: the time.monotonic() by which one ticket's scan must end (rules.yaml
+# scanner.max_scan_seconds). Recognizers check it as they go, so that a hostile text stops
+# within a few candidates of the bound, not at the end of a chunk.
+_DEADLINE: ContextVar[float | None] = ContextVar("bridge_scan_deadline", default=None)
+_CHECK_EVERY = 32
+
+
+class ScanTimedOut(Exception):
+    """The scan ran past its deadline (``scan_deadline``)."""
+
+
+@contextmanager
+def scan_deadline(deadline: float | None) -> Iterator[None]:
+    """Within this block recognizers raise ``ScanTimedOut`` once ``deadline`` has passed."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_deadline() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise ScanTimedOut
+
+
+def _until_deadline(items: Iterable[Any]) -> Iterator[Any]:
+    for index, item in enumerate(items):
+        if index % _CHECK_EVERY == 0:
+            check_deadline()
+        yield item
 
 
 @dataclass
@@ -109,8 +146,18 @@ class BridgeRecognizer(EntityRecognizer):
 
     @staticmethod
     def _blocked(blockers: list[tuple[int, int]] | None, word_end: int, start: int) -> bool:
-        """Whether another candidate stands between a context word and ``start``."""
-        return bool(blockers) and any(word_end <= s and e <= start for s, e in blockers or ())
+        """Whether another candidate stands between a context word and ``start``.
+
+        ``blockers`` are sorted by start: only those starting in ``[word_end, start)`` are
+        visited, not every candidate of the text for every candidate."""
+        if not blockers:
+            return False
+        index = bisect.bisect_left(blockers, (word_end, -1))
+        while index < len(blockers) and blockers[index][0] < start:
+            if blockers[index][1] <= start:
+                return True
+            index += 1
+        return False
 
     def context_verdict(
         self,
@@ -200,9 +247,10 @@ class BridgeRecognizer(EntityRecognizer):
         if self.entity not in entities:
             return []
         results = []
-        cands = list(self.candidates(text, tabular))
-        blockers = self.blocking_spans(text, cands) if (self.first_only or self.sentence_window) else None
-        for cand in cands:
+        check_deadline()
+        cands = list(_until_deadline(self.candidates(text, tabular)))
+        blockers = sorted(self.blocking_spans(text, cands)) if (self.first_only or self.sentence_window) else None
+        for cand in _until_deadline(cands):
             verdict, word = self.context_verdict(text, cand.start, cand.end, blockers, tabular)
             if verdict == "ignore":
                 continue
