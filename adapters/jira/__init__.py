@@ -2,10 +2,11 @@
 
 from .config import JiraConfigError
 from .errors import RetryPolicy
+from .install import INSTALL
 from .platform import JiraPlatform
 from .webhook import JiraWebhook
 
 PLATFORM = JiraPlatform
 WEBHOOK = JiraWebhook
 
-__all__ = ["PLATFORM", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook", "RetryPolicy"]
+__all__ = ["INSTALL", "PLATFORM", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook", "RetryPolicy"]
