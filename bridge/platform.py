@@ -224,7 +224,8 @@ def platform_names() -> list[str]:
     return sorted(_PLATFORMS)
 
 
-def _package(name: str) -> Any:
+def platform_package(name: str) -> Any:
+    """The package that implements platform ``name`` (``PLATFORM``, ``WEBHOOK``, ``SETTINGS``)."""
     try:
         module_name = _PLATFORMS[name]
     except KeyError:
@@ -234,14 +235,14 @@ def _package(name: str) -> Any:
 
 def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platform:
     """Build the platform client ``name`` from the environment (its credentials)."""
-    return _package(name).PLATFORM.from_env(environ)  # type: ignore[no-any-return]
+    return platform_package(name).PLATFORM.from_env(environ)  # type: ignore[no-any-return]
 
 
 def get_webhook_receiver(name: str, environ: Mapping[str, str] | None = None) -> WebhookReceiver:
-    return _package(name).WEBHOOK.from_env(environ)  # type: ignore[no-any-return]
+    return platform_package(name).WEBHOOK.from_env(environ)  # type: ignore[no-any-return]
 
 
 def install_spec(name: str) -> InstallSpec:
     """The install options and settings the platform's package declares."""
-    spec = getattr(_package(name), "INSTALL", None)
+    spec = getattr(platform_package(name), "INSTALL", None)
     return spec if isinstance(spec, InstallSpec) else InstallSpec()

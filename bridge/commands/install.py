@@ -6,7 +6,6 @@ its package (``InstallSpec``), so this command names no platform.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,7 +81,7 @@ def install(platform: str, public_url: str, remove: bool, env_file: str | None, 
         if platform not in platforms:
             raise click.UsageError(f"{_flag(option)} applies to {' and '.join(platforms)} only")
 
-    environ = dict(os.environ)
+    environ = settings_or_exit().platform_environ(platform)
     if env_file:
         try:  # what the bridge will read wins over this shell's environment
             environ.update(read_env_file(env_file))
