@@ -14,6 +14,8 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import time
+from dataclasses import replace
 from typing import Any
 
 import spacy
@@ -23,7 +25,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyN
 
 from bridge.findings import Finding, TextPart
 from bridge.recognizers import build_recognizers
-from bridge.recognizers.base import tabular_text
+from bridge.recognizers.base import ScanTimedOut, scan_deadline, tabular_text
 from bridge.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -235,8 +237,30 @@ class Scanner:
         return _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
 
     def scan(self, parts: list[TextPart], language: str) -> list[Finding]:
-        language = self._language(language)
+        """Every finding in ``parts``, however long they take (``scan_within`` bounds them)."""
         findings: list[Finding] = []
+        self._scan_into(findings, parts, language)
+        return findings
+
+    def scan_within(
+        self, parts: list[TextPart], language: str, max_chars: int, max_seconds: float
+    ) -> tuple[list[Finding], str | None]:
+        """The findings within ``max_chars`` characters (in order of the parts) and
+        ``max_seconds``, and when a bound cut the scan short, why (no values: it goes into
+        the review note). rules.yaml: ``scanner.max_ticket_chars``, ``max_scan_seconds``."""
+        bounded, cut = _within_chars(parts, max_chars)
+        try:
+            with scan_deadline(time.monotonic() + max_seconds):
+                findings = self.scan(bounded, language)
+        except ScanTimedOut:
+            return [], f"scan stopped after the limit of {max_seconds:g} s (scanner.max_scan_seconds)"
+        if cut:
+            return findings, (f"text longer than the scan limit: the first {max_chars} of {cut} "
+                              "characters scanned (scanner.max_ticket_chars)")
+        return findings, None
+
+    def _scan_into(self, findings: list[Finding], parts: list[TextPart], language: str) -> None:
+        language = self._language(language)
         for part in parts:
             text = part.text or ""
             if not text.strip():
@@ -260,4 +284,20 @@ class Scanner:
                         context=_context(text, r.start, r.end, masks, mask_ends),
                     )
                 )
-        return findings
+
+
+def _within_chars(parts: list[TextPart], limit: int) -> tuple[list[TextPart], int]:
+    """``parts`` cut to ``limit`` characters in all, and the total length when that cut
+    something (0 when everything fits)."""
+    total = sum(len(part.text or "") for part in parts)
+    if total <= limit:
+        return parts, 0
+    out: list[TextPart] = []
+    left = limit
+    for part in parts:
+        text = part.text or ""
+        if left <= 0:
+            break
+        out.append(part if len(text) <= left else replace(part, text=text[:left]))
+        left -= len(text)
+    return out, total

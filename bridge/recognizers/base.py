@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,6 +41,40 @@ def tabular_text(enabled: bool = True) -> Iterator[None]:
         yield
     finally:
         _TABULAR.reset(token)
+
+
+# Set by the scanner: the time.monotonic() by which one ticket's scan must end (rules.yaml
+# scanner.max_scan_seconds). Recognizers check it as they go, so that a hostile text stops
+# within a few candidates of the bound, not at the end of a chunk.
+_DEADLINE: ContextVar[float | None] = ContextVar("bridge_scan_deadline", default=None)
+_CHECK_EVERY = 32
+
+
+class ScanTimedOut(Exception):
+    """The scan ran past its deadline (``scan_deadline``)."""
+
+
+@contextmanager
+def scan_deadline(deadline: float | None) -> Iterator[None]:
+    """Within this block recognizers raise ``ScanTimedOut`` once ``deadline`` has passed."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_deadline() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise ScanTimedOut
+
+
+def _until_deadline(items: Iterable[Any]) -> Iterator[Any]:
+    for index, item in enumerate(items):
+        if index % _CHECK_EVERY == 0:
+            check_deadline()
+        yield item
 
 
 @dataclass
@@ -480,9 +515,10 @@ class BridgeRecognizer(EntityRecognizer):
         if self.entity not in entities:
             return []
         results = []
-        cands = list(self.candidates(text))
+        check_deadline()
+        cands = list(_until_deadline(self.candidates(text)))
         blockers = sorted(self.blocking_spans(text, cands)) if (self.first_only or self.sentence_window) else None
-        for cand in cands:
+        for cand in _until_deadline(cands):
             verdict, word = self.context_verdict(text, cand.start, cand.end, blockers)
             if verdict == "ignore":
                 continue
