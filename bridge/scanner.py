@@ -238,19 +238,20 @@ class Scanner:
         self._scan_into(findings, parts, language)
         return findings
 
-    def scan_within(self, parts: list[TextPart], language: str) -> tuple[list[Finding], str | None]:
-        """The findings within the rules' bounds (``scanner.max_ticket_chars``, ``max_scan_seconds``)
-        and, when a bound cut the scan short, why (no values: it goes into the review note)."""
-        config = self.rules.scanner
-        bounded, cut = _within_chars(parts, config.max_ticket_chars)
-        findings: list[Finding] = []
+    def scan_within(
+        self, parts: list[TextPart], language: str, max_chars: int, max_seconds: float
+    ) -> tuple[list[Finding], str | None]:
+        """The findings within ``max_chars`` characters (in order of the parts) and
+        ``max_seconds``, and when a bound cut the scan short, why (no values: it goes into
+        the review note). rules.yaml: ``scanner.max_ticket_chars``, ``max_scan_seconds``."""
+        bounded, cut = _within_chars(parts, max_chars)
         try:
-            with scan_deadline(time.monotonic() + config.max_scan_seconds):
-                self._scan_into(findings, bounded, language)
+            with scan_deadline(time.monotonic() + max_seconds):
+                findings = self.scan(bounded, language)
         except ScanTimedOut:
-            return findings, f"scan stopped after the limit of {config.max_scan_seconds:g} s (scanner.max_scan_seconds)"
+            return [], f"scan stopped after the limit of {max_seconds:g} s (scanner.max_scan_seconds)"
         if cut:
-            return findings, (f"text longer than the scan limit: the first {config.max_ticket_chars} of {cut} "
+            return findings, (f"text longer than the scan limit: the first {max_chars} of {cut} "
                               "characters scanned (scanner.max_ticket_chars)")
         return findings, None
 
