@@ -1,11 +1,14 @@
 """Jira Cloud / Jira Service Management: issues through the ``jira`` library, JSM and admin calls through httpx."""
 
-from .config import JiraConfigError
+from .config import JiraConfigError, JiraSection
 from .errors import RetryPolicy
+from .install import INSTALL
 from .platform import JiraPlatform
 from .webhook import JiraWebhook
 
 PLATFORM = JiraPlatform
+SETTINGS = JiraSection
 WEBHOOK = JiraWebhook
 
-__all__ = ["PLATFORM", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook", "RetryPolicy"]
+__all__ = ["INSTALL", "PLATFORM", "SETTINGS", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook",
+           "RetryPolicy"]

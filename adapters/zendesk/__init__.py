@@ -1,10 +1,13 @@
 """Zendesk Support: tickets through zenpy, downloads/export/admin calls through httpx."""
 
-from .config import ZendeskConfigError, ZendeskSettings
+from .config import ZendeskConfigError, ZendeskSection, ZendeskSettings
+from .install import INSTALL
 from .platform import ZendeskPlatform
 from .webhook import ZendeskWebhook
 
 PLATFORM = ZendeskPlatform
+SETTINGS = ZendeskSection
 WEBHOOK = ZendeskWebhook
 
-__all__ = ["PLATFORM", "WEBHOOK", "ZendeskConfigError", "ZendeskPlatform", "ZendeskSettings", "ZendeskWebhook"]
+__all__ = ["INSTALL", "PLATFORM", "SETTINGS", "WEBHOOK", "ZendeskConfigError", "ZendeskPlatform", "ZendeskSettings",
+           "ZendeskWebhook"]

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from bridge.commands.params import PLATFORM
+from bridge.commands.params import PLATFORM, runtime_or_exit
 
 
 @click.group()
@@ -19,9 +19,7 @@ def deadletters() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
 def deadletters_list(as_json: bool) -> None:
     """List the dead jobs: platform, ticket id, attempts, when and why they failed."""
-    from bridge import tasks
-
-    jobs = tasks.job_store().list("dead")
+    jobs = runtime_or_exit().job_store().list("dead")
     if as_json:
         click.echo(json.dumps([{"platform": j.platform, "ticket_id": j.ticket_id, "attempts": j.attempts,
                                 "failed_at": j.updated_at, "reason": j.last_error} for j in jobs]))
@@ -40,5 +38,5 @@ def deadletters_retry(platform: str | None, ticket_id: str | None) -> None:
     """Queue dead jobs again (all, one platform's, or one ticket)."""
     from bridge import tasks
 
-    count = tasks.retry_dead(platform, ticket_id)
+    count = tasks.retry_dead(runtime_or_exit(), platform, ticket_id)
     click.echo(f"{count} job(s) queued again")

@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 import click
 
-from bridge.config import ConfigError, load_settings
-from bridge.platform import WebhookInstaller, get_platform, get_webhook_receiver, platform_names
+from bridge.commands.params import settings_or_exit
+from bridge.platform import WebhookInstaller, get_platform, get_webhook_receiver, install_spec, platform_names
 
 
 @dataclass
@@ -30,10 +30,10 @@ def _run(name: str, probe: Callable[[], str], hint: str) -> Check:
 def doctor_checks() -> list[Check]:
     checks: list[Check] = []
     try:
-        settings = load_settings()
+        settings = settings_or_exit()
         checks.append(Check("configuration", True, f"data dir {settings.data_dir}, queue {settings.queue_name}"))
-    except ConfigError as exc:
-        return [Check("configuration", False, str(exc), "fix the environment variable named above")]
+    except click.ClickException as exc:
+        return [Check("configuration", False, exc.message, "fix the environment variable named above")]
 
     def rules_probe() -> str:
         from bridge.rules import load_rules
@@ -62,7 +62,7 @@ def doctor_checks() -> list[Check]:
     def mail_probe() -> str:
         from bridge.notify import Notifier
 
-        notifier = Notifier.from_env(data_dir=settings.data_dir)
+        notifier = Notifier.from_settings(settings.mail, data_dir=settings.data_dir)
         notifier.check()
         return notifier.describe()
 
@@ -84,7 +84,7 @@ def doctor_checks() -> list[Check]:
     configured = 0
     for name in platform_names():
         try:
-            client = get_platform(name)
+            client = get_platform(name, settings.platform_environ(name))
         except Exception as exc:
             checks.append(Check(f"{name} credentials", None, f"not configured ({exc})"))
             continue
@@ -92,7 +92,7 @@ def doctor_checks() -> list[Check]:
         upper = name.upper()
         checks.append(_run(f"{name} credentials", client.check_credentials,
                            f"check {upper}_* credentials; the token needs admin rights for install and sweep"))
-        checks.append(_run(f"{name} webhook secret", lambda n=name: _receiver_probe(n),
+        checks.append(_run(f"{name} webhook secret", lambda n=name: _receiver_probe(n, settings.platform_environ(n)),
                            f"run `gdpr-bridge install {name} --url PUBLIC_URL` and set the secret it prints"))
         if settings.public_url and isinstance(client, WebhookInstaller):
             def webhook_probe(c: Any = client, n: str = name) -> str:
@@ -105,13 +105,13 @@ def doctor_checks() -> list[Check]:
         else:
             checks.append(Check(f"{name} webhook", None, "BRIDGE_PUBLIC_URL not set: cannot check where it points"))
     if configured == 0:
-        checks.append(Check("platforms", False, "no platform configured",
-                            "set ZENDESK_SUBDOMAIN/ZENDESK_EMAIL/ZENDESK_API_TOKEN or JIRA_URL/JIRA_EMAIL/JIRA_API_TOKEN"))
+        settings_of = ["/".join(install_spec(name).settings) or f"the {name} settings" for name in platform_names()]
+        checks.append(Check("platforms", False, "no platform configured", "set " + " or ".join(settings_of)))
     return checks
 
 
-def _receiver_probe(name: str) -> str:
-    get_webhook_receiver(name)
+def _receiver_probe(name: str, environ: dict[str, str]) -> str:
+    get_webhook_receiver(name, environ)
     return "webhook secret configured"
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bridge.config import ConfigError, Settings, load_settings
+from bridge.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bridge.runtime import Runtime
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -83,16 +86,45 @@ EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 OUTPUT_FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
 
 
-def settings_or_exit() -> Settings:
-    """The settings the root command built (once), or a one-line error and exit 1."""
+def _root_state() -> dict[str, Any]:
     ctx = click.get_current_context(silent=True)
     root = ctx.find_root() if ctx is not None else None
-    if root is not None and isinstance(root.obj, Settings):
-        return root.obj
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    if root is not None:
-        root.obj = settings
+    if root is None:
+        return {}
+    if not isinstance(root.obj, dict):
+        root.obj = {}
+    return root.obj
+
+
+def settings_or_exit() -> Settings:
+    """The settings, read once per command line; a wrong one is a one-line error and exit 1."""
+    state = _root_state()
+    if "settings" not in state:
+        try:
+            state["settings"] = load_settings()
+        except ConfigError as exc:
+            raise click.ClickException(f"{exc}") from None
+    settings: Settings = state["settings"]
     return settings
+
+
+def runtime_or_exit() -> "Runtime":
+    """The queue, job store and services of this process, built once from the settings."""
+    from bridge.runtime import Runtime
+
+    state = _root_state()
+    if "runtime" not in state:
+        try:
+            state["runtime"] = Runtime(settings_or_exit())
+        except ConfigError as exc:
+            raise click.ClickException(f"{exc}") from None
+    runtime: Runtime = state["runtime"]
+    return runtime
+
+
+def start_logging() -> None:
+    """Log as the settings' ``log`` section says."""
+    from bridge.logs import setup_logging
+
+    log = settings_or_exit().log
+    setup_logging(log.level, log.format)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bridge.commands.params import settings_or_exit
-from bridge.logs import setup_logging
+from bridge.commands.params import runtime_or_exit, start_logging
 
 
 @click.command()
@@ -13,8 +12,8 @@ def serve() -> None:
     """Run the web app and a worker in one process (the embedded default)."""
     from bridge.runtime import run_serve
 
-    setup_logging()
-    run_serve(settings_or_exit())
+    start_logging()
+    run_serve(runtime_or_exit())
 
 
 @click.command()
@@ -22,8 +21,8 @@ def web() -> None:
     """Run only the web app (webhooks, health, metrics, status page)."""
     from bridge.runtime import run_web
 
-    setup_logging()
-    run_web(settings_or_exit())
+    start_logging()
+    run_web(runtime_or_exit())
 
 
 @click.command()
@@ -34,6 +33,6 @@ def worker(workers: int | None, processes: bool) -> None:
     """Run only a worker that takes jobs from the queue."""
     from bridge.runtime import run_worker
 
-    setup_logging()
-    settings = settings_or_exit()
-    run_worker(settings, workers or settings.workers, "process" if processes else "thread")
+    start_logging()
+    runtime = runtime_or_exit()
+    run_worker(runtime, workers or runtime.settings.jobs.workers, "process" if processes else "thread")

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from bridge.commands.params import DURATION, PLATFORM, Duration
-from bridge.logs import setup_logging
+from bridge.commands.params import DURATION, PLATFORM, Duration, runtime_or_exit, start_logging
 
 
 @click.command()
@@ -19,7 +18,8 @@ def sweep(platform: str, since: Duration) -> None:
 
     from bridge import tasks
 
-    setup_logging()
+    start_logging()
+    runtime = runtime_or_exit()
     with tqdm(desc=f"sweep {platform}", unit=" tickets", file=sys.stderr, disable=None) as progress:
-        seen, queued = tasks.sweep(platform, since, progress)
+        seen, queued = tasks.sweep(runtime, platform, since, progress)
     click.echo(f"{platform}: {seen} tickets created in the last {since}, {queued} queued (no audit record)")
