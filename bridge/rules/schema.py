@@ -8,7 +8,10 @@ violation and what happens then. Python code only implements recognizers and che
 
 from __future__ import annotations
 
+import os
 import re
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -110,7 +113,10 @@ class PlatformScope(_Model):
 
 
 class Sweep(_Model):
-    interval_minutes: int = Field(0, ge=0)
+    """The reconciliation sweep for lost webhooks: on unless ``interval_minutes: 0`` says
+    off (a rules file without a ``sweep:`` section must not leave a lost ticket unchecked)."""
+
+    interval_minutes: int = Field(15, ge=0)
     window_minutes: int = Field(120, gt=0)
 
 
