@@ -211,3 +211,28 @@ def test_the_byte_budget_stops_downloads_past_the_ticket_limit(world: World) -> 
     reasons = AuditLog(world.db).records()
     [record] = [r for r in reasons if r["ticket_id"] == ticket_id]
     assert any("exceed" in reason or "larger" in reason for reason in record["reasons"])
+
+
+FILE_NAME = "anna.berg@example.se 19850101-1234 lönebesked.txt"
+FILE_TEXT = "Please call our colleague Sabine Kromberg on +49 151 23456789 about the rota export.\n"
+EXPECTED_PLACE = {"en": "In the 1st attachment, a text file", "sv": "I den 1:a bilagan, en textfil",
+                  "de": "Im 1. Anhang, einer Textdatei"}
+
+
+@pytest.mark.parametrize("lang", ["en", "sv", "de"])
+def test_the_email_names_an_attachment_by_position_and_kind_never_by_its_file_name(world: World, lang: str) -> None:
+    import email
+    import email.policy
+
+    requester = Requester(name="Henrik Dahlberg", email="henrik.dahlberg@kunde.example", locale=lang)
+    ticket_id = world.store.add_ticket("Export fails", "See the attached note.", requester=requester,
+                                       attachments=[(FILE_NAME, FILE_TEXT.encode(), "text/plain")])
+    assert process_ticket(world.services(), "memory", ticket_id) == "deleted"
+    [path] = world.emails()
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    shown = "\n".join([str(message["Subject"]), *(part.get_content() for part in message.walk()
+                                                   if part.get_content_maintype() == "text")])
+    for piece in ("anna.berg", "example.se", "19850101", "1234", "lönebesked", ".txt"):
+        assert piece not in shown, piece
+    plain = message.get_body(("plain",)).get_content()
+    assert EXPECTED_PLACE[lang] in plain
