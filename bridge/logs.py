@@ -47,6 +47,18 @@ class JobFields(logging.Filter):
         return True
 
 
+class RoutineAtDebug(logging.Filter):
+    """huey announces every run of the minute-by-minute housekeeping task at INFO; those
+    lines say nothing happened, so they are demoted to DEBUG (what housekeeping does,
+    it logs itself)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and "bridge.tasks.housekeeping" in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
 
 
@@ -66,6 +78,7 @@ def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(DropColourFields())
     handler.addFilter(JobFields())
+    handler.addFilter(RoutineAtDebug())
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:

@@ -128,7 +128,12 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     from bridge.tasks import requeue_stale
 
     began = time.monotonic()
-    runtime.services()  # load rules, models and templates before taking any job
+    services = runtime.services()  # load rules, models and templates before taking any job
+    settings = runtime.settings
+    log.info("bridge starting", extra={
+        "mode": services.mode, "rules_file": services.rules.source, "rules_version": services.rules.version_hash,
+        "data_dir": str(settings.data_dir), "platforms": runtime.configured_platforms(),
+        "mail": services.notifier.describe()})
     requeued = requeue_stale(runtime)
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, check_worker_health=True, backoff=1.15,
@@ -149,6 +154,9 @@ def run_web(runtime: Runtime) -> None:
 
     app = build_web_app(runtime)
     settings = runtime.settings
+    log.info("web starting", extra={
+        "host": settings.web.host, "port": settings.web.port, "data_dir": str(settings.data_dir),
+        "platforms": sorted(name for name, section in settings.platforms.items() if section.configured())})
     uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10)
 

@@ -163,7 +163,8 @@ def run_housekeeping(runtime: JobRuntime) -> None:
     hours = runtime.settings.jobs.delivery_memory_hours
     if minutes % 60 == 0:
         forgotten = forget_deliveries(runtime.huey, hours * 3600.0)
-        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+        log.log(logging.INFO if forgotten else logging.DEBUG, "delivery ids forgotten",
+                extra={"count": forgotten, "hours": hours})
     rules = runtime.services().rules
     interval = rules.sweep.interval_minutes
     if interval <= 0 or minutes % interval:
@@ -175,8 +176,12 @@ def run_housekeeping(runtime: JobRuntime) -> None:
             log.warning("sweep failed", extra={"platform": name, "error": safe_error(exc)})
 
 
-def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any = None) -> tuple[int, int]:
-    """Queue tickets created within ``window`` that have no audit record. Returns (seen, queued)."""
+def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any = None,
+          quiet: bool = False) -> tuple[int, int]:
+    """Queue tickets created within ``window`` that have no audit record. Returns (seen, queued).
+
+    Logs its summary at INFO when it queued something, else at DEBUG; ``quiet`` (the
+    ``sweep`` command, which prints the summary itself) always at DEBUG."""
     services = runtime.services()
     since = datetime.now(timezone.utc) - window
     seen = queued = 0
@@ -187,5 +192,6 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
             queued += 1
         if progress is not None:
             progress.update(1)
-    log.info("sweep", extra={"platform": platform, "seen": seen, "queued": queued})
+    level = logging.INFO if queued and not quiet else logging.DEBUG
+    log.log(level, "sweep", extra={"platform": platform, "seen": seen, "queued": queued})
     return seen, queued
