@@ -127,11 +127,11 @@ def audit() -> None:
 @click.option("--platform", default=None)
 def audit_export(since: str, fmt: str, platform: str | None) -> None:
     from bridge.audit import AuditLog, export
-    from bridge.db import Database
+    from bridge.db import state_database
 
     settings = settings_or_exit()
     start = time.time() - parse_duration(since).total_seconds()
-    log = AuditLog(Database(settings.state_db))
+    log = AuditLog(state_database(settings))
     click.echo(export(log.records(since=start, platform=platform), fmt), nl=False)
 
 

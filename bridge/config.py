@@ -40,10 +40,16 @@ class Settings:
     workers: int
     delivery_memory_hours: int = 72  # how long a webhook delivery id is remembered for dedupe
     extract_concurrency: int = 1  # attachment extraction children at once per worker process
+    database_url: str | None = None  # BRIDGE_DATABASE_URL; None means SQLite in the data dir
 
     @property
     def state_db(self) -> Path:
         return self.data_dir / "bridge.db"
+
+    @property
+    def state_url(self) -> str:
+        """Where audit, jobs, delivery memory and cursors live (``bridge.db.open_database``)."""
+        return self.database_url or f"sqlite:///{self.state_db}"
 
     def mode(self, rules_mode: str) -> str:
         return self.mode_override or rules_mode
@@ -76,6 +82,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     queue_url = env.get("BRIDGE_QUEUE_URL") or f"sqlite:///{data_dir / 'queue.db'}"
     if not queue_url.startswith(("sqlite://", "redis://", "rediss://", "unix://")):
         raise ConfigError(f"BRIDGE_QUEUE_URL must start with sqlite:/// or redis://, got {queue_url.split(':')[0]!r}:…")
+    database_url = (env.get("BRIDGE_DATABASE_URL") or "").strip() or None
+    if database_url and not database_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://",
+                                                      "sqlite:///")):
+        raise ConfigError(f"BRIDGE_DATABASE_URL must start with postgresql:// (or be unset for SQLite in the data"
+                          f" dir), got {database_url.split(':')[0]!r}:…")
     return Settings(
         data_dir=data_dir,
         rules_path=Path(rules) if rules else None,
@@ -91,4 +102,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         workers=_at_least_one(env, "BRIDGE_WORKERS", DEFAULT_WORKERS),
         delivery_memory_hours=_int(env, "BRIDGE_DELIVERY_MEMORY_HOURS", 72),
         extract_concurrency=_at_least_one(env, "BRIDGE_EXTRACT_CONCURRENCY", 1),
+        database_url=database_url,
     )

@@ -16,10 +16,9 @@ log = logging.getLogger(__name__)
 
 def build_web_app(settings: Settings) -> Any:
     from bridge import tasks
-    from bridge.queue import claim_delivery as claim
 
     def claim_delivery(key: str) -> bool:
-        return claim(tasks.huey, key)
+        return tasks.delivery_memory().claim(key)
 
     extra_routes = []
     try:

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from bridge.audit import AuditLog
 from bridge.config import Settings
-from bridge.db import Database
+from bridge.db import state_database
 from bridge.jobs import JobStore
 
 VERDICTS = ("violation", "review", "clean")
@@ -94,8 +94,6 @@ def day_labels(days: list[dict[str, Any]], width: int = 720) -> list[dict[str, A
 
 
 def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
-    db = Database(settings.state_db)
-    audit, jobs = AuditLog(db), JobStore(db)
 
     def current_mode() -> str:
         if mode_of:
@@ -108,6 +106,8 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
 
     def data(request: Request) -> dict[str, Any]:
         days = int(request.query_params.get("days", "14") or 14)
+        db = state_database(settings)  # opened on first use: the web process starts without it
+        audit, jobs = AuditLog(db), JobStore(db)
         return summary(audit, jobs, max(1, min(days, 366)), current_mode())
 
     async def page(request: Request) -> Response:

@@ -18,16 +18,19 @@ from huey.exceptions import RetryTask
 
 from bridge import metrics
 from bridge.config import load_settings
-from bridge.db import Database
+from bridge.db import state_database
+from bridge.deliveries import DeliveryMemory
 from bridge.jobs import JobStore
 from bridge.logs import job_context
 from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable, get_platform, platform_names
-from bridge.queue import forget_deliveries, make_huey
+from bridge.queue import make_huey
 
 if TYPE_CHECKING:  # the web process enqueues without loading the scanner's models
     from bridge.pipeline import Services
 
 log = logging.getLogger(__name__)
+
+SWEPT = "swept"  # audit step: queued by the sweep, its webhook never arrived
 
 MAX_ATTEMPTS = int(os.environ.get("BRIDGE_JOB_RETRIES", "8"))
 RETRY_DELAY = float(os.environ.get("BRIDGE_RETRY_DELAY_SECONDS", "5"))
@@ -52,7 +55,7 @@ def build_services() -> "Services":
     from bridge.rules import load_rules
 
     rules = load_rules(settings.rules_path)
-    db = Database(settings.state_db)
+    db = state_database(settings)
     return Services(
         rules=rules,
         mode=settings.mode(rules.mode),
@@ -75,12 +78,16 @@ _job_store: JobStore | None = None
 
 
 def job_store() -> JobStore:
-    """One store per process (its SQLite connections are per thread)."""
+    """One store per process (one connection pool per process)."""
     global _job_store
     with _services_lock:
         if _job_store is None:
-            _job_store = JobStore(Database(settings.state_db))
+            _job_store = JobStore(state_database(settings))
         return _job_store
+
+
+def delivery_memory() -> DeliveryMemory:
+    return DeliveryMemory(state_database(settings))
 
 
 def safe_error(exc: BaseException) -> str:
@@ -108,7 +115,8 @@ def _process(platform: str, ticket_id: str, task: Any) -> str:
     from bridge.pipeline import process_ticket
 
     try:
-        outcome = process_ticket(services(), platform, ticket_id)
+        with store.heartbeat(platform, ticket_id):
+            outcome = process_ticket(services(), platform, ticket_id)
     except Exception as exc:
         reason = safe_error(exc)
         metrics.PLATFORM_ERRORS.labels(platform, type(exc).__name__).inc() if isinstance(exc, PlatformError) else None
@@ -169,7 +177,7 @@ def housekeeping() -> None:
     now = datetime.now(timezone.utc)
     minutes = int(now.timestamp() // 60)
     if minutes % 60 == 0:
-        forgotten = forget_deliveries(huey, settings.delivery_memory_hours * 3600.0)
+        forgotten = delivery_memory().forget(settings.delivery_memory_hours * 3600.0)
         log.info("delivery ids forgotten", extra={"count": forgotten, "hours": settings.delivery_memory_hours})
     rules = services().rules
     interval = rules.sweep.interval_minutes
@@ -203,6 +211,7 @@ def sweep(platform: str, window: timedelta, progress: Any = None) -> tuple[int, 
         seen += 1
         if not audit.has_record(platform, ticket_id) and job_store().get(platform, ticket_id) is None:
             enqueue(platform, ticket_id)
+            audit.record_step(platform, ticket_id, SWEPT)
             queued += 1
         if progress is not None:
             progress.update(1)

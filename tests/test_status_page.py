@@ -49,9 +49,8 @@ def seed(data_dir: Path) -> None:
                     decision = Decision("review", [f"attachment {FILENAME} could not be read (encrypted)"])
                 else:
                     decision = Decision("none")
-                audit.record_decision("zendesk", str(ticket), decision, "monitor", "abc123", "en", [FILENAME])
-                db.connect().execute("UPDATE decisions SET decided_at=? WHERE ticket_id=?",
-                                     (time.time() - days_ago * DAY, str(ticket)))
+                audit.record_decision("zendesk", str(ticket), decision, "monitor", "abc123", "en", [FILENAME],
+                                      at=time.time() - days_ago * DAY)
     jobs = JobStore(db)
     assert jobs.acquire("jira", "SD-77") == "acquired"
     jobs.dead("jira", "SD-77", "PlatformRejected: jira: delete issue: 403 forbidden")

@@ -128,6 +128,17 @@ def doctor_checks() -> list[Check]:
 
     checks.append(_run("queue", queue_probe, "check BRIDGE_QUEUE_URL and that the Redis server runs"))
 
+    def state_probe() -> str:
+        from bridge.db import describe as describe_db
+        from bridge.db import state_database
+        from bridge.migrate import head_revision
+
+        db = state_database(settings)
+        return f"{describe_db(settings.state_url)} reachable, schema {head_revision()} ({db.dialect})"
+
+    checks.append(_run("state database", state_probe,
+                       "check BRIDGE_DATABASE_URL (postgresql://user:pass@host/db) and that the server runs"))
+
     def mail_probe() -> str:
         from bridge.notify import Notifier
 
@@ -225,11 +236,11 @@ def report(since: str, fmt: str) -> None:
     """What enforce mode would have done (or did) with the tickets decided in the window."""
     from bridge.audit import AuditLog
     from bridge.cli import parse_duration
-    from bridge.db import Database
+    from bridge.db import state_database
 
     settings = load_settings()
     start = time.time() - parse_duration(since).total_seconds()
-    records = list(AuditLog(Database(settings.state_db)).records(since=start))
+    records = list(AuditLog(state_database(settings)).records(since=start))
     data = build_report(records)
     data["since"] = since
     if fmt == "json":

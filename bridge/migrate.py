@@ -1,0 +1,66 @@
+"""Apply the shipped Alembic migrations when a process opens the state database.
+
+Processes that start together (web, several workers, the CLI) must not migrate at the
+same time: on PostgreSQL the upgrade runs under a transaction-scoped advisory lock, on
+SQLite under the database's write lock (BEGIN IMMEDIATE). A process that finds the
+schema already at head skips Alembic altogether.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import OperationalError
+
+if TYPE_CHECKING:
+    from bridge.db import Database
+
+log = logging.getLogger(__name__)
+
+SCRIPT_LOCATION = "bridge:migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: "Database") -> str | None:
+    with db.read() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(db: "Database") -> None:
+    """Bring the schema to the newest revision (no-op when it is there already)."""
+    from bridge.db import MIGRATION_LOCK_KEY, DatabaseError
+
+    try:
+        if current_revision(db) == head_revision():
+            return
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line of ours instead of a dozen
+        with db.write() as conn:
+            if db.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        raise DatabaseError(f"state database unavailable ({type(exc.orig).__name__}): check BRIDGE_DATABASE_URL"
+                            " and that the server is running") from None
+    log.info("state database migrated", extra={"revision": head_revision(), "engine": db.dialect})
