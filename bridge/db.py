@@ -21,12 +21,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-# a constant key for PostgreSQL advisory locks taken while migrating ("gdprbrdg")
-MIGRATION_LOCK_KEY = 0x67647072_62726467 & 0x7FFFFFFFFFFFFFFF
+from bridge.migrate import DatabaseError, upgrade
 
-
-class DatabaseError(Exception):
-    """The state database cannot be used; the message says why (never a value from a ticket)."""
+__all__ = ["Database", "DatabaseError", "describe", "normalise_url", "open_database", "upsert"]
 
 
 def normalise_url(target: str | Path) -> str:
@@ -90,8 +87,6 @@ class Database:
         self.dialect = "postgresql" if self.url.get_backend_name() == "postgresql" else "sqlite"
         self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _postgres_engine(self.url)
         if migrate:
-            from bridge.migrate import upgrade
-
             upgrade(self)
 
     @property

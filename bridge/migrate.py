@@ -9,19 +9,34 @@ schema already at head skips Alembic altogether.
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import OperationalError
 
-if TYPE_CHECKING:
-    from bridge.db import Database
-
 log = logging.getLogger(__name__)
+
+# a constant key for the PostgreSQL advisory lock taken while migrating ("gdprbrdg")
+MIGRATION_LOCK_KEY = 0x67647072_62726467 & 0x7FFFFFFFFFFFFFFF
+
+
+class DatabaseError(Exception):
+    """The state database cannot be used; the message says why (never a value from a ticket)."""
+
+
+class Migratable(Protocol):
+    """What ``upgrade`` needs of ``bridge.db.Database``."""
+
+    dialect: str
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def write(self) -> AbstractContextManager[Connection]: ...
 
 SCRIPT_LOCATION = "bridge:migrations"
 
@@ -39,17 +54,15 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(db: "Database") -> str | None:
+def current_revision(db: Migratable) -> str | None:
     with db.read() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(db: "Database") -> None:
+def upgrade(db: Migratable) -> None:
     """Bring the schema to the newest revision (no-op when it is there already)."""
-    from bridge.db import MIGRATION_LOCK_KEY, DatabaseError
-
     try:
         if current_revision(db) == head_revision():
             return

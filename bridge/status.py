@@ -18,8 +18,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bridge.audit import AuditLog
-from bridge.config import Settings
-from bridge.db import state_database
+from bridge.settings import Settings
+from bridge.db import open_database
 from bridge.jobs import JobStore
 
 VERDICTS = ("violation", "review", "clean")
@@ -106,9 +106,8 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
 
     def data(request: Request) -> dict[str, Any]:
         days = int(request.query_params.get("days", "14") or 14)
-        db = state_database(settings)  # opened on first use: the web process starts without it
-        audit, jobs = AuditLog(db), JobStore(db)
-        return summary(audit, jobs, max(1, min(days, 366)), current_mode())
+        db = open_database(settings.state_url)  # opened on first use: the web process starts without it
+        return summary(AuditLog(db), JobStore(db), max(1, min(days, 366)), current_mode())
 
     async def page(request: Request) -> Response:
         if not authorised(request, settings.status_token):
