@@ -27,17 +27,19 @@ log = logging.getLogger(__name__)
 
 # A live job renews its lease every quarter of this (heartbeat), so the lease only runs
 # out when its worker is gone: then another host takes the job over within this time.
-DEFAULT_LEASE_SECONDS = float(os.environ.get("BRIDGE_LEASE_SECONDS", "120") or 120)
+DEFAULT_LEASE_SECONDS = 120.0  # BRIDGE_LEASE_SECONDS (settings.jobs.lease_seconds)
 
 
-def this_owner() -> str:
+def this_owner(host: str | None = None) -> str:
     """``host:pid:thread``: a worker process runs several threads, and a thread must not
-    take over the lease of another thread of its own process."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    take over the lease of another thread of its own process. ``host`` is BRIDGE_HOST_ID
+    when set (containers that share a hostname must not judge each other's processes)."""
+    return f"{host or socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def _owner_is_dead(owner: str | None) -> bool:
-    """True when the owner was a process on this host that no longer runs."""
+def _owner_is_dead(owner: str | None, host_id: str | None = None) -> bool:
+    """True when the owner was a process on this host that no longer runs; a lease of
+    another host can only run out."""
     if not owner:
         return True
     parts = owner.rsplit(":", 2)
@@ -45,7 +47,7 @@ def _owner_is_dead(owner: str | None) -> bool:
         host, pid = parts[0], parts[1]
     else:  # host:pid, as written before leases named the thread
         host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != (host_id or socket.gethostname()) or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)
@@ -71,16 +73,21 @@ class JobRow:
 class JobStore:
     """Leases and outcomes of jobs, in the shared state database."""
 
-    def __init__(self, db: Database, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+    def __init__(self, db: Database, lease_seconds: float = DEFAULT_LEASE_SECONDS, host: str | None = None) -> None:
         self.db = db
         self.lease_seconds = lease_seconds
+        self.host = host
+
+    def owner(self) -> str:
+        """This thread's name in leases."""
+        return this_owner(self.host)
 
     def _key(self, platform: str, ticket_id: str) -> Any:
         return (jobs.c.platform == platform) & (jobs.c.ticket_id == ticket_id)
 
     def acquire(self, platform: str, ticket_id: str, owner: str | None = None) -> str:
         """Take the lease. Returns ``acquired``, ``done`` (nothing left to do) or ``busy``."""
-        owner = owner or this_owner()
+        owner = owner or self.owner()
         now = time.time()
         with self.db.write() as conn:
             fresh = conn.execute(
@@ -101,7 +108,7 @@ class JobStore:
                 row.state == "running"
                 and row.lease_owner != owner
                 and (row.lease_expires or 0) > now
-                and not _owner_is_dead(row.lease_owner)
+                and not _owner_is_dead(row.lease_owner, self.host)
             ):
                 return "busy"
             conn.execute(
@@ -128,7 +135,7 @@ class JobStore:
                   every: float | None = None) -> Iterator["Heartbeat"]:
         """Renew the lease in a background thread while the block runs, so that a live job
         is never taken over however long it takes; only a dead worker's lease runs out."""
-        beat = Heartbeat(self, platform, ticket_id, owner or this_owner(), every or self.lease_seconds / 4)
+        beat = Heartbeat(self, platform, ticket_id, owner or self.owner(), every or self.lease_seconds / 4)
         beat.start()
         try:
             yield beat
@@ -165,7 +172,7 @@ class JobStore:
         """Running jobs whose worker died or whose lease ran out: to be queued again."""
         now = time.time()
         for job in self.list("running"):
-            if (job.lease_expires or 0) < now or _owner_is_dead(job.lease_owner):
+            if (job.lease_expires or 0) < now or _owner_is_dead(job.lease_owner, self.host):
                 yield job
 
     def counts(self) -> dict[str, int]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractContextManager
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import OperationalError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,14 @@ class Migratable(Protocol):
 
 SCRIPT_LOCATION = "bridge:migrations"
 
+# The newest revision in bridge/migrations/versions (a test holds the two together): a
+# process whose database is already there starts without importing Alembic at all.
+HEAD = "0003"
 
-def alembic_config() -> Config:
+
+def alembic_config() -> "Config":
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", SCRIPT_LOCATION)
     return cfg
@@ -49,6 +55,9 @@ def alembic_config() -> Config:
 
 @lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest revision as Alembic reads it from the shipped scripts."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -64,8 +73,10 @@ def current_revision(db: Migratable) -> str | None:
 def upgrade(db: Migratable) -> None:
     """Bring the schema to the newest revision (no-op when it is there already)."""
     try:
-        if current_revision(db) == head_revision():
+        if current_revision(db) == HEAD:
             return
+        from alembic import command
+
         logging.getLogger("alembic").setLevel(logging.WARNING)  # one line of ours instead of a dozen
         with db.write() as conn:
             if db.dialect == "postgresql":
@@ -76,4 +87,4 @@ def upgrade(db: Migratable) -> None:
     except OperationalError as exc:
         raise DatabaseError(f"state database unavailable ({type(exc.orig).__name__}): check BRIDGE_DATABASE_URL"
                             " and that the server is running") from None
-    log.info("state database migrated", extra={"revision": head_revision(), "engine": db.dialect})
+    log.info("state database migrated", extra={"revision": HEAD, "engine": db.dialect})

@@ -46,7 +46,8 @@ class Runtime:
         """One store per process."""
         with self._lock:
             if self._job_store is None:
-                self._job_store = JobStore(self.database(), lease_seconds=self.settings.jobs.lease_seconds)
+                self._job_store = JobStore(self.database(), lease_seconds=self.settings.jobs.lease_seconds,
+                                           host=self.settings.jobs.host_id)
             return self._job_store
 
     def deliveries(self) -> DeliveryMemory:
@@ -131,6 +132,9 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     began = time.monotonic()
     runtime.services()  # load rules, models and templates before taking any job
     requeued = requeue_stale(runtime)
+    from bridge.attest import remind_if_due
+
+    remind_if_due(runtime.database())
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, check_worker_health=True, backoff=1.15,
         max_delay=0.1, initial_delay=0.05,

@@ -134,6 +134,7 @@ class JobsSection(Section):
     retry_delay_seconds: float = env("BRIDGE_RETRY_DELAY_SECONDS", 5.0, ge=0)
     # a live job renews its lease every quarter of this; a dead worker's job is taken over after it
     lease_seconds: float = env("BRIDGE_LEASE_SECONDS", 120.0, ge=1)
+    host_id: str | None = env("BRIDGE_HOST_ID")  # this host's name in job leases (default: the hostname)
     delivery_memory_hours: int = env("BRIDGE_DELIVERY_MEMORY_HOURS", 72, ge=1)
 
 

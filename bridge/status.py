@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bridge.attest import attestation_status
 from bridge.audit import AuditLog
 from bridge.settings import Settings
 from bridge.db import open_database
@@ -107,7 +108,9 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
     def data(request: Request) -> dict[str, Any]:
         days = int(request.query_params.get("days", "14") or 14)
         db = open_database(settings.state_url)  # opened on first use: the web process starts without it
-        return summary(AuditLog(db), JobStore(db), max(1, min(days, 366)), current_mode())
+        info = summary(AuditLog(db), JobStore(db), max(1, min(days, 366)), current_mode())
+        info["attestation"] = attestation_status(db)
+        return info
 
     async def page(request: Request) -> Response:
         if not authorised(request, settings.status_token):

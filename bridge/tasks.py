@@ -169,6 +169,10 @@ def run_housekeeping(runtime: JobRuntime) -> None:
     if minutes % 60 == 0:
         forgotten = runtime.deliveries().forget(hours * 3600.0)
         log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+    if minutes % 1440 == 9 * 60:  # 09:00 UTC daily
+        from bridge.attest import remind_if_due
+
+        remind_if_due(runtime.services().audit.db)
     rules = runtime.services().rules
     interval = rules.sweep.interval_minutes
     if interval <= 0 or minutes % interval:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bridge.audit import AuditLog
 from bridge.cursors import CursorStore
 from bridge.db import Database
-from bridge.migrate import current_revision, head_revision
+from bridge.migrate import HEAD, current_revision, head_revision
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_a_cursor_is_kept_and_replaced(db) -> None:
 
 
 def test_a_new_database_is_at_the_newest_schema(db) -> None:
-    assert current_revision(db) == head_revision()
+    assert current_revision(db) == head_revision() == HEAD, "bridge.migrate.HEAD names the newest migration"
 
 
 def test_a_database_from_before_migrations_keeps_its_records_and_gets_them_chained(tmp_path) -> None:

@@ -75,3 +75,20 @@ def test_a_lease_taken_over_is_not_renewed_by_its_old_owner(db) -> None:
     assert store.acquire("jira", "SUP-9", owner="host-b:2:1") == "acquired"
     assert store.renew("jira", "SUP-9", "host-a:1:1") is False
     assert store.renew("jira", "SUP-9", "host-b:2:1") is True
+
+
+def test_a_host_does_not_judge_the_processes_of_another_host_with_the_same_hostname(db) -> None:
+    """Two containers may share a hostname: with BRIDGE_HOST_ID set, a pid that does not run
+    here is not taken for a dead worker of this host."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    import socket
+
+    here = JobStore(db, lease_seconds=60, host="container-b")
+    other_owner = f"container-a:{proc.pid}:1"
+    assert here.acquire("zendesk", "12", owner=other_owner) == "acquired"
+    assert here.acquire("zendesk", "12") == "busy"
+    assert [j.ticket_id for j in here.stale()] == []
+    same_host = JobStore(db, lease_seconds=60, host="container-a")
+    assert [j.ticket_id for j in same_host.stale()] == ["12"], "its own host's dead process is seen at once"
+    assert socket.gethostname() not in here.owner()
