@@ -8,7 +8,10 @@ violation and what happens then. Python code only implements recognizers and che
 
 from __future__ import annotations
 
+import os
 import re
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
