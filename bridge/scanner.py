@@ -24,6 +24,7 @@ from bridge.findings import Finding, TextPart
 from bridge.recognizers import build_recognizers
 from bridge.recognizers.base import tabular_text
 from bridge.rules import Rules
+from bridge.structure import Structure, read_structure, subject_structure
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,21 @@ class Scanner:
                 results.append(result)
         return _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
 
+    def _analyze_part(self, text: str, place: str, language: str, structure: Structure) -> list[RecognizerResult]:
+        """Attachment text is read with column headers and labels as context (tables, forms);
+        the body as prose, except the tables pasted into it, read again by column."""
+        with tabular_text(place not in BODY_PLACES):
+            results = self.analyze_text(text, language)
+        if place in BODY_PLACES and structure.tables:
+            with tabular_text(True):
+                for table in structure.tables:
+                    for r in self.analyze_text(text[table.start:table.end], language):
+                        r.start += table.start
+                        r.end += table.start
+                        results.append(r)
+            results = _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
+        return results
+
     def scan(self, parts: list[TextPart], language: str) -> list[Finding]:
         language = self._language(language)
         findings: list[Finding] = []
@@ -203,8 +219,13 @@ class Scanner:
             text = part.text or ""
             if not text.strip():
                 continue
-            with tabular_text(part.place not in BODY_PLACES):
-                results = self.analyze_text(text, self._language(part.language) if part.language else language)
+            if part.place == "subject":
+                structure = subject_structure(text)
+            else:
+                structure = read_structure(text, part.place not in BODY_PLACES)
+            results = self._analyze_part(
+                text, part.place, self._language(part.language) if part.language else language, structure
+            )
             masks = [(r.start, r.end, r.entity_type) for r in results]
             for r in results:
                 meta = r.recognition_metadata or {}
@@ -219,6 +240,7 @@ class Scanner:
                         value=text[r.start : r.end],
                         detail=part.detail,
                         context=_context(text, r.start, r.end, masks),
+                        part=structure.part_at(r.start),
                     )
                 )
         return findings
