@@ -69,15 +69,12 @@ def run(n_workers: int, k: int, redis_url: str, texts: list[tuple[str, str]]) ->
         data_dir = Path(tmp)
         os.environ["BRIDGE_DATA_DIR"] = str(data_dir)
         # enqueue the very task the webhook enqueues (bridge.tasks.process) on this queue
-        import importlib
+        from bridge.runtime import Runtime
+        from bridge.settings import load_settings
 
-        import bridge.config
-        import bridge.tasks
-
-        importlib.reload(bridge.config)
-        tasks = importlib.reload(bridge.tasks)
+        runtime = Runtime(load_settings({**env, "BRIDGE_DATA_DIR": str(data_dir)}))
         for tid in ids:
-            tasks.enqueue("zendesk", str(tid))
+            runtime.enqueue("zendesk", str(tid))
         huey = make_huey(redis_url, name)
         assert huey.pending_count() == k, huey.pending_count()
         worker = BridgeProcess(data_dir, env, command=("worker", "--workers", str(n_workers), "--processes"))

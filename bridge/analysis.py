@@ -69,9 +69,14 @@ class TicketAnalyzer:
         for item in extracted:
             parts.extend(self.in_own_language(item.parts, language))
         try:
-            findings = self.scanner.scan(parts, language)
+            findings, cut_short = self.scanner.scan_within(parts, language)
         except Exception as exc:  # fail safe: never pass silently, never delete
             log.error("scanner failed", extra={"ticket_id": ticket.id, "error_type": type(exc).__name__})
             return Decision(action=self.rules.attachments.on_unscannable,
                             reasons=[f"scanner error ({type(exc).__name__})"])
-        return decide(findings, ticket, self.rules, extracted)
+        decision = decide(findings, ticket, self.rules, extracted)
+        if cut_short:
+            # part of the ticket was never looked at: a person decides, whatever the rest showed
+            log.warning("scan bound reached", extra={"ticket_id": ticket.id, "reason": cut_short})
+            return replace(decision, action="review", reasons=[*decision.reasons, cut_short])
+        return decision

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bridge import metrics
-from bridge.config import Settings
+from bridge.settings import Settings
 from bridge.platform import WebhookEvent, WebhookReceiver, WebhookRejected, get_webhook_receiver, platform_names
 from bridge.queue import DELIVERY_PREFIX
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import os
 import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -61,7 +60,9 @@ class ReadableFormatter(logging.Formatter):
 
 
 def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
-    fmt = fmt or os.environ.get("BRIDGE_LOG_FORMAT") or ("text" if sys.stderr.isatty() else "json")
+    """Log lines to stderr, as JSON (or readable text on a terminal); ``level`` and ``fmt``
+    come from the settings' ``log`` section."""
+    fmt = fmt or ("text" if sys.stderr.isatty() else "json")
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(DropColourFields())
     handler.addFilter(JobFields())
@@ -71,7 +72,7 @@ def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
         handler.setFormatter(ReadableFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel((level or os.environ.get("BRIDGE_LOG_LEVEL") or "INFO").upper())
+    root.setLevel((level or "INFO").upper())
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     # huey logs unhandled task exceptions with their traceback; our tasks raise only safe errors.

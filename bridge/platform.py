@@ -1,7 +1,7 @@
 """The seam between the core and the helpdesk platforms.
 
 The core (everything under ``bridge/``) speaks only the types and the ``Platform``
-protocol defined here. Each module under ``adapters/`` implements it for one
+protocol defined here. Each package under ``adapters/`` implements it for one
 platform with that platform's own library, and translates the library's errors
 into the three errors below at its edge:
 
@@ -10,7 +10,7 @@ into the three errors below at its edge:
 - ``PlatformRejected``: the platform refused for good (401/403/400); the job fails.
 
 Adapters are found through ``get_platform`` / ``get_webhook_receiver`` by name, so the
-core never imports an adapter module directly.
+core never imports an adapter package directly.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator, Mapping, Protocol, runtime_checkable
+from typing import Any, Iterator, Mapping, Protocol, runtime_checkable
 
 
 class PlatformError(Exception):
@@ -187,11 +187,11 @@ class AttachmentTooLarge(PlatformError):
     """The attachment is larger than the limit; the ticket goes to review."""
 
 
-# name -> "module:Class" for the client and the webhook receiver. Adding a platform
-# means adding one module under adapters/ and one line here.
-_PLATFORMS: dict[str, tuple[str, str]] = {
-    "zendesk": ("adapters.zendesk:ZendeskPlatform", "adapters.zendesk:ZendeskWebhook"),
-    "jira": ("adapters.jira:JiraPlatform", "adapters.jira:JiraWebhook"),
+# name -> the package that implements the platform (it exports PLATFORM and WEBHOOK).
+# Adding a platform means adding one package under adapters/ and one line here.
+_PLATFORMS: dict[str, str] = {
+    "zendesk": "adapters.zendesk",
+    "jira": "adapters.jira",
 }
 
 
@@ -199,24 +199,19 @@ def platform_names() -> list[str]:
     return sorted(_PLATFORMS)
 
 
-def _load(path: str) -> type:
-    module_name, _, attr = path.partition(":")
-    return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
-
-
-def _entry(name: str) -> tuple[str, str]:
+def platform_package(name: str) -> Any:
+    """The package that implements platform ``name`` (``PLATFORM``, ``WEBHOOK``, ``SETTINGS``)."""
     try:
-        return _PLATFORMS[name]
+        module_name = _PLATFORMS[name]
     except KeyError:
         raise KeyError(f"unknown platform {name!r}; known: {', '.join(platform_names())}") from None
+    return importlib.import_module(module_name)
 
 
 def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platform:
     """Build the platform client ``name`` from the environment (its credentials)."""
-    cls = _load(_entry(name)[0])
-    return cls.from_env(environ)  # type: ignore[attr-defined,no-any-return]
+    return platform_package(name).PLATFORM.from_env(environ)  # type: ignore[no-any-return]
 
 
 def get_webhook_receiver(name: str, environ: Mapping[str, str] | None = None) -> WebhookReceiver:
-    cls = _load(_entry(name)[1])
-    return cls.from_env(environ)  # type: ignore[attr-defined,no-any-return]
+    return platform_package(name).WEBHOOK.from_env(environ)  # type: ignore[no-any-return]

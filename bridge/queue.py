@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from huey import Huey, RedisHuey, SqliteHuey
 
-from bridge.config import ConfigError
+from bridge.settings import ConfigError
 
 
 DELIVERY_PREFIX = "delivery:"

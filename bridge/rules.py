@@ -168,6 +168,8 @@ class ScannerConfig(_Model):
     nlp: dict[str, str] = Field(default_factory=dict, description="spaCy model per language, or 'blank' (the default) for the tokenizer only")
     names: NamesConfig = Field(default_factory=NamesConfig)
     max_part_chars: int = Field(200_000, gt=0, description="longer text parts are scanned in pieces of this size")
+    max_ticket_chars: int = Field(1_000_000, gt=0, description="characters scanned per ticket; past it: review")
+    max_scan_seconds: float = Field(120.0, gt=0, description="wall clock of one ticket's scan; past it: review")
     overlap_priority: list[str] = Field(
         default_factory=list, description="when findings overlap and both reach their threshold, the type listed first wins"
     )

@@ -1,26 +1,107 @@
-"""Starting the processes: the web app, the huey consumer, or both in one process."""
+"""One process's parts, built from the settings: the queue, the job store, the services,
+and starting the web app, the huey consumer, or both in one process.
+
+The CLI reads the settings once and builds one ``Runtime``; nothing is built at import.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
+from huey import Huey
 
-from bridge.app import create_app
-from bridge.config import Settings
+from bridge.db import Database
+from bridge.jobs import JobStore
+from bridge.platform import Platform, get_platform, platform_names
+from bridge.queue import claim_delivery, make_huey
+from bridge.settings import Settings
+from bridge.tasks import Tasks, register
+
+if TYPE_CHECKING:
+    from bridge.pipeline import Services
 
 log = logging.getLogger(__name__)
 
 
-def build_web_app(settings: Settings) -> Any:
-    from bridge import tasks
-    from bridge.queue import claim_delivery as claim
+class Runtime:
+    """What the jobs and the web app of one process share; built once from the settings."""
 
-    def claim_delivery(key: str) -> bool:
-        return claim(tasks.huey, key)
+    def __init__(self, settings: Settings, huey: Huey | None = None) -> None:
+        self.settings = settings
+        self.huey = huey if huey is not None else make_huey(settings.queue_url, settings.queue.name)
+        self._lock = threading.Lock()
+        self._services: "Services | None" = None
+        self._job_store: JobStore | None = None
+        self.tasks: Tasks = register(self)
 
+    def database(self) -> Database:
+        return Database(self.settings.state_db)
+
+    def job_store(self) -> JobStore:
+        """One store per process (its SQLite connections are per thread)."""
+        with self._lock:
+            if self._job_store is None:
+                self._job_store = JobStore(self.database())
+            return self._job_store
+
+    def services(self) -> "Services":
+        """Rules, models, templates and platform clients: loaded once, on first use."""
+        with self._lock:
+            if self._services is None:
+                self._services = build_services(self.settings, self.database())
+            return self._services
+
+    def platform(self, name: str) -> Platform:
+        return get_platform(name, self.settings.platform_environ(name))
+
+    def configured_platforms(self) -> list[str]:
+        """Platforms whose client can be built from the settings (credentials present)."""
+        names = []
+        for name in platform_names():
+            section = self.settings.platforms.get(name)
+            if section is not None and not section.configured():
+                continue
+            try:
+                self.services().platform(name)
+            except Exception:  # not configured here
+                continue
+            names.append(name)
+        return names
+
+    def enqueue(self, platform: str, ticket_id: str) -> None:
+        self.tasks.process(platform, ticket_id)
+
+    def claim_delivery(self, key: str) -> bool:
+        return claim_delivery(self.huey, key)
+
+
+def build_services(settings: Settings, database: Database) -> "Services":
+    from bridge.analysis import TicketAnalyzer
+    from bridge.audit import AuditLog
+    from bridge.extract.runner import set_extract_concurrency
+    from bridge.notify import Notifier
+    from bridge.pipeline import Services
+    from bridge.rules import load_rules
+
+    set_extract_concurrency(settings.extract.concurrency)
+    rules = load_rules(settings.rules.path)
+    return Services(
+        rules=rules,
+        mode=settings.mode(rules.mode),
+        analyzer=TicketAnalyzer(rules),
+        notifier=Notifier.from_settings(settings.mail, data_dir=settings.data_dir),
+        audit=AuditLog(database),
+        platform_factory=lambda name: get_platform(name, settings.platform_environ(name)),
+    )
+
+
+def build_web_app(runtime: Runtime) -> Any:
+    from bridge.app import create_app
+
+    settings = runtime.settings
     extra_routes = []
     try:
         from bridge.status import status_routes
@@ -30,21 +111,22 @@ def build_web_app(settings: Settings) -> Any:
         pass
     return create_app(
         settings,
-        enqueue=tasks.enqueue,
-        claim_delivery=claim_delivery,
-        queue_depth=tasks.huey.pending_count,
+        enqueue=runtime.enqueue,
+        claim_delivery=runtime.claim_delivery,
+        queue_depth=runtime.huey.pending_count,
         extra_routes=extra_routes,
+        environ=settings.platform_environ(),
     )
 
 
-def start_consumer(workers: int, worker_type: str = "thread") -> Any:
+def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") -> Any:
     """Load the models, queue again what dead workers left, and start consuming."""
-    from bridge import tasks
+    from bridge.tasks import requeue_stale
 
     began = time.monotonic()
-    tasks.services()  # load rules, models and templates before taking any job
-    requeued = tasks.requeue_stale()
-    consumer = tasks.huey.create_consumer(
+    runtime.services()  # load rules, models and templates before taking any job
+    requeued = requeue_stale(runtime)
+    consumer = runtime.huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, check_worker_health=True, backoff=1.15,
         max_delay=0.1, initial_delay=0.05,
     )
@@ -53,22 +135,25 @@ def start_consumer(workers: int, worker_type: str = "thread") -> Any:
     return consumer
 
 
-def run_worker(settings: Settings, workers: int, worker_type: str) -> None:
-    consumer = start_consumer(workers, worker_type)
+def run_worker(runtime: Runtime, workers: int, worker_type: str) -> None:
+    consumer = start_consumer(runtime, workers, worker_type)
     consumer.run()
 
 
-def run_web(settings: Settings) -> None:
-    app = build_web_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
+def run_web(runtime: Runtime) -> None:
+    import uvicorn
+
+    app = build_web_app(runtime)
+    settings = runtime.settings
+    uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10)
 
 
-def run_serve(settings: Settings) -> None:
+def run_serve(runtime: Runtime) -> None:
     """Web and worker in one process: the embedded default."""
-    consumer = start_consumer(settings.workers, "thread")
+    consumer = start_consumer(runtime, runtime.settings.jobs.workers, "thread")
     consumer.start()
     try:
-        run_web(settings)
+        run_web(runtime)
     finally:
         consumer.stop(graceful=True)

@@ -11,8 +11,11 @@ apply their own context words (multi-word, per language, nearest-wins) from the 
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+import time
+from dataclasses import replace
 from typing import Any
 
 import spacy
@@ -22,7 +25,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyN
 
 from bridge.findings import Finding, TextPart
 from bridge.recognizers import build_recognizers
-from bridge.recognizers.base import tabular_text
+from bridge.recognizers.base import ScanTimedOut, scan_deadline, tabular_text
 from bridge.rules import Rules
 from bridge.structure import Structure, read_structure, subject_structure
 
@@ -89,30 +92,60 @@ def _resolve_overlaps(
     threshold beats one that does not, then ``scanner.overlap_priority`` decides (an NHS
     number written 943-476-5919 is also a valid US phone number), then the higher score,
     then the longer span.
+
+    O(n log n) in the number of results: dense text (a spreadsheet of names and numbers)
+    yields tens of thousands of them.
     """
 
     def sure(r: RecognizerResult) -> bool:
         return r.score >= thresholds.get(r.entity_type, 1.0)
 
-    results = [
-        r
-        for r in results
-        if not any(
-            o is not r and sure(o) and o.start <= r.start and r.end <= o.end and (o.end - o.start) > (r.end - r.start)
-            for o in results
-        )
-    ]
+    results = _drop_contained(results, [o for o in results if sure(o)])
     rank = {kind: i for i, kind in enumerate(priority)}
     ordered = sorted(
         results,
         key=lambda r: (not sure(r), rank.get(r.entity_type, len(rank)), -r.score, -(r.end - r.start), r.start),
     )
+    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
     kept: list[RecognizerResult] = []
     for result in ordered:
-        if any(result.start < k.end and k.start < result.end for k in kept):
+        at = bisect.bisect_right(starts, result.start)
+        if at > 0 and kept[at - 1].end > result.start:
             continue
-        kept.append(result)
-    return sorted(kept, key=lambda r: r.start)
+        if at < len(kept) and kept[at].start < result.end:
+            continue
+        starts.insert(at, result.start)
+        kept.insert(at, result)
+    return kept
+
+
+class _SureSpans:
+    """Spans sorted by start with running maxima of their ends, to ask "is [s, e) strictly
+    inside one of them" in O(log n)."""
+
+    def __init__(self, spans: list[RecognizerResult]) -> None:
+        ordered = sorted((r.start, r.end) for r in spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
+        best = -1
+        for _, end in ordered:
+            best = max(best, end)
+            self.max_end.append(best)
+
+    def _max_end(self, count: int) -> int:
+        return self.max_end[count - 1] if count else -1
+
+    def strictly_contains(self, start: int, end: int) -> bool:
+        # some span starts at or before ``start`` and ends after ``end``, or starts before
+        # ``start`` and ends at or after ``end``: either way it contains [start, end) and is longer
+        at_or_before = bisect.bisect_right(self.starts, start)
+        before = bisect.bisect_left(self.starts, start)
+        return self._max_end(at_or_before) > end or self._max_end(before) >= end
+
+
+def _drop_contained(results: list[RecognizerResult], sure: list[RecognizerResult]) -> list[RecognizerResult]:
+    spans = _SureSpans(sure)
+    return [r for r in results if not spans.strictly_contains(r.start, r.end)]
 
 
 def _chunks(text: str, size: int) -> list[tuple[int, str]]:
@@ -133,14 +166,21 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
     return out
 
 
-def _context(text: str, start: int, end: int, masks: list[tuple[int, int, str]]) -> str:
-    """A few words either side of a finding, with every finding in view replaced by <TYPE>."""
+def _context(text: str, start: int, end: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:
+    """A few words either side of a finding, with every finding in view replaced by <TYPE>.
+
+    ``masks`` are the part's findings sorted by start and not overlapping (as
+    ``_resolve_overlaps`` leaves them), ``mask_ends`` their ends: only those in view are visited.
+    """
     lo = max(0, start - CONTEXT_CHARS)
     hi = min(len(text), end + CONTEXT_CHARS)
     pieces = []
     pos = lo
-    for m_start, m_end, kind in sorted(masks):
-        if m_end <= lo or m_start >= hi:
+    for index in range(bisect.bisect_right(mask_ends, lo), len(masks)):
+        m_start, m_end, kind = masks[index]
+        if m_start >= hi:
+            break
+        if m_end <= lo:
             continue
         pieces.append(text[pos:max(pos, m_start)])
         pieces.append(f"<{kind}>")
@@ -213,8 +253,29 @@ class Scanner:
         return results
 
     def scan(self, parts: list[TextPart], language: str) -> list[Finding]:
-        language = self._language(language)
+        """Every finding in ``parts``, however long they take (``scan_within`` bounds them)."""
         findings: list[Finding] = []
+        self._scan_into(findings, parts, language)
+        return findings
+
+    def scan_within(self, parts: list[TextPart], language: str) -> tuple[list[Finding], str | None]:
+        """The findings within the rules' bounds (``scanner.max_ticket_chars``, ``max_scan_seconds``)
+        and, when a bound cut the scan short, why (no values: it goes into the review note)."""
+        config = self.rules.scanner
+        bounded, cut = _within_chars(parts, config.max_ticket_chars)
+        findings: list[Finding] = []
+        try:
+            with scan_deadline(time.monotonic() + config.max_scan_seconds):
+                self._scan_into(findings, bounded, language)
+        except ScanTimedOut:
+            return findings, f"scan stopped after the limit of {config.max_scan_seconds:g} s (scanner.max_scan_seconds)"
+        if cut:
+            return findings, (f"text longer than the scan limit: the first {config.max_ticket_chars} of {cut} "
+                              "characters scanned (scanner.max_ticket_chars)")
+        return findings, None
+
+    def _scan_into(self, findings: list[Finding], parts: list[TextPart], language: str) -> None:
+        language = self._language(language)
         for part in parts:
             text = part.text or ""
             if not text.strip():
@@ -226,7 +287,8 @@ class Scanner:
             results = self._analyze_part(
                 text, part.place, self._language(part.language) if part.language else language, structure
             )
-            masks = [(r.start, r.end, r.entity_type) for r in results]
+            masks = sorted((r.start, r.end, r.entity_type) for r in results)
+            mask_ends = [m[1] for m in masks]
             for r in results:
                 meta = r.recognition_metadata or {}
                 findings.append(
@@ -239,8 +301,24 @@ class Scanner:
                         recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
                         value=text[r.start : r.end],
                         detail=part.detail,
-                        context=_context(text, r.start, r.end, masks),
+                        context=_context(text, r.start, r.end, masks, mask_ends),
                         part=structure.part_at(r.start),
                     )
                 )
-        return findings
+
+
+def _within_chars(parts: list[TextPart], limit: int) -> tuple[list[TextPart], int]:
+    """``parts`` cut to ``limit`` characters in all, and the total length when that cut
+    something (0 when everything fits)."""
+    total = sum(len(part.text or "") for part in parts)
+    if total <= limit:
+        return parts, 0
+    out: list[TextPart] = []
+    left = limit
+    for part in parts:
+        text = part.text or ""
+        if left <= 0:
+            break
+        out.append(part if len(text) <= left else replace(part, text=text[:left]))
+        left -= len(text)
+    return out, total

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bridge.audit import AuditLog
-from bridge.config import Settings
+from bridge.settings import Settings
 from bridge.db import Database
 from bridge.jobs import JobStore
 

@@ -1,4 +1,8 @@
-"""The huey tasks: process a ticket, requeue jobs of dead workers, sweep for lost webhooks.
+"""The queued jobs: process a ticket, requeue jobs of dead workers, sweep for lost webhooks.
+
+Nothing here runs at import time: ``register(runtime)`` puts the two huey tasks on the
+runtime's huey (built from the settings), and every job function gets the runtime (the
+settings, the queue, the job store and the services) as its first argument.
 
 Payloads are ``(platform, ticket_id)`` only. Exceptions leaving a task are replaced
 by ``JobFailed`` carrying a safe reason, because huey logs task exceptions and a
@@ -8,79 +12,77 @@ library's error message could quote a response body.
 from __future__ import annotations
 
 import logging
-import os
-import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from huey import crontab
+from huey import Huey, crontab
 from huey.exceptions import RetryTask
 
 from bridge import metrics
-from bridge.config import load_settings
-from bridge.db import Database
 from bridge.jobs import JobStore
 from bridge.logs import job_context
-from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable, get_platform, platform_names
-from bridge.queue import forget_deliveries, make_huey
+from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable
+from bridge.queue import forget_deliveries
+from bridge.settings import Settings
 
 if TYPE_CHECKING:  # the web process enqueues without loading the scanner's models
     from bridge.pipeline import Services
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = int(os.environ.get("BRIDGE_JOB_RETRIES", "8"))
-RETRY_DELAY = float(os.environ.get("BRIDGE_RETRY_DELAY_SECONDS", "5"))
-
-settings = load_settings()
-huey = make_huey(settings.queue_url, settings.queue_name)
-
 
 class JobFailed(Exception):
     """A job attempt failed; the message is safe to log (no personal data)."""
 
 
-_services: "Services | None" = None
-_services_lock = threading.Lock()
+class JobRuntime(Protocol):
+    """What a job needs from the process that runs it (``bridge.runtime.Runtime``)."""
+
+    settings: Settings
+    huey: Huey
+
+    def services(self) -> "Services": ...
+
+    def job_store(self) -> JobStore: ...
+
+    def enqueue(self, platform: str, ticket_id: str) -> None: ...
+
+    def configured_platforms(self) -> list[str]: ...
 
 
-def build_services() -> "Services":
-    from bridge.analysis import TicketAnalyzer
-    from bridge.audit import AuditLog
-    from bridge.notify import Notifier
-    from bridge.pipeline import Services
-    from bridge.rules import load_rules
+@dataclass(frozen=True)
+class Tasks:
+    """The huey tasks registered on one huey instance."""
 
-    rules = load_rules(settings.rules_path)
-    db = Database(settings.state_db)
-    return Services(
-        rules=rules,
-        mode=settings.mode(rules.mode),
-        analyzer=TicketAnalyzer(rules),
-        notifier=Notifier.from_env(data_dir=settings.data_dir),
-        audit=AuditLog(db),
-        platform_factory=lambda name: get_platform(name),
+    process: Any
+    housekeeping: Any
+
+
+def register(runtime: JobRuntime) -> Tasks:
+    """Put the bridge's tasks on ``runtime.huey``. Task names are fixed (``bridge.tasks.*``)
+    so that jobs queued by one version are found by the next."""
+    jobs = runtime.settings.jobs
+    huey = runtime.huey
+
+    def process(platform: str, ticket_id: str, task: Any = None) -> str:
+        with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
+            return process_job(runtime, platform, ticket_id, task)
+
+    def housekeeping() -> None:
+        run_housekeeping(runtime)
+
+    return Tasks(
+        process=huey.task(retries=jobs.retries, retry_delay=jobs.retry_delay_seconds, retry_backoff=2.0,
+                          context=True, name="process")(_named(process, "process")),
+        housekeeping=huey.periodic_task(crontab(minute="*"), name="housekeeping")(_named(housekeeping, "housekeeping")),
     )
 
 
-def services() -> "Services":
-    global _services
-    with _services_lock:
-        if _services is None:
-            _services = build_services()
-        return _services
-
-
-_job_store: JobStore | None = None
-
-
-def job_store() -> JobStore:
-    """One store per process (its SQLite connections are per thread)."""
-    global _job_store
-    with _services_lock:
-        if _job_store is None:
-            _job_store = JobStore(Database(settings.state_db))
-        return _job_store
+def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
+    func.__module__ = __name__
+    func.__name__ = func.__qualname__ = name
+    return func
 
 
 def safe_error(exc: BaseException) -> str:
@@ -92,14 +94,8 @@ def safe_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-@huey.task(retries=MAX_ATTEMPTS, retry_delay=RETRY_DELAY, retry_backoff=2.0, context=True)
-def process(platform: str, ticket_id: str, task: Any = None) -> str:
-    with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
-        return _process(platform, ticket_id, task)
-
-
-def _process(platform: str, ticket_id: str, task: Any) -> str:
-    store = job_store()
+def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
+    store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
     if claim != "acquired":
         metrics.JOBS.labels(platform, f"skipped_{claim}").inc()
@@ -108,10 +104,11 @@ def _process(platform: str, ticket_id: str, task: Any) -> str:
     from bridge.pipeline import process_ticket
 
     try:
-        outcome = process_ticket(services(), platform, ticket_id)
+        outcome = process_ticket(runtime.services(), platform, ticket_id)
     except Exception as exc:
         reason = safe_error(exc)
-        metrics.PLATFORM_ERRORS.labels(platform, type(exc).__name__).inc() if isinstance(exc, PlatformError) else None
+        if isinstance(exc, PlatformError):
+            metrics.PLATFORM_ERRORS.labels(platform, type(exc).__name__).inc()
         final = task is None or task.retries <= 0 or isinstance(exc, PlatformRejected)
         if final:
             store.dead(platform, ticket_id, reason)
@@ -130,79 +127,63 @@ def _process(platform: str, ticket_id: str, task: Any) -> str:
     return outcome
 
 
-def enqueue(platform: str, ticket_id: str) -> None:
-    process(platform, ticket_id)
-
-
-def requeue_stale() -> int:
+def requeue_stale(runtime: JobRuntime) -> int:
     """Queue again the jobs whose worker died mid-job (e.g. SIGKILL)."""
     count = 0
-    for job in job_store().stale():
+    for job in runtime.job_store().stale():
         log.warning("requeue stale job", extra={"platform": job.platform, "ticket_id": job.ticket_id})
-        enqueue(job.platform, job.ticket_id)
+        runtime.enqueue(job.platform, job.ticket_id)
         count += 1
     return count
 
 
-def retry_dead(platform: str | None = None, ticket_id: str | None = None) -> int:
-    store = job_store()
+def retry_dead(runtime: JobRuntime, platform: str | None = None, ticket_id: str | None = None) -> int:
+    store = runtime.job_store()
     count = 0
     for job in store.list("dead"):
         if (platform and job.platform != platform) or (ticket_id and job.ticket_id != ticket_id):
             continue
         store.retrying(job.platform, job.ticket_id, f"retried by hand after: {job.last_error}")
-        enqueue(job.platform, job.ticket_id)
+        runtime.enqueue(job.platform, job.ticket_id)
         count += 1
     return count
 
 
-@huey.periodic_task(crontab(minute="*"))
-def housekeeping() -> None:
+def run_housekeeping(runtime: JobRuntime) -> None:
     """Every minute: requeue stale jobs, update gauges, forget old delivery ids (hourly)
     and run the sweep when it is due."""
-    requeue_stale()
+    requeue_stale(runtime)
     try:
-        metrics.QUEUE_DEPTH.set(huey.pending_count())
-        metrics.DEAD_LETTERS.set(job_store().counts().get("dead", 0))
+        metrics.QUEUE_DEPTH.set(runtime.huey.pending_count())
+        metrics.DEAD_LETTERS.set(runtime.job_store().counts().get("dead", 0))
     except Exception:  # gauges are best effort
         pass
     now = datetime.now(timezone.utc)
     minutes = int(now.timestamp() // 60)
+    hours = runtime.settings.jobs.delivery_memory_hours
     if minutes % 60 == 0:
-        forgotten = forget_deliveries(huey, settings.delivery_memory_hours * 3600.0)
-        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": settings.delivery_memory_hours})
-    rules = services().rules
+        forgotten = forget_deliveries(runtime.huey, hours * 3600.0)
+        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+    rules = runtime.services().rules
     interval = rules.sweep.interval_minutes
     if interval <= 0 or minutes % interval:
         return
-    for name in configured_platforms():
+    for name in runtime.configured_platforms():
         try:
-            sweep(name, timedelta(minutes=rules.sweep.window_minutes))
+            sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
         except PlatformError as exc:
             log.warning("sweep failed", extra={"platform": name, "error": safe_error(exc)})
 
 
-def configured_platforms() -> list[str]:
-    """Platforms whose client can be built from the environment (credentials present)."""
-    names = []
-    for name in platform_names():
-        try:
-            services().platform(name)
-        except Exception:  # not configured here
-            continue
-        names.append(name)
-    return names
-
-
-def sweep(platform: str, window: timedelta, progress: Any = None) -> tuple[int, int]:
+def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any = None) -> tuple[int, int]:
     """Queue tickets created within ``window`` that have no audit record. Returns (seen, queued)."""
-    audit = services().audit
+    services = runtime.services()
     since = datetime.now(timezone.utc) - window
     seen = queued = 0
-    for ticket_id in services().platform(platform).created_since(since):
+    for ticket_id in services.platform(platform).created_since(since):
         seen += 1
-        if not audit.has_record(platform, ticket_id) and job_store().get(platform, ticket_id) is None:
-            enqueue(platform, ticket_id)
+        if not services.audit.has_record(platform, ticket_id) and runtime.job_store().get(platform, ticket_id) is None:
+            runtime.enqueue(platform, ticket_id)
             queued += 1
         if progress is not None:
             progress.update(1)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bridge.settings import ConfigError, load_settings
+
 from bridge.extract import extract_attachment, runner
 from bridge.extract.limits import AttachmentLimits
 from tests.fixtures.extract import builders as b
@@ -66,26 +68,29 @@ def run_threads_and_watch() -> tuple[int, list[str]]:
 
 @pytest.fixture
 def fresh_slots(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(runner, "_slots", None)  # the cap is read once per process
+    monkeypatch.setattr(runner, "_slots", None)  # the cap is set once per process
+    monkeypatch.setattr(runner, "_concurrency", 1)
     yield monkeypatch
     runner._slots = None
+    runner._concurrency = 1
 
 
 def test_one_child_at_a_time_by_default(fresh_slots: pytest.MonkeyPatch) -> None:
-    fresh_slots.delenv("BRIDGE_EXTRACT_CONCURRENCY", raising=False)
+    runner.set_extract_concurrency(load_settings({}).extract.concurrency)
     peak, texts = run_threads_and_watch()
     assert len(texts) == THREADS and all("E-4411" in text for text in texts), texts
     assert peak == 1
 
 
 def test_the_cap_is_configurable(fresh_slots: pytest.MonkeyPatch) -> None:
-    fresh_slots.setenv("BRIDGE_EXTRACT_CONCURRENCY", str(THREADS))
+    runner.set_extract_concurrency(load_settings({"BRIDGE_EXTRACT_CONCURRENCY": str(THREADS)}).extract.concurrency)
     peak, texts = run_threads_and_watch()
     assert all("E-4411" in text for text in texts), texts
     assert peak >= 2  # the threads' children overlapped
 
 
 def test_a_nonsense_cap_is_refused(fresh_slots: pytest.MonkeyPatch) -> None:
-    fresh_slots.setenv("BRIDGE_EXTRACT_CONCURRENCY", "0")
+    with pytest.raises(ConfigError, match="BRIDGE_EXTRACT_CONCURRENCY must be at least 1"):
+        load_settings({"BRIDGE_EXTRACT_CONCURRENCY": "0"})
     with pytest.raises(ValueError, match="BRIDGE_EXTRACT_CONCURRENCY"):
-        runner.extract_concurrency()
+        runner.set_extract_concurrency(0)

@@ -12,10 +12,8 @@ from typing import Any, Iterator
 import pytest
 
 from adapters.jira import JiraConfigError, JiraPlatform, RetryPolicy
-from adapters.jira_text import adf_to_text, wiki_to_text
+from adapters.jira.text import adf_to_text, wiki_to_text
 from bridge.platform import (
-    AttachmentRef,
-    AttachmentTooLarge,
     Platform,
     PlatformRejected,
     PlatformUnavailable,
@@ -240,48 +238,6 @@ def test_an_old_quiet_issue_is_not_waited_for(fake: FakeJira) -> None:
     assert len(fake.calls("GET", rf"^/rest/api/2/issue/{key}$")) == 1
 
 
-def test_fetch_missing_issue_is_gone(fake: FakeJira) -> None:
-    with pytest.raises(TicketGone):
-        platform(fake).fetch_ticket("SD-99999")
-
-
-# ---------------------------------------------------------------------- download
-
-
-def test_download_follows_303_without_credentials(fake: FakeJira) -> None:
-    data = b"%PDF-1.7 " + bytes(range(256)) * 40
-    key = fake.add_issue("SD", "PDF", "x", reporter=ANNA, attachments=[("form.pdf", data, "application/pdf")])
-    jira = platform(fake)
-    ref = jira.fetch_ticket(key).attachments[0]
-    before = len(fake.media_requests)
-
-    assert jira.download_attachment(ref, max_bytes=1_000_000) == data
-
-    api_calls = fake.calls("GET", rf"^/rest/api/3/attachment/content/{ref.id}$")
-    assert api_calls and all(c.has_authorization and c.host == "127.0.0.1" for c in api_calls)
-    media = fake.media_requests[before:]
-    assert len(media) == 1
-    assert media[0].host == "localhost"
-    assert media[0].has_authorization is False  # credentials never reach the temporary host
-
-    import httpx
-
-    direct = httpx.get(f"{fake.url}/rest/api/3/attachment/content/{ref.id}?redirect=false", auth=(fake.email, fake.token))
-    assert direct.status_code == 200 and direct.content == data  # the fake's documented alternative
-
-
-def test_download_too_large(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Big", "x", reporter=ANNA, attachments=[("big.bin", b"z" * 5000, "application/octet-stream")])
-    jira = platform(fake)
-    ref = jira.fetch_ticket(key).attachments[0]
-    with pytest.raises(AttachmentTooLarge):
-        jira.download_attachment(ref, max_bytes=1000)  # known size: refused before any request
-    unknown_size = AttachmentRef(id=ref.id, filename=ref.filename)
-    with pytest.raises(AttachmentTooLarge):
-        jira.download_attachment(unknown_size, max_bytes=1000)  # refused while streaming
-    assert jira.download_attachment(unknown_size, max_bytes=5000) == b"z" * 5000
-
-
 # ---------------------------------------------------------------------- delete
 
 
@@ -307,13 +263,6 @@ def test_fake_refuses_to_delete_subtasks_without_the_flag(fake: FakeJira) -> Non
     assert answer.status_code == 400 and key in fake.issues
 
 
-def test_delete_of_a_missing_issue_is_gone(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Twice", "x", reporter=ANNA)
-    platform(fake).delete_ticket(key)
-    with pytest.raises(TicketGone):
-        platform(fake).delete_ticket(key)
-
-
 def test_delete_whose_answer_was_lost_is_still_confirmed(fake: FakeJira) -> None:
     key = fake.add_issue("SD", "Lost answer", "x", reporter=ANNA)
     issue_id = fake.issues[key].id
@@ -326,14 +275,6 @@ def test_delete_whose_answer_was_lost_is_still_confirmed(fake: FakeJira) -> None
 
 
 # ---------------------------------------------------------------------- retries and errors
-
-
-def test_429_retry_after_is_honoured(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Busy", "x", reporter=ANNA)
-    fake.inject(rf"^/rest/api/2/issue/{key}$", "GET", [(429, {"Retry-After": "1"})])
-    assert platform(fake).fetch_ticket(key).id == key
-    first, second = fake.calls("GET", rf"^/rest/api/2/issue/{key}$")[:2]
-    assert second.at - first.at >= 0.95
 
 
 def test_503_and_connection_reset_are_retried(fake: FakeJira) -> None:
@@ -362,52 +303,7 @@ def test_exhausted_retries_raise_unavailable_without_secrets(fake: FakeJira) -> 
     assert caught.value.__suppress_context__  # the JIRAError (headers, body) is not chained into logs
 
 
-def test_a_long_retry_after_goes_back_to_the_queue(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Very busy", "x", reporter=ANNA)
-    fake.inject(rf"^/rest/api/2/issue/{key}$", "GET", [(429, {"Retry-After": "600"})])
-    started = time.monotonic()
-    with pytest.raises(PlatformUnavailable) as caught:
-        platform(fake).fetch_ticket(key)
-    assert caught.value.retry_after == 600
-    assert time.monotonic() - started < 1
-    assert len(fake.calls("GET", rf"^/rest/api/2/issue/{key}$")) == 1
-
-
-@pytest.mark.parametrize("status", [400, 403])
-def test_refusals_are_rejections(fake: FakeJira, status: int) -> None:
-    key = fake.add_issue("SD", "No", "x", reporter=ANNA)
-    fake.inject(rf"^/rest/api/2/issue/{key}$", "GET", [(status, {})])
-    with pytest.raises(PlatformRejected):
-        platform(fake).fetch_ticket(key)
-    assert len(fake.calls("GET", rf"^/rest/api/2/issue/{key}$")) == 1
-
-
-def test_bad_credentials_are_rejected(fake: FakeJira) -> None:
-    jira = JiraPlatform(fake.url, fake.email, "wrong-token", settle_seconds=0, timeout=0.3, retry=FAST)
-    with pytest.raises(PlatformRejected) as caught:
-        jira.check_credentials()
-    assert "401" in str(caught.value) and "wrong-token" not in str(caught.value)
-
-
-def test_malformed_keys_never_reach_jira(fake: FakeJira) -> None:
-    before = len(fake.requests)
-    for bad in ("../../rest/api/2/myself", "SD-1?x=1", ""):
-        with pytest.raises(PlatformRejected):
-            platform(fake).fetch_ticket(bad)
-    assert len(fake.requests) == before
-
-
-# ---------------------------------------------------------------------- review, tags
-
-
-def test_mark_for_review_adds_label_and_one_internal_comment(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Review me", "x", reporter=ANNA)
-    jira = platform(fake)
-    note = "gdpr-bridge: personal data found (EMAIL_ADDRESS in body). Please review."
-    jira.mark_for_review(key, note, "gdpr-review")
-    jira.mark_for_review(key, note, "gdpr-review")  # a retried job
-    assert fake.labels(key) == ["gdpr-review"]
-    assert fake.comments(key) == [{"id": fake.comments(key)[0]["id"], "body": note, "internal": True}]
+# ---------------------------------------------------------------------- review notes
 
 
 def test_the_library_does_not_retry_posts(fake: FakeJira) -> None:
@@ -418,30 +314,6 @@ def test_the_library_does_not_retry_posts(fake: FakeJira) -> None:
         jira.mark_for_review(key, "note", "gdpr-review")
     assert len(fake.calls("POST", rf"^/rest/api/2/issue/{key}/comment$")) == 1
     assert fake.comments(key) == []
-
-
-def test_a_comment_whose_answer_was_lost_is_not_posted_twice(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Lost comment answer", "x", reporter=ANNA)
-    fake.inject(rf"^/rest/api/2/issue/{key}/comment$", "POST", ["timeout"])
-    fake.inject(rf"^/rest/api/2/issue/{key}/comment$", "GET", ["pass", (429, {"Retry-After": "1"})])
-    platform(fake).mark_for_review(key, "look at this", "gdpr-review")
-    assert [c["body"] for c in fake.comments(key)] == ["look at this"]
-    assert len(fake.calls("POST", rf"^/rest/api/2/issue/{key}/comment$")) == 1
-
-
-def test_add_tag_is_idempotent(fake: FakeJira) -> None:
-    key = fake.add_issue("SD", "Tag", "x", reporter=ANNA, labels=["existing"])
-    jira = platform(fake)
-    jira.add_tag(key, "gdpr-clear")
-    puts = len(fake.calls("PUT", r"^/rest/api/2/issue/"))
-    jira.add_tag(key, "gdpr-clear")
-    assert fake.labels(key) == ["existing", "gdpr-clear"]
-    assert len(fake.calls("PUT", r"^/rest/api/2/issue/")) == puts  # already there: no write
-
-
-def test_marking_a_deleted_issue_is_gone(fake: FakeJira) -> None:
-    with pytest.raises(TicketGone):
-        platform(fake).mark_for_review("SD-88888", "note", "gdpr-review")
 
 
 # ---------------------------------------------------------------------- created_since

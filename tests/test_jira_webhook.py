@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters.jira import JiraWebhook
-from adapters.jira_config import JiraConfigError
+from adapters.jira.config import JiraConfigError
 from bridge.platform import WebhookReceiver, WebhookRejected, get_webhook_receiver
 from bridge.signatures import hub_signature
 from tests.fakes.jira_server import FakeJira, ServerThread, sign

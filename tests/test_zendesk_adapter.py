@@ -11,13 +11,12 @@ import httpx
 import pytest
 
 from adapters.zendesk import ZendeskPlatform
-from adapters.zendesk_config import ZendeskConfigError, ZendeskSettings
+from adapters.zendesk.config import ZendeskConfigError, ZendeskSettings
 from bridge.platform import (
     AttachmentTooLarge,
     Platform,
     PlatformRejected,
     PlatformUnavailable,
-    TicketGone,
     WebhookInstaller,
     get_platform,
 )
@@ -116,45 +115,13 @@ def test_fetch_ticket_skips_deleted_attachments_and_falls_back_to_the_form(fake:
     assert ticket.project == "77"
 
 
-def test_a_missing_ticket_is_gone(zd: ZendeskPlatform) -> None:
-    with pytest.raises(TicketGone):
-        zd.fetch_ticket("999999")
-
-
 def test_a_requester_that_no_longer_exists_leaves_the_ticket_readable(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
     ticket_id = fake.add_ticket("S", "D", requester=ANNA)
     del fake.users[fake.tickets[ticket_id]["requester_id"]]
     assert zd.fetch_ticket(str(ticket_id)).requester.email is None
 
 
-def test_not_a_ticket_id_is_rejected_before_any_request(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    with pytest.raises(PlatformRejected):
-        zd.fetch_ticket("12/../../users/me")
-    assert not fake.calls("GET", r"/api/v2/tickets")
-
-
 # ---------------------------------------------------------------------- attachments
-
-
-def test_download_follows_the_redirect_to_another_host_without_credentials(fake: FakeZendesk,
-                                                                           zd: ZendeskPlatform) -> None:
-    ticket = zd.fetch_ticket(str(seed(fake)))
-    ref = next(a for a in ticket.attachments if a.filename == "id-card.pdf")
-    assert zd.download_attachment(ref, 10_000) == b"%PDF-1.4 fake"
-
-    first = fake.calls("GET", r"^/attachments/token/")
-    assert len(first) == 1 and first[0].has_authorization and first[0].host == "127.0.0.1"
-    assert len(fake.blob_requests) == 1
-    blob = fake.blob_requests[0]
-    assert blob.host == "localhost"
-    assert "authorization" not in blob.headers and "cookie" not in blob.headers
-
-
-def test_an_attachment_over_the_limit_by_content_length(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket = zd.fetch_ticket(str(seed(fake)))
-    ref = dataclasses.replace(next(a for a in ticket.attachments if a.filename == "payslip.txt"), size=None)
-    with pytest.raises(AttachmentTooLarge):
-        zd.download_attachment(ref, 5)
 
 
 @pytest.mark.parametrize("fake", [{"blob_chunked": True}], indirect=True)
@@ -165,14 +132,6 @@ def test_an_attachment_over_the_limit_while_streaming(fake: FakeZendesk, zd: Zen
     with pytest.raises(AttachmentTooLarge):
         zd.download_attachment(ref, 4096)
     assert zd.download_attachment(ref, len(big)) == big
-
-
-def test_a_declared_size_over_the_limit_is_refused_without_a_request(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket = zd.fetch_ticket(str(seed(fake)))
-    before = len(fake.requests)
-    with pytest.raises(AttachmentTooLarge):
-        zd.download_attachment(ticket.attachments[0], 3)
-    assert len(fake.requests) == before
 
 
 # ---------------------------------------------------------------------- deleting
@@ -191,22 +150,21 @@ def test_delete_is_permanent_and_confirmed_by_the_job(fake: FakeZendesk, zd: Zen
     assert len(fake.calls("GET", rf"/job_statuses/{result.confirmation}")) == 3  # queued, working, completed
 
 
-def test_delete_again_reports_the_ticket_gone(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket_id = seed(fake)
-    zd.delete_ticket(str(ticket_id))
-    with pytest.raises(TicketGone):
-        zd.delete_ticket(str(ticket_id))
-    with pytest.raises(TicketGone):
-        zd.delete_ticket("424242")
-    assert fake.permanently_deleted == [ticket_id]
-
-
 def test_delete_finishes_a_ticket_someone_already_soft_deleted(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
     ticket_id = seed(fake)
     answer = httpx.delete(f"{fake.url}/api/v2/tickets/{ticket_id}.json", auth=(f"{fake.email}/token", fake.token))
     assert answer.status_code == 204 and ticket_id in fake.deleted
     assert zd.delete_ticket(str(ticket_id)).permanent
     assert fake.permanently_deleted == [ticket_id]
+
+
+def test_a_lost_permanent_deletion_whose_job_already_ran_is_confirmed(fake: FakeZendesk,
+                                                                        zd: ZendeskPlatform) -> None:
+    ticket_id = seed(fake)
+    # The purge is queued but its answer (the job id) is lost; by the retry the job has run.
+    fake.inject(rf"^/api/v2/deleted_tickets/{ticket_id}", "DELETE", ["lost", (404, {})])
+    result = zd.delete_ticket(str(ticket_id))
+    assert result.permanent and "lost answer" in result.confirmation  # not reported as "already gone"
 
 
 @pytest.mark.parametrize("fake", [{"fail_jobs": True}], indirect=True)
@@ -232,25 +190,6 @@ def test_a_deletion_job_that_stays_queued_is_retried_later(fake: FakeZendesk) ->
 # ---------------------------------------------------------------------- retries and errors
 
 
-def test_a_429_waits_for_retry_after_then_succeeds(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket_id = seed(fake)
-    fake.inject(rf"^/api/v2/tickets/{ticket_id}\.json$", "GET", [(429, {"Retry-After": "1"})])
-    started = time.monotonic()
-    assert zd.fetch_ticket(str(ticket_id)).subject == "Invoice question"
-    assert time.monotonic() - started >= 1.0
-    assert len(fake.calls("GET", rf"^/api/v2/tickets/{ticket_id}\.json$")) == 2
-
-
-def test_a_long_retry_after_goes_back_to_the_queue_at_once(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket_id = seed(fake)
-    fake.inject(rf"^/api/v2/tickets/{ticket_id}\.json$", "GET", [(429, {"Retry-After": "120"})])
-    started = time.monotonic()
-    with pytest.raises(PlatformUnavailable) as caught:
-        zd.fetch_ticket(str(ticket_id))
-    assert time.monotonic() - started < 1.0  # zenpy would have slept 120 s here
-    assert caught.value.retry_after == 120
-
-
 @pytest.mark.parametrize(
     "faults",
     [[503, 503], [(502, {})], ["reset"], ["timeout"], ["reset", 500, "timeout"]],
@@ -274,21 +213,12 @@ def test_transient_failures_on_downloads_and_deletes_are_retried(fake: FakeZende
     assert fake.pending_faults() == 0 and fake.permanently_deleted == [ticket_id]
 
 
-def test_retries_are_bounded(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket_id = seed(fake)
-    fake.inject(rf"^/api/v2/tickets/{ticket_id}\.json$", "GET", [503] * 10)
-    with pytest.raises(PlatformUnavailable, match="HTTP 503"):
-        zd.fetch_ticket(str(ticket_id))
-    assert len(fake.calls("GET", rf"^/api/v2/tickets/{ticket_id}\.json$")) == 4
-
-
-def test_bad_credentials_are_rejected_not_retried(fake: FakeZendesk) -> None:
+def test_bad_credentials_name_the_setting_to_fix(fake: FakeZendesk) -> None:
     zd = platform_for(fake, ZENDESK_API_TOKEN="wrong")
     with pytest.raises(PlatformRejected, match="ZENDESK_API_TOKEN"):
         zd.fetch_ticket("1")
-    with pytest.raises(PlatformRejected):
+    with pytest.raises(PlatformRejected, match="ZENDESK_API_TOKEN"):
         zd.check_credentials()
-    assert len(fake.requests) == 2
 
 
 def test_error_messages_carry_no_ticket_content(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
@@ -300,27 +230,15 @@ def test_error_messages_carry_no_ticket_content(fake: FakeZendesk, zd: ZendeskPl
     assert "anna" not in str(caught.value) and "HTTP 422" in str(caught.value)
 
 
-# ---------------------------------------------------------------------- review and tags
+# ---------------------------------------------------------------------- tags
 
 
-def test_mark_for_review_adds_one_private_note_and_the_tag(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
-    ticket_id = seed(fake)
-    zd.mark_for_review(str(ticket_id), "gdpr-bridge: an attachment could not be read", "gdpr-review")
-    zd.mark_for_review(str(ticket_id), "gdpr-bridge: an attachment could not be read", "gdpr-review")
-    notes = [c for c in fake.comments(ticket_id) if c["body"].startswith("gdpr-bridge:")]
-    assert len(notes) == 1 and notes[0]["public"] is False
-    assert fake.tags(ticket_id) == ["billing", "gdpr-review"]
-
-
-def test_add_tag(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
+def test_a_tag_must_be_one_word(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
     ticket_id = fake.add_ticket("S", "D")
-    zd.add_tag(str(ticket_id), "gdpr-cleared")
-    zd.add_tag(str(ticket_id), "gdpr-cleared")
-    assert fake.tags(ticket_id) == ["gdpr-cleared"]
-    with pytest.raises(TicketGone):
-        zd.add_tag("777777", "gdpr-cleared")
+    before = len(fake.requests)
     with pytest.raises(PlatformRejected):
-        zd.add_tag(str(ticket_id), "two words")
+        zd.add_tag(str(ticket_id), "two words")  # Zendesk would split it into two tags
+    assert len(fake.requests) == before
 
 
 # ---------------------------------------------------------------------- sweep

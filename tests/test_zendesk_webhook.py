@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters.zendesk import ZendeskWebhook
-from adapters.zendesk_config import ZendeskConfigError
-from adapters.zendesk_webhook import STATIC_TEST_SECRET
+from adapters.zendesk.config import ZendeskConfigError
+from adapters.zendesk.webhook import STATIC_TEST_SECRET
 from bridge.platform import WebhookReceiver, WebhookRejected, get_webhook_receiver
 from tests.fakes.zendesk_server import FakeZendesk, ServerThread, sign, zendesk_time
 

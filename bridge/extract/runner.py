@@ -46,26 +46,26 @@ CHILD_ENV = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "
                        "PYTHONPATH", "VIRTUAL_ENV", "LD_LIBRARY_PATH", "SYSTEMROOT"})
 
 
+_concurrency = 1  # extraction children at once per process; set from the settings
 _slots: threading.BoundedSemaphore | None = None
 _slots_lock = threading.Lock()
 
 
-def extract_concurrency() -> int:
-    raw = (os.environ.get("BRIDGE_EXTRACT_CONCURRENCY") or "1").strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
+def set_extract_concurrency(value: int) -> None:
+    """At most ``value`` extraction children at once in this process (``BRIDGE_EXTRACT_CONCURRENCY``)."""
+    global _concurrency, _slots
     if value < 1:
         raise ValueError("BRIDGE_EXTRACT_CONCURRENCY must be a whole number of at least 1")
-    return value
+    with _slots_lock:
+        _concurrency = value
+        _slots = None
 
 
 def _child_slots() -> threading.BoundedSemaphore:
     global _slots
     with _slots_lock:
         if _slots is None:
-            _slots = threading.BoundedSemaphore(extract_concurrency())
+            _slots = threading.BoundedSemaphore(_concurrency)
         return _slots
 
 

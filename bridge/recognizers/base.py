@@ -12,7 +12,9 @@ ignore word, and drops the match when an ignore word is nearest.
 
 from __future__ import annotations
 
+import bisect
 import re
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -39,6 +41,40 @@ def tabular_text(enabled: bool = True) -> Iterator[None]:
         yield
     finally:
         _TABULAR.reset(token)
+
+
+# Set by the scanner: the time.monotonic() by which one ticket's scan must end (rules.yaml
+# scanner.max_scan_seconds). Recognizers check it as they go, so that a hostile text stops
+# within a few candidates of the bound, not at the end of a chunk.
+_DEADLINE: ContextVar[float | None] = ContextVar("bridge_scan_deadline", default=None)
+_CHECK_EVERY = 32
+
+
+class ScanTimedOut(Exception):
+    """The scan ran past its deadline (``scan_deadline``)."""
+
+
+@contextmanager
+def scan_deadline(deadline: float | None) -> Iterator[None]:
+    """Within this block recognizers raise ``ScanTimedOut`` once ``deadline`` has passed."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_deadline() -> None:
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise ScanTimedOut
+
+
+def _until_deadline(items: Iterable[Any]) -> Iterator[Any]:
+    for index, item in enumerate(items):
+        if index % _CHECK_EVERY == 0:
+            check_deadline()
+        yield item
 
 
 @dataclass
@@ -97,20 +133,63 @@ def _split_cells(line: str, sep: str) -> list[str]:
     return line.split(sep)
 
 
+# Lines longer than this are not rows or labels of a table, and the header search looks no
+# further back than this: each match then costs at most a bounded stretch of text, whatever
+# the text's length (a 2 MB attachment on one line must not make the scan quadratic).
+MAX_ROW_CHARS = 10_000
+MAX_LOOKBACK_CHARS = 64_000
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(line start, line end) of the line holding ``text[start:end]``, None when it is
+    longer than ``MAX_ROW_CHARS``."""
+    floor = max(0, start - MAX_ROW_CHARS)
+    line_start = text.rfind("\n", floor, start) + 1
+    if line_start == 0 and floor > 0:
+        return None
+    ceiling = min(len(text), end + MAX_ROW_CHARS)
+    line_end = text.find("\n", end, ceiling)
+    if line_end == -1:
+        if ceiling < len(text):
+            return None
+        line_end = len(text)
+    return line_start, line_end
+
+
+def lines_above(text: str, line_start: int, count: int = HEADER_LINES_UP + 1) -> list[str]:
+    """``text[:line_start].split("\n")[-count:]`` without copying the text before
+    ``line_start`` (that made each match cost the length of the whole text), and no
+    further back than ``MAX_LOOKBACK_CHARS``."""
+    if line_start <= 0:
+        return [""][-count:] if count else []
+    floor = max(0, line_start - MAX_LOOKBACK_CHARS)
+    lines: list[str] = [""]  # ``text[:line_start]`` ends with the line break
+    end = line_start - 1  # the break before this line
+    while len(lines) < count:
+        begin = text.rfind("\n", floor, end) + 1
+        if begin == 0 and floor > 0:
+            break  # a line reaching past the look-back limit
+        lines.append(text[begin:end])
+        if begin == 0:
+            break
+        end = begin - 1
+    lines.reverse()
+    return lines
+
+
 def delimited_cell(text: str, start: int, end: int) -> Cell | None:
     """The cell of ``text[start:end]`` when its line is a row of a delimited export (CSV, TSV)
     under a header line with the same number of separators and no digits ("clock_no,date,hours")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    if line_end == -1:
-        line_end = len(text)
+    bounds = line_bounds(text, start, end)
+    if bounds is None:
+        return None
+    line_start, line_end = bounds
     line = text[line_start:line_end].rstrip("\r")
     for sep in _CELL_SEPARATORS:
         count = line.count(sep)
         if count < 2 or sep in text[start:end]:
             continue
-        lines = text[:line_start].split("\n")[-HEADER_LINES_UP - 1 :]
-        for above in reversed(lines):
+        for above in reversed(lines_above(text, line_start)):
             above = above.strip("\r\ufeff")
             if not above.strip():
                 continue
@@ -129,6 +208,17 @@ def delimited_cell(text: str, start: int, end: int) -> Cell | None:
             return Cell(cell_start, cell_end, cells[col] if col < len(cells) else "")
         return None
     return None
+
+
+_WORD_CHARS = re.compile(r"\w*")
+
+
+def _word_end(text: str, pos: int, longest: int = 200) -> int:
+    """``pos`` moved on past the word it falls in (at most ``longest`` characters)."""
+    if pos >= len(text):
+        return len(text)
+    match = _WORD_CHARS.match(text, pos, min(len(text), pos + longest))
+    return match.end() + 1 if match else pos
 
 
 class ContextWords:
@@ -174,9 +264,10 @@ class ContextWords:
         """A context word in a header or label line above ``start`` (a short line without digits)."""
         if self.header_regex is None:
             return None
-        line_start = text.rfind("\n", 0, start) + 1
-        lines = text[:line_start].split("\n")[-HEADER_LINES_UP - 1 :]
-        for line in reversed(lines):
+        bounds = line_bounds(text, start, start)
+        if bounds is None:
+            return None
+        for line in reversed(lines_above(text, bounds[0])):
             stripped = line.strip()
             if not stripped or any(ch.isdigit() for ch in stripped):
                 continue
@@ -244,8 +335,10 @@ class ContextWords:
     def nearest_after(self, text: str, end: int, window: int) -> tuple[int, str] | None:
         if self.regex is None or window <= 0:
             return None
-        # no endpos: a cut-off word ("geb|lieben") must not look like a whole context word
-        match = self.regex.search(text, end)
+        # a word must start within the window; the search may run on to the end of the word
+        # there (a cut-off word, "geb|lieben", must not look like a whole context word), but
+        # not through the rest of the text: that made each match cost the text's length
+        match = self.regex.search(text, end, _word_end(text, end + window + self.max_len))
         if match is None or match.start() >= end + window:
             return None
         if _SENTENCE_END.search(text, end, match.start()):
@@ -327,8 +420,18 @@ class BridgeRecognizer(EntityRecognizer):
 
     @staticmethod
     def _blocked(blockers: list[tuple[int, int]] | None, word_end: int, start: int) -> bool:
-        """Whether another candidate stands between a context word and ``start``."""
-        return bool(blockers) and any(word_end <= s and e <= start for s, e in blockers or ())
+        """Whether another candidate stands between a context word and ``start``.
+
+        ``blockers`` are sorted by start: only those starting in ``[word_end, start)`` are
+        visited, not every candidate of the text for every candidate."""
+        if not blockers:
+            return False
+        index = bisect.bisect_left(blockers, (word_end, -1))
+        while index < len(blockers) and blockers[index][0] < start:
+            if blockers[index][1] <= start:
+                return True
+            index += 1
+        return False
 
     def context_verdict(
         self, text: str, start: int, end: int, blockers: list[tuple[int, int]] | None = None
@@ -412,9 +515,10 @@ class BridgeRecognizer(EntityRecognizer):
         if self.entity not in entities:
             return []
         results = []
-        cands = list(self.candidates(text))
-        blockers = self.blocking_spans(text, cands) if (self.first_only or self.sentence_window) else None
-        for cand in cands:
+        check_deadline()
+        cands = list(_until_deadline(self.candidates(text)))
+        blockers = sorted(self.blocking_spans(text, cands)) if (self.first_only or self.sentence_window) else None
+        for cand in _until_deadline(cands):
             verdict, word = self.context_verdict(text, cand.start, cand.end, blockers)
             if verdict == "ignore":
                 continue

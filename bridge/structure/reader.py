@@ -30,7 +30,7 @@ def subject_structure(text: str) -> Structure:
     return Structure(text, (Segment(0, len(text), SUBJECT),))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)
 def read_structure(text: str, attachment: bool = False) -> Structure:
     """The parts of one text (a body, or an attachment's text when ``attachment``)."""
     lines = text.split("\n")

@@ -22,7 +22,7 @@ shapes of Atlassian's REST references:
 - ``/rest/webhooks/1.0/webhook[/{id}]`` CRUD (admin webhooks; secrets are write-only).
 
 Every ``/rest`` call needs Basic auth (``email:token``) → otherwise 401.
-Faults: ``inject(path_regex, method, [(429, {"Retry-After": "1"}), 503, "reset", "timeout"])``.
+Faults: ``inject(path_regex, method, [(429, {"Retry-After": "1"}), 503, "reset", "timeout", "lost"])``.
 """
 
 from __future__ import annotations
@@ -276,8 +276,12 @@ class FakeJira(FakeServer):
     def inject(self, path_regex: str, method: str, responses: list[Any]) -> None:
         """Faults for matching requests, consumed in order: ``(status, headers)``, ``status``,
         ``"reset"`` (TCP RST, no answer), ``"timeout"`` (handled normally, but only after
-        ``timeout_delay``: the client has given up, the work is done anyway) or ``"pass"``."""
+        ``timeout_delay``: the client has given up, the work is done anyway), ``"lost"`` (the
+        work is done, then a TCP RST instead of the answer) or ``"pass"``."""
         self._faults.add(path_regex, method, responses)
+
+    def pending_faults(self) -> int:
+        return self._faults.pending()
 
     def reset_faults(self) -> list[Rule]:
         """Drop pending faults; returns the rules that still had unconsumed responses."""
@@ -382,6 +386,12 @@ class FakeJira(FakeServer):
         if fault == "timeout":
             await asyncio.sleep(self.timeout_delay)
             fault = None
+        if fault == "lost":  # done, then the connection drops before the answer
+            await self._dispatch(request, host)
+            if self._connections.abort(scope):
+                await asyncio.sleep(0.01)
+                return
+            fault = (500, {})
         if fault is not None:
             status, headers = fault if isinstance(fault, tuple) else (fault, {})
             response: Response = _errors(f"injected {status}", status, headers)

@@ -8,7 +8,7 @@ waiting for in-process (a longer one goes back to the job queue as
 
 Messages carry a platform, an operation, an id and an HTTP status only: never response
 bodies or request headers, so translated errors are raised ``from None``. What each
-library raises is translated in ``jira_retry`` / ``zendesk_retry``.
+library raises is translated in ``adapters.jira.errors`` / ``adapters.zendesk.errors``.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from bridge.notify_base import NotifyError
+from bridge.notify.base import NotifyError
 
 CONNECT_TIMEOUT = 10.0
 _TRUE = {"1", "true", "yes", "on"}

@@ -1,8 +1,8 @@
 """The email to the requester of a ticket that is about to be deleted.
 
 ``Notifier.send(notice)`` renders the email in the requester's language (see
-``bridge.notify_render`` for templates and the ``BRIDGE_TEMPLATES_DIR`` override) and
-hands it to SMTP (``SMTP_URL``, see ``bridge.notify_transport``) or, when ``SMTP_URL``
+``bridge.notify.render`` for templates and the ``BRIDGE_TEMPLATES_DIR`` override) and
+hands it to SMTP (``SMTP_URL``, see ``bridge.notify.transport``) or, when ``SMTP_URL``
 is unset, writes it to ``<data_dir>/outbox/<message-id>.eml``.
 
 The email names the kinds of data found and where (subject line, description,
@@ -12,7 +12,7 @@ The Message-ID is derived from ``Notice.idempotency_key``, so a retried send car
 the same Message-ID and the outbox keeps one file per key. Logs carry the Message-ID
 only.
 
-Environment: ``SMTP_URL``, ``MAIL_FROM`` (default ``gdpr-bridge <noreply@localhost>``),
+Settings (``bridge.settings.MailSection``): ``SMTP_URL``, ``MAIL_FROM`` (default ``gdpr-bridge <noreply@localhost>``),
 ``BRIDGE_PORTAL_URL`` (optional link for raising a new case), ``BRIDGE_ORG_NAME``
 (optional, for the signature), ``BRIDGE_TEMPLATES_DIR`` (optional override folder),
 ``BRIDGE_DATA_DIR`` (outbox location, default ``./data``).
@@ -22,21 +22,23 @@ from __future__ import annotations
 
 import email.errors
 import logging
-import os
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 from bridge.findings import Decision
-from bridge.notify_base import Notice, NotifyError, message_id_for
-from bridge.notify_render import Renderer
-from bridge.notify_transport import OutboxTransport, SmtpTransport, Transport
+from bridge.notify.base import Notice, NotifyError, message_id_for
+from bridge.notify.render import Renderer
+from bridge.notify.transport import OutboxTransport, SmtpTransport, Transport
 from bridge.platform import Ticket
+
+if TYPE_CHECKING:
+    from bridge.settings import MailSection
 
 __all__ = ["Notice", "Notifier", "NotifyError", "message_id_for", "notice_for"]
 
@@ -55,25 +57,31 @@ class Notifier:
         self.mail_from = _check_from(mail_from)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, data_dir: Path | None = None) -> "Notifier":
-        """Configure from the environment; ``data_dir`` (if given) beats ``BRIDGE_DATA_DIR``."""
-        env = os.environ if environ is None else environ
-        smtp_url = (env.get("SMTP_URL") or "").strip()
+    def from_settings(cls, mail: "MailSection", data_dir: Path) -> "Notifier":
+        """From the settings' ``mail`` section; without ``SMTP_URL`` mail goes to ``data_dir/outbox``."""
         transport: Transport
-        if smtp_url:
-            transport = SmtpTransport.from_url(smtp_url)
+        if mail.smtp_url is not None:
+            transport = SmtpTransport.from_url(mail.smtp_url.get_secret_value())
         else:
-            base = data_dir if data_dir is not None else Path(env.get("BRIDGE_DATA_DIR") or "./data")
-            transport = OutboxTransport(Path(base).resolve() / "outbox")
-        override = env.get("BRIDGE_TEMPLATES_DIR") or None
-        if override is not None and not Path(override).is_dir():
+            transport = OutboxTransport(Path(data_dir).resolve() / "outbox")
+        override = mail.templates_dir
+        if override is not None and not override.is_dir():
             raise NotifyError(f"BRIDGE_TEMPLATES_DIR={override} is not a folder", transient=False)
         renderer = Renderer(
-            override_dir=Path(override) if override else None,
-            portal_url=_check_portal(env.get("BRIDGE_PORTAL_URL") or None),
-            org_name=(env.get("BRIDGE_ORG_NAME") or "").strip() or None,
+            override_dir=override,
+            portal_url=_check_portal(mail.portal_url),
+            org_name=(mail.org_name or "").strip() or None,
         )
-        return cls(transport, renderer, env.get("MAIL_FROM") or DEFAULT_FROM)
+        return cls(transport, renderer, mail.mail_from)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], data_dir: Path | None = None) -> "Notifier":
+        """Read the mail variables from ``environ`` (see ``bridge.settings.MailSection``)."""
+        from bridge.settings import MailSection, StateSection
+
+        mail = MailSection.read(environ)
+        assert isinstance(mail, MailSection)
+        return cls.from_settings(mail, data_dir if data_dir is not None else StateSection.read(environ).data_dir)  # type: ignore[attr-defined]
 
     def render(self, notice: Notice) -> EmailMessage:
         """The complete message (headers, text and HTML parts), without sending it."""

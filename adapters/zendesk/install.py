@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from bridge.platform import InstallResult, PlatformRejected, PlatformUnavailable
 
-from .zendesk_http import ZendeskHttp
+from .http import ZendeskHttp
 
 WEBHOOK_NAME = "gdpr-bridge"
 TRIGGER_TITLE = "gdpr-bridge: ticket created"

@@ -1,7 +1,7 @@
 """Jira Cloud / Jira Service Management behind ``bridge.platform.Platform``.
 
 Reads and writes go through the ``jira`` library (REST v2 by default), built with
-``max_retries=0``: retries belong to ``jira_retry.Caller`` so a POST is never repeated
+``max_retries=0``: retries belong to ``errors.Caller`` so a POST is never repeated
 blindly. Endpoints the library lacks (``/rest/servicedeskapi``, attachment content,
 admin webhooks) go through httpx. Both libraries are imported lazily: the web process
 only needs ``JiraWebhook``.
@@ -19,7 +19,6 @@ Facts this module relies on (see shared/platforms.md):
 from __future__ import annotations
 
 import re
-import secrets
 import threading
 import time
 from datetime import datetime, timezone
@@ -41,19 +40,18 @@ from bridge.platform import (
     TicketGone,
 )
 
-from .download import REDIRECTS, read_bounded
-from .jira_config import JiraConfigError, environ_of, number, require, text
-from .jira_retry import Caller, RetryPolicy, check
-from .jira_text import description_to_text, field_value_to_text
-from .jira_webhook import ISSUE_CREATED, JiraWebhook
+from ..common.download import REDIRECTS, read_bounded
+from .config import JiraConfigError, environ_of, number, require, text
+from .errors import Caller, RetryPolicy, check
+from .text import description_to_text, field_value_to_text
+from .install import WEBHOOK_NAME, Installer
+from .webhook import JiraWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
     from jira import JIRA
 
 __all__ = ["JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEBHOOK_NAME"]
 
-WEBHOOK_NAME = "gdpr-bridge"
-WEBHOOK_PATH = "/webhooks/jira"
 _KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}|[1-9][0-9]{0,17})$")
 _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
 _SKIP_REQUEST_FIELDS = {"summary", "description", "attachment"}
@@ -100,6 +98,7 @@ class JiraPlatform:
         self._reader: JIRA | None = None
         self._http_client: httpx.Client | None = None
         self._zone: ZoneInfo | None = None
+        self._installer = Installer(self._http, self._call, self.scope_jql)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "JiraPlatform":
@@ -404,90 +403,14 @@ class JiraPlatform:
         who = me.get("displayName") or me.get("accountId") or "unknown user"
         return f"Jira at {self.url}: authenticated as {who}"
 
-    @staticmethod
-    def webhook_url(public_url: str) -> str:
-        base = public_url.rstrip("/")
-        return base if base.endswith(WEBHOOK_PATH) else base + WEBHOOK_PATH
-
-    def _webhooks(self) -> list[dict[str, Any]]:
-        response = check(self._http().get("/rest/webhooks/1.0/webhook"), "list webhooks")
-        hooks = response.json()
-        if isinstance(hooks, dict):  # some versions wrap the list
-            hooks = hooks.get("values") or []
-        return [h for h in hooks if isinstance(h, dict)]
-
-    def _ours(self, public_url: str) -> list[dict[str, Any]]:
-        target = self.webhook_url(public_url)
-        return [h for h in self._webhooks() if h.get("name") == WEBHOOK_NAME or h.get("url") == target]
-
-    def install_webhook(
-        self, public_url: str, clear_tag: str | None = None, jql: str | None = None, **options: str
-    ) -> InstallResult:
-        if options:
-            raise ValueError(f"unknown Jira install option(s): {', '.join(sorted(options))}; known: jql")
-        target = self.webhook_url(public_url)
-        secret = secrets.token_urlsafe(32)
-        scope = jql or self.scope_jql or ""
-        body: dict[str, Any] = {
-            "name": WEBHOOK_NAME,
-            "url": target,
-            "events": [ISSUE_CREATED],
-            "filters": {"issue-related-events-section": scope},
-            "excludeBody": False,
-            "enabled": True,
-            "secret": secret,
-        }
-
-        def unit() -> tuple[str, bool, list[str]]:
-            existing = self._ours(public_url)
-            removed: list[str] = []
-            if existing:
-                hook_id = _hook_id(existing[0])
-                check(self._http().put(f"/rest/webhooks/1.0/webhook/{hook_id}", json=body), "update webhook")
-                for extra in existing[1:]:  # earlier duplicates: keep exactly one
-                    extra_id = _hook_id(extra)
-                    check(self._http().delete(f"/rest/webhooks/1.0/webhook/{extra_id}"), "remove duplicate webhook")
-                    removed.append(extra_id)
-                return hook_id, False, removed
-            created = check(self._http().post("/rest/webhooks/1.0/webhook", json=body), "create webhook").json()
-            return _hook_id(created), True, removed
-
-        hook_id, created, removed = self._call("install webhook", unit)
-        messages = [
-            f"{'Created' if created else 'Updated'} Jira admin webhook {hook_id} '{WEBHOOK_NAME}' → {target} "
-            f"for {ISSUE_CREATED}" + (f", JQL filter: {scope}" if scope else ", all projects"),
-            "A new signing secret was set on the webhook: put JIRA_WEBHOOK_SECRET into the bridge's "
-            "environment now (deliveries signed with the old secret will be rejected).",
-        ]
-        if removed:
-            messages.append(f"Removed duplicate webhook(s): {', '.join(removed)}")
-        if not target.startswith("https://"):
-            messages.append("Jira Cloud only delivers to HTTPS URLs with a publicly trusted certificate.")
-        if clear_tag:
-            messages += _clear_tag_guidance(clear_tag)
-        return InstallResult(
-            webhook_id=hook_id, created=created, env={"JIRA_WEBHOOK_SECRET": secret}, messages=messages
-        )
+    def install_webhook(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
+        return self._installer.install(public_url, clear_tag, **options)
 
     def remove_webhook(self, public_url: str) -> list[str]:
-        def unit() -> list[str]:
-            removed = []
-            for hook in self._ours(public_url):
-                hook_id = _hook_id(hook)
-                response = self._http().delete(f"/rest/webhooks/1.0/webhook/{hook_id}")
-                if response.status_code != 404:
-                    check(response, "remove webhook")
-                removed.append(f"Jira admin webhook {hook_id} ({hook.get('name')} → {hook.get('url')})")
-            return removed
-
-        return self._call("remove webhook", unit)
+        return self._installer.remove(public_url)
 
     def webhook_status(self, public_url: str) -> str | None:
-        target = self.webhook_url(public_url)
-        for hook in self._call("list webhooks", self._webhooks):
-            if hook.get("url") == target and hook.get("enabled", True) and ISSUE_CREATED in (hook.get("events") or []):
-                return _hook_id(hook)
-        return None
+        return self._installer.status(public_url)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -550,24 +473,3 @@ def _request_field_text(request: dict[str, Any] | None) -> str:
             label = str(item.get("label") or item.get("fieldId") or "")
             lines.append(f"{label}: {value}" if label else value)
     return "\n".join(lines)
-
-
-def _hook_id(hook: dict[str, Any]) -> str:
-    if hook.get("id") is not None:
-        return str(hook["id"])
-    self_url = str(hook.get("self") or "").rstrip("/")
-    hook_id = self_url.rsplit("/", 1)[-1]
-    if not hook_id.isdigit():
-        raise PlatformUnavailable("jira: webhook answer has no id")
-    return hook_id
-
-
-def _clear_tag_guidance(tag: str) -> list[str]:
-    return [
-        f"To hold JSM's customer e-mail until the bridge has checked a request (label '{tag}'):",
-        "  1. Project settings → Customer notifications: turn off 'Request created' "
-        "(JSM sends it at once and it cannot wait for a label; it quotes the request back to the customer).",
-        f"  2. Project settings → Automation: add a rule with trigger 'Field value changed' (Labels), "
-        f"condition 'Labels contains {tag}', action 'Send email' to the Reporter with your confirmation text.",
-        "  Requests the bridge deletes never get the label, so their content is never e-mailed back.",
-    ]

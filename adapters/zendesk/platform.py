@@ -2,9 +2,9 @@
 
 - Tickets, comments, users, deletion, job statuses, tags and notes go through zenpy
   (imported lazily: the web process only needs ``ZendeskWebhook``). zenpy is built so it
-  never sleeps or retries on its own (see ``zendesk_retry``); one client per thread.
+  never sleeps or retries on its own (see ``errors``); one client per thread.
 - Attachment downloads, the incremental export and the webhook/trigger admin calls use
-  httpx (``zendesk_http``): manual redirects keep credentials off foreign hosts, and
+  httpx (``http``): manual redirects keep credentials off foreign hosts, and
   paged reads retry page by page.
 
 Deleting is two steps, both confirmed: a soft delete (the ticket moves to Deleted Tickets
@@ -32,11 +32,11 @@ from bridge.platform import (
     TicketGone,
 )
 
-from .zendesk_config import ZendeskConfigError, ZendeskSettings
-from .zendesk_http import MAX_PAGES, ZendeskHttp
-from .zendesk_install import Installer
-from .zendesk_retry import Caller, raise_on_rate_limit
-from .zendesk_webhook import ZendeskWebhook
+from .config import ZendeskConfigError, ZendeskSettings
+from .http import MAX_PAGES, ZendeskHttp
+from .install import Installer
+from .errors import Caller, raise_on_rate_limit
+from .webhook import ZendeskWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
     from zenpy import Zenpy
@@ -194,11 +194,22 @@ class ZendeskPlatform:
                        gone_on_404=True)
         except TicketGone:
             pass  # already soft-deleted, or gone for good: the permanent delete below tells which
-        job = self._call(
-            f"permanently delete ticket {number}",
-            lambda: self._zenpy().tickets.permanently_delete(ZenpyTicket(id=number)),
-            gone_on_404=True,  # in neither tickets nor deleted tickets: nothing left to erase
-        )
+        attempts = 0
+
+        def permanently_delete() -> Any:
+            nonlocal attempts
+            attempts += 1
+            return self._zenpy().tickets.permanently_delete(ZenpyTicket(id=number))
+
+        try:
+            job = self._call(f"permanently delete ticket {number}", permanently_delete,
+                             gone_on_404=True)  # in neither tickets nor deleted tickets: nothing left to erase
+        except TicketGone:
+            if attempts < 2:
+                raise
+            # An earlier attempt's answer was lost; the ticket is now in neither list: erased.
+            return DeletionResult(ticket_id=str(number), permanent=True,
+                                  confirmation="in neither tickets nor deleted tickets after a lost answer")
         job_id = str(_get(job, "id") or "")
         if not job_id:
             raise PlatformUnavailable(f"zendesk: permanently delete ticket {number}: no job status in the answer")

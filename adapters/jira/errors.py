@@ -2,7 +2,7 @@
 
 The ``jira`` library's ``ResilientSession`` retries 429/503 and connection errors for
 every method, POST included, so a comment could be posted twice. The adapter builds
-the library with ``max_retries=0`` and owns retries through ``adapters.retry`` instead
+the library with ``max_retries=0`` and owns retries through ``adapters.common.retry`` instead
 (Jira's policy waits at most 20 s between attempts but sits through a ``Retry-After``
 of up to 60 s in-process).
 
@@ -19,8 +19,8 @@ from typing import Callable
 
 from bridge.platform import PlatformError, PlatformUnavailable
 
-from . import retry
-from .retry import TRANSIENT_STATUS, retry_after_seconds  # noqa: F401 - re-exported
+from ..common import retry
+from ..common.retry import TRANSIENT_STATUS, retry_after_seconds  # noqa: F401 - re-exported
 
 log = logging.getLogger("adapters.jira")
 

@@ -3,7 +3,7 @@
 zenpy sleeps through 429s by itself (for as long as Zendesk keeps answering 429) and
 requests' default adapter may retry too. The adapter turns both off (a response hook
 raises ``RateLimited`` before zenpy sees a 429; the session's adapters have no retries)
-and owns retries through ``adapters.retry`` (Zendesk's ``max_wait`` is also the longest
+and owns retries through ``adapters.common.retry`` (Zendesk's ``max_wait`` is also the longest
 ``Retry-After`` waited for in-process).
 
 zenpy's ``APIException`` message is the whole JSON answer: messages carry an operation,
@@ -19,8 +19,8 @@ from typing import Any, Callable
 
 from bridge.platform import PlatformError, PlatformUnavailable
 
-from . import retry
-from .retry import TRANSIENT_STATUS, retry_after_seconds  # noqa: F401 - re-exported
+from ..common import retry
+from ..common.retry import TRANSIENT_STATUS, retry_after_seconds  # noqa: F401 - re-exported
 
 log = logging.getLogger("adapters.zendesk")
 

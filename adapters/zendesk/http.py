@@ -18,9 +18,9 @@ import httpx
 
 from bridge.platform import PlatformRejected, PlatformUnavailable
 
-from .download import REDIRECTS, read_bounded
-from .zendesk_config import ZendeskSettings
-from .zendesk_retry import check
+from ..common.download import REDIRECTS, read_bounded
+from .config import ZendeskSettings
+from .errors import check
 
 MAX_REDIRECTS = 5
 MAX_PAGES = 10_000

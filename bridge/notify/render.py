@@ -35,9 +35,9 @@ from typing import Any, Iterable
 import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
-from bridge.notify_base import Notice, NotifyError
+from bridge.notify.base import Notice, NotifyError
 
-BUILTIN_DIR = Path(__file__).parent / "templates" / "email"
+BUILTIN_DIR = Path(__file__).parent.parent / "templates" / "email"
 FALLBACK_LANGUAGE = "en"
 SCREENSHOT = "SCREENSHOT"
 

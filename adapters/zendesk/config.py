@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from .env import environ_of, text
-from .env import number as read_number
-from .zendesk_retry import RetryPolicy
+from bridge.settings import PlatformSection, SecretStr, env
+
+from ..common.env import environ_of, text
+from ..common.env import number as read_number
+from .errors import RetryPolicy
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -108,3 +110,20 @@ class ZendeskSettings:
             parts = urlsplit(self.base_url)
             os.environ["ZENPY_FORCE_SCHEME"] = parts.scheme
             os.environ["ZENPY_FORCE_NETLOC"] = parts.netloc
+
+
+class ZendeskSection(PlatformSection):
+    """Zendesk's variables in the bridge's settings (validated by ``ZendeskSettings.from_env``)."""
+
+    subdomain: str | None = env("ZENDESK_SUBDOMAIN")
+    email: str | None = env("ZENDESK_EMAIL")
+    api_token: SecretStr | None = env("ZENDESK_API_TOKEN")
+    webhook_secret: SecretStr | None = env("ZENDESK_WEBHOOK_SECRET")
+    webhook_accept_test_secret: str | None = env("ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET")
+    url: str | None = env("ZENDESK_URL")
+    timeout_seconds: str | None = env("ZENDESK_TIMEOUT_SECONDS")
+    retry_attempts: str | None = env("ZENDESK_RETRY_ATTEMPTS")
+    retry_base_seconds: str | None = env("ZENDESK_RETRY_BASE_SECONDS")
+    retry_max_seconds: str | None = env("ZENDESK_RETRY_MAX_SECONDS")
+    job_timeout_seconds: str | None = env("ZENDESK_JOB_TIMEOUT_SECONDS")
+    job_poll_seconds: str | None = env("ZENDESK_JOB_POLL_SECONDS")

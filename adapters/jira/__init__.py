@@ -1,0 +1,12 @@
+"""Jira Cloud / Jira Service Management: issues through the ``jira`` library, JSM and admin calls through httpx."""
+
+from .config import JiraConfigError, JiraSection
+from .errors import RetryPolicy
+from .platform import JiraPlatform
+from .webhook import JiraWebhook
+
+PLATFORM = JiraPlatform
+SETTINGS = JiraSection
+WEBHOOK = JiraWebhook
+
+__all__ = ["PLATFORM", "SETTINGS", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook", "RetryPolicy"]

@@ -1,0 +1,264 @@
+"""An in-memory helpdesk behind ``bridge.platform.Platform``, for tests.
+
+``MemoryStore`` is the "server": tickets, notes, tags, attachments and a log of the
+operations it was asked to do, with faults to inject per operation like the fake
+servers' (``(429, {"Retry-After": "1"})``, ``401``, ``503``, ``"lost"``: done, then the
+answer never arrives). ``MemoryPlatform`` is the "client": every call goes through the
+same retry policy and status translation as the real adapters (``adapters.common.retry``),
+so a 429 waits for its Retry-After, a 401 is not retried, and a retried write after a
+lost answer must look before writing again.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator, TypeVar
+
+from bridge.platform import (
+    AttachmentRef,
+    AttachmentTooLarge,
+    DeletionResult,
+    PlatformError,
+    PlatformRejected,
+    PlatformUnavailable,
+    Requester,
+    Ticket,
+    TicketGone,
+)
+
+from ..common import retry
+
+T = TypeVar("T")
+log = logging.getLogger("adapters.memory")
+
+_ERRORS = retry.StatusErrors("memory", {401: "check the memory platform's token"})
+CHUNK = 1024  # downloads are "streamed" in chunks of this size
+
+
+class AnswerLost(Exception):
+    """The operation was carried out but its answer never reached the client."""
+
+
+@dataclass
+class StoredTicket:
+    id: str
+    subject: str
+    body: str
+    requester: Requester = field(default_factory=Requester)
+    attachments: list[tuple[AttachmentRef, bytes]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # private notes for the agents
+    project: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One request the store received (no content: tests inspect the store's state)."""
+
+    name: str  # fetch, download, delete, note, tag, search
+    ticket_id: str | None
+    at: float
+    authorized: bool
+
+
+class MemoryStore:
+    """The in-memory helpdesk's state. Thread-safe; ids are decimal strings."""
+
+    def __init__(self, token: str = "memory-token") -> None:
+        self.token = token
+        self._lock = threading.RLock()
+        self._ids = itertools.count(1001)
+        self._attachment_ids = itertools.count(5001)
+        self.tickets: dict[str, StoredTicket] = {}
+        self.deletions: list[str] = []  # ids, once per deletion the store carried out
+        self.operations: list[Operation] = []
+        self._faults: dict[str, list[Any]] = {}
+
+    # ------------------------------------------------------------------ test set-up
+
+    def add_ticket(self, subject: str, body: str, *, requester: Requester | None = None,
+                   attachments: list[tuple[str, bytes, str]] | None = None, tags: list[str] | None = None,
+                   project: str | None = None, created_at: datetime | None = None) -> str:
+        with self._lock:
+            ticket_id = str(next(self._ids))
+            stored = StoredTicket(ticket_id, subject, body, requester or Requester(), tags=list(tags or []),
+                                  project=project)
+            if created_at is not None:
+                stored.created_at = created_at
+            for name, data, mime in attachments or []:
+                attachment_id = str(next(self._attachment_ids))
+                ref = AttachmentRef(id=attachment_id, filename=name, content_type=mime, size=len(data),
+                                    url=f"memory://attachments/{attachment_id}")
+                stored.attachments.append((ref, data))
+            self.tickets[ticket_id] = stored
+            return ticket_id
+
+    def inject(self, operation: str, faults: list[Any]) -> None:
+        """Faults for the next calls of ``operation``, consumed in order: an HTTP status,
+        ``(status, headers)``, ``"lost"`` (done, answer lost) or ``"pass"``."""
+        with self._lock:
+            self._faults.setdefault(operation, []).extend(faults)
+
+    def pending_faults(self) -> int:
+        with self._lock:
+            return sum(len(faults) for faults in self._faults.values())
+
+    def calls(self, operation: str, ticket_id: str | None = None) -> list[Operation]:
+        with self._lock:
+            return [op for op in self.operations
+                    if op.name == operation and (ticket_id is None or op.ticket_id == ticket_id)]
+
+    # ------------------------------------------------------------------ serving
+
+    def serve(self, operation: str, ticket_id: str | None, token: str, work: Callable[[], T]) -> T:
+        """Log the request, apply an injected fault or the credentials check, then do ``work``."""
+        authorized = hmac.compare_digest(token.encode(), self.token.encode())
+        with self._lock:
+            self.operations.append(Operation(operation, ticket_id, time.monotonic(), authorized))
+            queue = self._faults.get(operation) or []
+            fault = queue.pop(0) if queue else None
+        if fault not in (None, "pass", "lost"):
+            status, headers = fault if isinstance(fault, tuple) else (fault, {})
+            raise _ERRORS.from_status(int(status), headers, f"{operation} (injected)")
+        if not authorized:
+            raise _ERRORS.from_status(401, None, operation)
+        with self._lock:
+            result = work()
+        if fault == "lost":
+            raise AnswerLost()
+        return result
+
+
+class MemoryPlatform:
+    """``bridge.platform.Platform`` over a ``MemoryStore``."""
+
+    name = "memory"
+
+    def __init__(self, store: MemoryStore | None = None, *, token: str | None = None,
+                 policy: retry.RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.store = store if store is not None else MemoryStore()
+        self._token = self.store.token if token is None else token
+        policy = policy or retry.RetryPolicy(attempts=4, base_wait=0.01, max_wait=0.05, max_retry_after=5.0)
+        self._call = retry.Caller(policy, _translate, log, sleep)
+
+    def _serve(self, operation: str, ticket_id: str | None, work: Callable[[], T]) -> T:
+        return self.store.serve(operation, ticket_id, self._token, work)
+
+    def _ticket(self, ticket_id: str) -> StoredTicket:
+        stored = self.store.tickets.get(ticket_id)
+        if stored is None:
+            raise TicketGone(f"memory: ticket {ticket_id}: not found")
+        return stored
+
+    def fetch_ticket(self, ticket_id: str) -> Ticket:
+        key = _check_id(ticket_id)
+
+        def work() -> Ticket:
+            stored = self._ticket(key)
+            return Ticket(id=key, platform=self.name, subject=stored.subject, body=stored.body,
+                          requester=stored.requester, attachments=[ref for ref, _ in stored.attachments],
+                          tags=list(stored.tags), project=stored.project, created_at=stored.created_at)
+
+        return self._call(f"fetch {key}", lambda: self._serve("fetch", key, work))
+
+    def download_attachment(self, attachment: AttachmentRef, max_bytes: int) -> bytes:
+        if attachment.size is not None and attachment.size > max_bytes:
+            raise AttachmentTooLarge(f"memory: attachment {attachment.id} is {attachment.size} bytes, limit {max_bytes}")
+
+        def work() -> bytes:
+            for stored in self.store.tickets.values():
+                for ref, data in stored.attachments:
+                    if ref.id == attachment.id:
+                        return _bounded(data, max_bytes, attachment.id)
+            raise PlatformRejected(f"memory: attachment {attachment.id}: not found")
+
+        return self._call(f"download attachment {attachment.id}",
+                          lambda: self._serve("download", None, work))
+
+    def delete_ticket(self, ticket_id: str) -> DeletionResult:
+        key = _check_id(ticket_id)
+        attempted = False
+
+        def work() -> DeletionResult:
+            nonlocal attempted
+            if key not in self.store.tickets:
+                if attempted:  # an earlier attempt deleted it but its answer was lost
+                    return DeletionResult(key, permanent=True, confirmation="ticket gone after a lost answer")
+                raise TicketGone(f"memory: delete {key}: not found")
+            attempted = True
+            del self.store.tickets[key]
+            self.store.deletions.append(key)
+            return DeletionResult(key, permanent=True, confirmation=f"deleted {key}")
+
+        return self._call(f"delete {key}", lambda: self._serve("delete", key, work))
+
+    def mark_for_review(self, ticket_id: str, note: str, tag: str) -> None:
+        key = _check_id(ticket_id)
+
+        def work() -> None:  # look before writing: a retried call must not add a second note
+            stored = self._ticket(key)
+            if not any(_same_text(existing, note) for existing in stored.notes):
+                stored.notes.append(note)
+
+        self._call(f"note on {key}", lambda: self._serve("note", key, work))
+        self.add_tag(key, tag)
+
+    def add_tag(self, ticket_id: str, tag: str) -> None:
+        key = _check_id(ticket_id)
+        if not tag or any(ch.isspace() for ch in tag):
+            raise PlatformRejected("memory: a tag must be one word")
+
+        def work() -> None:
+            stored = self._ticket(key)
+            if tag not in stored.tags:
+                stored.tags.append(tag)
+
+        self._call(f"tag {key}", lambda: self._serve("tag", key, work))
+
+    def created_since(self, since: datetime) -> Iterator[str]:
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+
+        def work() -> list[str]:
+            tickets = sorted(self.store.tickets.values(), key=lambda t: t.created_at)
+            return [t.id for t in tickets if t.created_at >= since]
+
+        yield from self._call("search", lambda: self._serve("search", None, work))
+
+
+def _translate(exc: BaseException, what: str, gone_on_404: bool = False) -> PlatformError | None:
+    if isinstance(exc, PlatformError):
+        return exc
+    if isinstance(exc, AnswerLost):
+        return PlatformUnavailable(f"memory: {what}: connection lost before the answer")
+    return None
+
+
+def _check_id(ticket_id: str) -> str:
+    key = str(ticket_id).strip()
+    if not key.isdigit() or len(key) > 18:
+        raise PlatformRejected("memory: not a ticket id")
+    return key
+
+
+def _bounded(data: bytes, max_bytes: int, attachment_id: str) -> bytes:
+    """Read ``data`` chunk by chunk as a stream would, stopping past ``max_bytes``."""
+    read = bytearray()
+    for start in range(0, len(data), CHUNK):
+        read += data[start:start + CHUNK]
+        if len(read) > max_bytes:
+            raise AttachmentTooLarge(f"memory: attachment {attachment_id}: more than {max_bytes} bytes")
+    return bytes(read)
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+__all__ = ["AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredTicket"]

@@ -1,0 +1,133 @@
+"""``gdpr-bridge doctor``: check configuration, credentials, webhooks, mail, rules, OCR, queue."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import click
+
+from bridge.commands.params import settings_or_exit
+from bridge.platform import WebhookInstaller, get_platform, get_webhook_receiver, platform_names
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool | None  # None: skipped
+    detail: str
+    hint: str = ""
+
+
+def _run(name: str, probe: Callable[[], str], hint: str) -> Check:
+    try:
+        return Check(name, True, probe())
+    except Exception as exc:
+        return Check(name, False, f"{type(exc).__name__}: {exc}"[:300], hint)
+
+
+def doctor_checks() -> list[Check]:
+    checks: list[Check] = []
+    try:
+        settings = settings_or_exit()
+        checks.append(Check("configuration", True, f"data dir {settings.data_dir}, queue {settings.queue_name}"))
+    except click.ClickException as exc:
+        return [Check("configuration", False, exc.message, "fix the environment variable named above")]
+
+    def rules_probe() -> str:
+        from bridge.rules import load_rules
+
+        rules = load_rules(settings.rules_path)
+        return f"rules {settings.rules_path or 'default'} valid (version {rules.version_hash}), mode {settings.mode(rules.mode)}"
+
+    checks.append(_run("rules", rules_probe, "run `gdpr-bridge rules check` for the line at fault"))
+
+    def data_dir_probe() -> str:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.data_dir):
+            pass
+        return f"{settings.data_dir} is writable"
+
+    checks.append(_run("data dir", data_dir_probe, "set BRIDGE_DATA_DIR to a writable folder"))
+
+    def queue_probe() -> str:
+        from bridge.queue import describe, make_huey
+
+        depth = make_huey(settings.queue_url, settings.queue_name).pending_count()
+        return f"{describe(settings.queue_url)} reachable, {depth} job(s) waiting"
+
+    checks.append(_run("queue", queue_probe, "check BRIDGE_QUEUE_URL and that the Redis server runs"))
+
+    def mail_probe() -> str:
+        from bridge.notify import Notifier
+
+        notifier = Notifier.from_settings(settings.mail, data_dir=settings.data_dir)
+        notifier.check()
+        return notifier.describe()
+
+    checks.append(_run("mail", mail_probe, "check SMTP_URL (smtp://user:pass@host:port) or unset it to use the outbox"))
+
+    def tesseract_probe() -> str:
+        import pytesseract
+
+        version = pytesseract.get_tesseract_version()
+        languages = set(pytesseract.get_languages(config=""))
+        missing = {"eng", "swe", "deu"} - languages
+        if missing:
+            raise RuntimeError(f"tesseract {version} lacks languages: {', '.join(sorted(missing))}")
+        return f"tesseract {version} with eng, swe, deu"
+
+    checks.append(_run("tesseract", tesseract_probe,
+                       "apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-swe tesseract-ocr-deu"))
+
+    configured = 0
+    for name in platform_names():
+        try:
+            client = get_platform(name, settings.platform_environ(name))
+        except Exception as exc:
+            checks.append(Check(f"{name} credentials", None, f"not configured ({exc})"))
+            continue
+        configured += 1
+        upper = name.upper()
+        checks.append(_run(f"{name} credentials", client.check_credentials,
+                           f"check {upper}_* credentials; the token needs admin rights for install and sweep"))
+        checks.append(_run(f"{name} webhook secret", lambda n=name: _receiver_probe(n, settings.platform_environ(n)),
+                           f"run `gdpr-bridge install {name} --url PUBLIC_URL` and set the secret it prints"))
+        if settings.public_url and isinstance(client, WebhookInstaller):
+            def webhook_probe(c: Any = client, n: str = name) -> str:
+                found = c.webhook_status(settings.public_url)
+                if not found:
+                    raise RuntimeError(f"no active webhook on {n} points at {settings.public_url}")
+                return f"webhook {found} points at this bridge"
+
+            checks.append(_run(f"{name} webhook", webhook_probe, f"run `gdpr-bridge install {name}`"))
+        else:
+            checks.append(Check(f"{name} webhook", None, "BRIDGE_PUBLIC_URL not set: cannot check where it points"))
+    if configured == 0:
+        checks.append(Check("platforms", False, "no platform configured",
+                            "set ZENDESK_SUBDOMAIN/ZENDESK_EMAIL/ZENDESK_API_TOKEN or JIRA_URL/JIRA_EMAIL/JIRA_API_TOKEN"))
+    return checks
+
+
+def _receiver_probe(name: str, environ: dict[str, str]) -> str:
+    get_webhook_receiver(name, environ)
+    return "webhook secret configured"
+
+
+@click.command()
+def doctor() -> None:
+    """Check configuration, credentials, webhook, mail, rules, Tesseract, queue and data dir."""
+    checks = doctor_checks()
+    failed = False
+    for check in checks:
+        mark = {True: "PASS", False: "FAIL", None: "SKIP"}[check.ok]
+        click.echo(f"{mark}  {check.name}: {check.detail}")
+        if check.ok is False:
+            failed = True
+            if check.hint:
+                click.echo(f"      hint: {check.hint}")
+    if failed:
+        raise SystemExit(1)
+
+
