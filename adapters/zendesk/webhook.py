@@ -22,8 +22,8 @@ from typing import Any, Mapping
 from bridge.platform import WebhookEvent, WebhookRejected
 from bridge.signatures import SignatureError, verify_zendesk
 
-from .config import ZendeskConfigError, environ_of, text
 from ..common.webhook_json import json_object
+from .config import ZendeskConfigError, environ_of, text
 
 TICKET_CREATED = "zen:event-type:ticket.created"
 # Zendesk signs test deliveries sent from the admin UI (before a webhook exists) with this.

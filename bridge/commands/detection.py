@@ -133,8 +133,8 @@ def _render_human(decision: Decision, language: str, notes: list[dict[str, Any]]
 @click.option("--language", default=None, help="the ticket's language or locale (en, sv-SE, de); default: detected")
 @click.option("--subject", default="", help="a subject line to scan with a text body")
 @click.option("--requester-name", default=None, help="the requester's name (never counts)")
-@click.option("--requester-email", default=None)
-@click.option("--requester-phone", default=None)
+@click.option("--requester-email", default=None, help="The requester's own email (never counts), as the ticket would give it.")
+@click.option("--requester-phone", default=None, help="The requester's own phone (never counts), as their profile would give it.")
 def scan(
     path: str,
     rules_path: str | None,
@@ -191,7 +191,8 @@ def scan(
 
 @click.command("eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
+              help="rules file (default $BRIDGE_RULES or ./rules.yaml)")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object with the figures and every ticket's verdict")
 @click.option("--text-only", is_flag=True, help="leave attachments out")
 @click.option("--limit", type=int, default=None, help="only the first N tickets")
@@ -332,7 +333,8 @@ def example_files(directory: Path) -> list[Path]:
 
 @rules_group.command("test")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
+              help="rules file (default $BRIDGE_RULES or ./rules.yaml)")
 @click.option("--verbose", "-v", is_flag=True, help="list passing examples too")
 def rules_test(directory: str, rules_path: str | None, verbose: bool) -> None:
     """Run every example ticket in DIRECTORY; fail with a diff when one gets another verdict.

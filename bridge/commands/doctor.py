@@ -9,7 +9,7 @@ from typing import Any, Callable
 import click
 
 from bridge.commands.params import settings_or_exit
-from bridge.platform import WebhookInstaller, get_platform, get_webhook_receiver, platform_names
+from bridge.platform import WebhookInstaller, get_platform, get_webhook_receiver, install_spec, platform_names
 
 
 @dataclass
@@ -105,8 +105,8 @@ def doctor_checks() -> list[Check]:
         else:
             checks.append(Check(f"{name} webhook", None, "BRIDGE_PUBLIC_URL not set: cannot check where it points"))
     if configured == 0:
-        checks.append(Check("platforms", False, "no platform configured",
-                            "set ZENDESK_SUBDOMAIN/ZENDESK_EMAIL/ZENDESK_API_TOKEN or JIRA_URL/JIRA_EMAIL/JIRA_API_TOKEN"))
+        settings_of = ["/".join(install_spec(name).settings) or f"the {name} settings" for name in platform_names()]
+        checks.append(Check("platforms", False, "no platform configured", "set " + " or ".join(settings_of)))
     return checks
 
 

@@ -33,7 +33,7 @@ from bridge.ownership.technical import technical
 from bridge.ownership.text import digits, fold, line_around
 from bridge.platform import Ticket
 from bridge.recognizers.contact import phone_e164_candidates
-from bridge.rules import Rules
+from bridge.rules.schema import Rules
 from bridge.structure import Structure, read_structure
 from bridge.structure.parts import LEGAL_FOOTER, SIGNATURE
 
