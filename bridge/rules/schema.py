@@ -123,7 +123,10 @@ class PlatformScope(_Model):
 
 
 class Sweep(_Model):
-    interval_minutes: int = Field(0, ge=0)
+    """The reconciliation sweep for lost webhooks: on unless ``interval_minutes: 0`` says
+    off (a rules file without a ``sweep:`` section must not leave a lost ticket unchecked)."""
+
+    interval_minutes: int = Field(15, ge=0)
     window_minutes: int = Field(120, gt=0)
 
 
