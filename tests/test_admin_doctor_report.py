@@ -209,3 +209,16 @@ def test_audit_export_csv_and_jsonl(seeded_env) -> None:
     decided = datetime.strptime(rows[-1]["decided_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     assert abs(decided.timestamp() - time.time()) < 8 * 86400
     no_seeded_values(out)
+
+
+def test_doctor_fails_while_the_published_test_secret_is_accepted(tmp_path, fakes) -> None:
+    zendesk, jira, sink = fakes
+    env = {**base_env(tmp_path, zendesk, jira, sink), "ZENDESK_WEBHOOK_SECRET": "zd-signing-secret-of-the-webhook",
+           "BRIDGE_PUBLIC_URL": ""}
+    code, out = invoke(env, "doctor")
+    assert "webhook signing" not in out, out
+    code, out = invoke({**env, "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET": "1"}, "doctor")
+    assert code == 1
+    [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook signing:")]
+    assert "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET is on" in fail and "anyone can sign" in fail
+    assert "zd-signing-secret-of-the-webhook" not in out
