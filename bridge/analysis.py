@@ -69,7 +69,9 @@ class TicketAnalyzer:
         for item in extracted:
             parts.extend(self.in_own_language(item.parts, language))
         try:
-            findings, cut_short = self.scanner.scan_within(parts, language)
+            bounds = self.rules.scanner
+            findings, cut_short = self.scanner.scan_within(parts, language, bounds.max_ticket_chars,
+                                                           bounds.max_scan_seconds)
         except Exception as exc:  # fail safe: never pass silently, never delete
             log.error("scanner failed", extra={"ticket_id": ticket.id, "error_type": type(exc).__name__})
             return Decision(action=self.rules.attachments.on_unscannable,

@@ -110,7 +110,11 @@ class DeletionResult:
 
 @runtime_checkable
 class WebhookReceiver(Protocol):
-    """Verifies and parses one platform's webhook requests. Cheap: runs in the web process."""
+    """Verifies and parses one platform's webhook requests. Cheap: runs in the web process.
+
+    A receiver may also have ``insecure``: a reason (no secret in it) when its settings let
+    forged deliveries through; the web app logs it at start-up and ``doctor`` fails on it.
+    """
 
     name: str
 
@@ -160,6 +164,29 @@ class InstallResult:
     created: bool  # False when an existing webhook was updated
     env: dict[str, str] = field(default_factory=dict)  # e.g. {"ZENDESK_WEBHOOK_SECRET": "..."}
     messages: list[str] = field(default_factory=list)
+    endpoint: str = ""  # the address the platform now delivers to
+
+
+@dataclass(frozen=True)
+class InstallOption:
+    """An option of ``gdpr-bridge install`` that one platform's installer declares.
+
+    ``name`` is the keyword ``install_webhook`` receives (``--name-with-dashes`` on the
+    command line); a ``flag`` is passed as ``"yes"`` when given."""
+
+    name: str
+    help: str
+    flag: bool = False
+    needs_clear_tag: bool = False  # refused unless the rules set actions.clear_tag
+
+
+@dataclass(frozen=True)
+class InstallSpec:
+    """What a platform package declares for the commands: its install options and the
+    environment variables that configure it (named in ``doctor``'s hint)."""
+
+    options: tuple[InstallOption, ...] = ()
+    settings: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -170,8 +197,10 @@ class WebhookInstaller(Protocol):
         """One cheap authenticated call; returns a short description (account/user)."""
         ...
 
-    def install_webhook(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
-        """Create or update (never duplicate) the webhook pointing at ``public_url``."""
+    def install_webhook(self, public_url: str, clear_tag: str | None = None, rotate_secret: bool = False,
+                        **options: str) -> InstallResult:
+        """Create or update (never duplicate) the webhook pointing at ``public_url`` (the
+        bridge's base URL or its endpoint). The signing secret stays unless ``rotate_secret``."""
         ...
 
     def remove_webhook(self, public_url: str) -> list[str]:
@@ -187,7 +216,7 @@ class AttachmentTooLarge(PlatformError):
     """The attachment is larger than the limit; the ticket goes to review."""
 
 
-# name -> the package that implements the platform (it exports PLATFORM and WEBHOOK).
+# name -> the package that implements the platform (it exports PLATFORM, WEBHOOK and INSTALL).
 # Adding a platform means adding one package under adapters/ and one line here.
 _PLATFORMS: dict[str, str] = {
     "zendesk": "adapters.zendesk",
@@ -215,3 +244,9 @@ def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platfor
 
 def get_webhook_receiver(name: str, environ: Mapping[str, str] | None = None) -> WebhookReceiver:
     return platform_package(name).WEBHOOK.from_env(environ)  # type: ignore[no-any-return]
+
+
+def install_spec(name: str) -> InstallSpec:
+    """The install options and settings the platform's package declares."""
+    spec = getattr(platform_package(name), "INSTALL", None)
+    return spec if isinstance(spec, InstallSpec) else InstallSpec()

@@ -83,6 +83,9 @@ class Runtime:
     def claim_delivery(self, key: str) -> bool:
         return self.deliveries().claim(key)
 
+    def release_delivery(self, key: str) -> None:
+        self.deliveries().release(key)
+
 
 def build_services(settings: Settings, database: Database) -> "Services":
     from bridge.analysis import TicketAnalyzer
@@ -119,6 +122,7 @@ def build_web_app(runtime: Runtime) -> Any:
         settings,
         enqueue=runtime.enqueue,
         claim_delivery=runtime.claim_delivery,
+        release_delivery=runtime.release_delivery,
         queue_depth=runtime.huey.pending_count,
         extra_routes=extra_routes,
         environ=settings.platform_environ(),

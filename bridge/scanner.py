@@ -1,12 +1,16 @@
-"""The scanner: presidio's AnalyzerEngine with our recognizers, built once from the rules.
+"""The scanner: our recognizers (and any presidio ones the rules name), built once from the rules.
 
 Models are loaded once per process (a ``Scanner`` is made once and shared). Per
 language, ``scanner.nlp`` in rules.yaml names a spaCy model, or ``blank`` for the
 tokenizer only: our recognizers work on the raw text and need no model, and a model's
 named entity recognizer is only used by the optional ``spacy_person`` recognizer.
 
-Presidio's lemma-based context enhancement is replaced by a no-op: our recognizers
-apply their own context words (multi-word, per language, nearest-wins) from the rules.
+The recognizers are called directly rather than through presidio's AnalyzerEngine, so
+that what the scanner knows about a text part is passed to them as an argument: whether
+it may be a table or a form (attachment text), where a column header or a label line
+above a value supplies its context. Presidio's lemma-based context enhancement is not
+used: our recognizers apply their own context words (multi-word, per language,
+nearest-wins) from the rules.
 """
 
 from __future__ import annotations
@@ -16,17 +20,16 @@ import logging
 import re
 import time
 from dataclasses import replace
-from typing import Any
 
 import spacy
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 
 from bridge.findings import Finding, TextPart
-from bridge.recognizers import build_recognizers
-from bridge.recognizers.base import ScanTimedOut, scan_deadline, tabular_text
-from bridge.rules import Rules
+from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadline
+from bridge.recognizers.factory import build_recognizers
+from bridge.rules.schema import Rules
+from bridge.structure import Structure, read_structure, subject_structure
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +58,6 @@ class RulesNlpEngine(SpacyNlpEngine):
                 raise RuntimeError(f"spaCy model {name!r} for {lang!r} is not installed (pip install it, or use 'blank')")
             # the NER is the only component our recognizers read
             self.nlp[lang] = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-
-
-class NoContextEnhancer(ContextAwareEnhancer):
-    """Leaves scores alone: our recognizers already applied the rules' context words."""
-
-    def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0, context_prefix_count=0, context_suffix_count=0)
-
-    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts, recognizers: Any, context: Any = None) -> list[RecognizerResult]:
-        return raw_results
 
 
 def build_nlp_engine(rules: Rules) -> SpacyNlpEngine:
@@ -197,16 +190,9 @@ class Scanner:
         self.languages = list(rules.languages.supported)
         self.entities = rules.enabled_entities()
         self.nlp_engine = build_nlp_engine(rules)
-        registry = RecognizerRegistry(supported_languages=self.languages)
-        for lang in self.languages:
-            for recognizer in build_recognizers(rules, lang):
-                registry.add_recognizer(recognizer)
-        self.engine = AnalyzerEngine(
-            registry=registry,
-            nlp_engine=self.nlp_engine,
-            supported_languages=self.languages,
-            context_aware_enhancer=NoContextEnhancer(),
-        )
+        self.recognizers: dict[str, list[EntityRecognizer]] = {
+            lang: build_recognizers(rules, lang) for lang in self.languages
+        }
         self.max_chars = rules.scanner.max_part_chars
         # A blank pipeline finds no entities and our recognizers read the raw text, so for
         # those languages tokenizing would be wasted work (a fifth of the scan time).
@@ -220,21 +206,45 @@ class Scanner:
     def _language(self, language: str) -> str:
         return language if language in self.languages else self.rules.languages.default
 
-    def analyze_text(self, text: str, language: str) -> list[RecognizerResult]:
-        """Presidio results for one text, overlaps resolved."""
+    def _analyze_chunk(self, text: str, language: str, tabular: bool) -> list[RecognizerResult]:
+        nlp_artifacts = self._no_nlp.get(language) or self.nlp_engine.process_text(text, language)
+        results: list[RecognizerResult] = []
+        for recognizer in self.recognizers[language]:
+            if isinstance(recognizer, BridgeRecognizer):
+                found = recognizer.analyze(text, self.entities, nlp_artifacts, tabular=tabular)
+            else:
+                found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=nlp_artifacts)
+            for result in found or []:
+                meta = result.recognition_metadata or {}
+                meta.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+                result.recognition_metadata = meta
+                if result.score > 0:
+                    results.append(result)
+        return EntityRecognizer.remove_duplicates(results)
+
+    def analyze_text(self, text: str, language: str, tabular: bool = False) -> list[RecognizerResult]:
+        """Recognizer results for one text, overlaps resolved. ``tabular``: the text may hold
+        tables and forms, whose column headers and label lines give context to the values."""
         results: list[RecognizerResult] = []
         for offset, chunk in _chunks(text, self.max_chars):
-            for result in self.engine.analyze(
-                text=chunk,
-                language=language,
-                entities=self.entities,
-                return_decision_process=True,
-                nlp_artifacts=self._no_nlp.get(language),
-            ):
+            for result in self._analyze_chunk(chunk, language, tabular):
                 result.start += offset
                 result.end += offset
                 results.append(result)
         return _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
+
+    def _analyze_part(self, text: str, place: str, language: str, structure: Structure) -> list[RecognizerResult]:
+        """Attachment text is read with column headers and labels as context (tables, forms);
+        the body as prose, except the tables pasted into it, read again by column."""
+        results = self.analyze_text(text, language, tabular=place not in BODY_PLACES)
+        if place in BODY_PLACES and structure.tables:
+            for table in structure.tables:
+                for r in self.analyze_text(text[table.start:table.end], language, tabular=True):
+                    r.start += table.start
+                    r.end += table.start
+                    results.append(r)
+            results = _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
+        return results
 
     def scan(self, parts: list[TextPart], language: str) -> list[Finding]:
         """Every finding in ``parts``, however long they take (``scan_within`` bounds them)."""
@@ -242,19 +252,20 @@ class Scanner:
         self._scan_into(findings, parts, language)
         return findings
 
-    def scan_within(self, parts: list[TextPart], language: str) -> tuple[list[Finding], str | None]:
-        """The findings within the rules' bounds (``scanner.max_ticket_chars``, ``max_scan_seconds``)
-        and, when a bound cut the scan short, why (no values: it goes into the review note)."""
-        config = self.rules.scanner
-        bounded, cut = _within_chars(parts, config.max_ticket_chars)
-        findings: list[Finding] = []
+    def scan_within(
+        self, parts: list[TextPart], language: str, max_chars: int, max_seconds: float
+    ) -> tuple[list[Finding], str | None]:
+        """The findings within ``max_chars`` characters (in order of the parts) and
+        ``max_seconds``, and when a bound cut the scan short, why (no values: it goes into
+        the review note). rules.yaml: ``scanner.max_ticket_chars``, ``max_scan_seconds``."""
+        bounded, cut = _within_chars(parts, max_chars)
         try:
-            with scan_deadline(time.monotonic() + config.max_scan_seconds):
-                self._scan_into(findings, bounded, language)
+            with scan_deadline(time.monotonic() + max_seconds):
+                findings = self.scan(bounded, language)
         except ScanTimedOut:
-            return findings, f"scan stopped after the limit of {config.max_scan_seconds:g} s (scanner.max_scan_seconds)"
+            return [], f"scan stopped after the limit of {max_seconds:g} s (scanner.max_scan_seconds)"
         if cut:
-            return findings, (f"text longer than the scan limit: the first {config.max_ticket_chars} of {cut} "
+            return findings, (f"text longer than the scan limit: the first {max_chars} of {cut} "
                               "characters scanned (scanner.max_ticket_chars)")
         return findings, None
 
@@ -264,8 +275,12 @@ class Scanner:
             text = part.text or ""
             if not text.strip():
                 continue
-            with tabular_text(part.place not in BODY_PLACES):
-                results = self.analyze_text(text, self._language(part.language) if part.language else language)
+            part_language = self._language(part.language) if part.language else language
+            if part.place == "subject":
+                structure = subject_structure(text)
+            else:
+                structure = read_structure(text, part.place not in BODY_PLACES)
+            results = self._analyze_part(text, part.place, part_language, structure)
             masks = sorted((r.start, r.end, r.entity_type) for r in results)
             mask_ends = [m[1] for m in masks]
             for r in results:
@@ -281,6 +296,7 @@ class Scanner:
                         value=text[r.start : r.end],
                         detail=part.detail,
                         context=_context(text, r.start, r.end, masks, mask_ends),
+                        part=structure.part_at(r.start),
                     )
                 )
 

@@ -345,7 +345,7 @@ def test_created_since_pages_through_search(deployment: str, path: str) -> None:
 # ---------------------------------------------------------------------- installer
 
 
-def test_install_is_idempotent_and_rotates_the_secret(fake: FakeJira) -> None:
+def test_install_is_idempotent_and_keeps_the_secret_unless_rotated(fake: FakeJira) -> None:
     fake.webhooks.clear()
     jira = platform(fake)
     public = "https://bridge.example.org/"
@@ -357,23 +357,50 @@ def test_install_is_idempotent_and_rotates_the_secret(fake: FakeJira) -> None:
     assert hook["events"] == ["jira:issue_created"]
     assert hook["filters"] == {"issue-related-events-section": "project = SD"}
     assert hook["excludeBody"] is False
-    assert hook["secret"] == first.env["JIRA_WEBHOOK_SECRET"] and len(hook["secret"]) >= 32
+    secret = first.env["JIRA_WEBHOOK_SECRET"]
+    assert hook["secret"] == secret and len(secret) >= 32
 
-    second = jira.install_webhook(public, clear_tag="gdpr-clear")
-    assert second.created is False and second.webhook_id == first.webhook_id
-    assert len(fake.webhooks) == 1
-    assert second.env["JIRA_WEBHOOK_SECRET"] != first.env["JIRA_WEBHOOK_SECRET"]
-    assert fake.webhooks[int(second.webhook_id)]["secret"] == second.env["JIRA_WEBHOOK_SECRET"]
-    assert any("gdpr-clear" in m for m in second.messages)
-    for message in first.messages + second.messages:
-        assert first.env["JIRA_WEBHOOK_SECRET"] not in message and second.env["JIRA_WEBHOOK_SECRET"] not in message
+    # Run again without the secret at hand: nothing to change, so nothing is written.
+    writes = len(fake.calls("PUT", r"^/rest/webhooks/"))
+    again = jira.install_webhook(public, jql="project = SD", clear_tag="gdpr-clear")
+    assert again.created is False and again.webhook_id == first.webhook_id and again.env == {}
+    assert len(fake.calls("PUT", r"^/rest/webhooks/")) == writes
+    assert fake.webhooks[int(first.webhook_id)]["secret"] == secret
+    assert any("Kept the webhook's signing secret" in m for m in again.messages)
+    assert any("gdpr-clear" in m for m in again.messages)
+
+    # With the bridge's secret at hand (JIRA_WEBHOOK_SECRET), a changed webhook keeps it.
+    knowing = platform(fake, webhook_secret=secret)
+    moved = knowing.install_webhook(public, jql="project = HR")
+    assert moved.env == {"JIRA_WEBHOOK_SECRET": secret} and len(fake.webhooks) == 1
+    assert fake.webhooks[int(first.webhook_id)]["secret"] == secret
+    assert fake.webhooks[int(first.webhook_id)]["filters"] == {"issue-related-events-section": "project = HR"}
+
+    rotated = knowing.install_webhook(public, jql="project = HR", rotate_secret=True)
+    new_secret = rotated.env["JIRA_WEBHOOK_SECRET"]
+    assert new_secret != secret and fake.webhooks[int(first.webhook_id)]["secret"] == new_secret
+    for message in first.messages + again.messages + moved.messages + rotated.messages:
+        assert secret not in message and new_secret not in message
 
     assert jira.webhook_status(public) == first.webhook_id
+    assert jira.webhook_status(public + "webhooks/jira") == first.webhook_id  # the endpoint itself works too
     assert jira.webhook_status("https://elsewhere.example.org") is None
     removed = jira.remove_webhook(public)
     assert len(removed) == 1 and fake.webhooks == {}
     assert jira.webhook_status(public) is None
     assert jira.remove_webhook(public) == []
+
+
+def test_a_webhook_that_must_change_while_its_secret_is_unknown_gets_a_new_one(fake: FakeJira) -> None:
+    fake.webhooks.clear()
+    first = platform(fake).install_webhook("https://bridge.example.org")
+    moved = platform(fake).install_webhook("https://gdpr.example.org/webhooks/jira")
+    assert moved.webhook_id == first.webhook_id and len(fake.webhooks) == 1
+    hook = fake.webhooks[int(first.webhook_id)]
+    assert hook["url"] == "https://gdpr.example.org/webhooks/jira"  # not doubled
+    assert hook["secret"] == moved.env["JIRA_WEBHOOK_SECRET"] != first.env["JIRA_WEBHOOK_SECRET"]
+    assert any("new signing secret" in m for m in moved.messages)
+    fake.webhooks.clear()
 
 
 def test_install_folds_duplicates_into_one(fake: FakeJira) -> None:

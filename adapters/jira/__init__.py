@@ -2,6 +2,7 @@
 
 from .config import JiraConfigError, JiraSection
 from .errors import RetryPolicy
+from .install import INSTALL
 from .platform import JiraPlatform
 from .webhook import JiraWebhook
 
@@ -9,4 +10,5 @@ PLATFORM = JiraPlatform
 SETTINGS = JiraSection
 WEBHOOK = JiraWebhook
 
-__all__ = ["PLATFORM", "SETTINGS", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook", "RetryPolicy"]
+__all__ = ["INSTALL", "PLATFORM", "SETTINGS", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook",
+           "RetryPolicy"]

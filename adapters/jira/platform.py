@@ -43,14 +43,14 @@ from bridge.platform import (
 from ..common.download import REDIRECTS, read_bounded
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
+from .install import INSTALL, WEBHOOK_NAME, Installer
 from .text import description_to_text, field_value_to_text
-from .install import WEBHOOK_NAME, Installer
 from .webhook import JiraWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
     from jira import JIRA
 
-__all__ = ["JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEBHOOK_NAME"]
+__all__ = ["INSTALL", "JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEBHOOK_NAME"]
 
 _KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}|[1-9][0-9]{0,17})$")
 _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
@@ -77,6 +77,7 @@ class JiraPlatform:
         retry: RetryPolicy = RetryPolicy(),
         page_size: int = 50,
         sleep: Callable[[float], None] = time.sleep,
+        webhook_secret: str | None = None,
     ) -> None:
         if not re.match(r"^https?://[^/\s]+", url or ""):
             raise JiraConfigError("JIRA_URL must be the site's address, e.g. https://example.atlassian.net")
@@ -98,7 +99,7 @@ class JiraPlatform:
         self._reader: JIRA | None = None
         self._http_client: httpx.Client | None = None
         self._zone: ZoneInfo | None = None
-        self._installer = Installer(self._http, self._call, self.scope_jql)
+        self._installer = Installer(self._http, self._call, self.scope_jql, known_secret=webhook_secret)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "JiraPlatform":
@@ -112,6 +113,7 @@ class JiraPlatform:
             scope_jql=text(env, "JIRA_SCOPE_JQL"),
             rest_api_version=text(env, "JIRA_REST_API_VERSION") or "2",
             timeout=number(env, "JIRA_TIMEOUT_SECONDS", 30.0, minimum=0.1),
+            webhook_secret=text(env, "JIRA_WEBHOOK_SECRET"),
         )
 
     # ------------------------------------------------------------------ clients
@@ -403,8 +405,9 @@ class JiraPlatform:
         who = me.get("displayName") or me.get("accountId") or "unknown user"
         return f"Jira at {self.url}: authenticated as {who}"
 
-    def install_webhook(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
-        return self._installer.install(public_url, clear_tag, **options)
+    def install_webhook(self, public_url: str, clear_tag: str | None = None, rotate_secret: bool = False,
+                        **options: str) -> InstallResult:
+        return self._installer.install(public_url, clear_tag, rotate_secret, **options)
 
     def remove_webhook(self, public_url: str) -> list[str]:
         return self._installer.remove(public_url)

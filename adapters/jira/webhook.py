@@ -20,8 +20,8 @@ from typing import Any, Mapping
 from bridge.platform import WebhookEvent, WebhookRejected
 from bridge.signatures import SignatureError, verify_hub_signature, verify_shared_secret
 
-from .config import JiraConfigError, environ_of, text
 from ..common.webhook_json import json_object
+from .config import JiraConfigError, environ_of, text
 
 ISSUE_CREATED = "jira:issue_created"
 DEFAULT_SHARED_HEADER = "X-Bridge-Secret"

@@ -1,6 +1,7 @@
 """Zendesk Support: tickets through zenpy, downloads/export/admin calls through httpx."""
 
 from .config import ZendeskConfigError, ZendeskSection, ZendeskSettings
+from .install import INSTALL
 from .platform import ZendeskPlatform
 from .webhook import ZendeskWebhook
 
@@ -8,4 +9,5 @@ PLATFORM = ZendeskPlatform
 SETTINGS = ZendeskSection
 WEBHOOK = ZendeskWebhook
 
-__all__ = ["PLATFORM", "SETTINGS", "WEBHOOK", "ZendeskConfigError", "ZendeskPlatform", "ZendeskSettings", "ZendeskWebhook"]
+__all__ = ["INSTALL", "PLATFORM", "SETTINGS", "WEBHOOK", "ZendeskConfigError", "ZendeskPlatform", "ZendeskSettings",
+           "ZendeskWebhook"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from bridge.platform import InstallResult, PlatformRejected, PlatformUnavailable
+from bridge.platform import InstallOption, InstallResult, InstallSpec, PlatformRejected, PlatformUnavailable
 
+from ..common.install import endpoint_for as common_endpoint_for
 from .http import ZendeskHttp
 
 WEBHOOK_NAME = "gdpr-bridge"
@@ -24,6 +25,19 @@ _TRUE = {"1", "true", "yes", "on"}
 
 Call = Callable[..., Any]
 
+INSTALL = InstallSpec(
+    options=(
+        InstallOption(
+            "gate_notifications",
+            "change the trigger that e-mails the requester on creation so it waits for the rules' "
+            "actions.clear_tag (without it, install only explains the change)",
+            flag=True,
+            needs_clear_tag=True,
+        ),
+    ),
+    settings=("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"),
+)
+
 
 def direct(what: str, unit: Callable[[], Any], gone_on_404: bool = False) -> Any:
     """Run ``unit`` as it is: inside a unit that is itself retried as a whole."""
@@ -31,7 +45,7 @@ def direct(what: str, unit: Callable[[], Any], gone_on_404: bool = False) -> Any
 
 
 def endpoint_for(public_url: str) -> str:
-    return public_url.rstrip("/") + "/webhooks/zendesk"
+    return common_endpoint_for(public_url, "zendesk")
 
 
 class Installer:
@@ -95,19 +109,32 @@ class Installer:
 
     # ------------------------------------------------------------------ writing
 
-    def install(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
+    def reset_signing_secret(self, hook_id: str) -> None:
+        """Have Zendesk make a new signing secret (``POST .../signing_secret``); a repeat is harmless."""
+        what = "reset signing secret"
+        self.call(what, lambda: self.http.request("POST", f"webhooks/{hook_id}/signing_secret", what))
+
+    def install(self, public_url: str, clear_tag: str | None = None, rotate_secret: bool = False,
+                **options: str) -> InstallResult:
+        unknown = sorted(set(options) - {"gate_notifications"})
+        if unknown:
+            raise ValueError(f"unknown Zendesk install option(s): {', '.join(unknown)}; known: gate_notifications")
         endpoint = endpoint_for(public_url)
         if not endpoint.startswith(("https://", "http://")):
             raise PlatformRejected("zendesk: install: the public URL must start with https://")
         hook_id, created, messages = self._ensure_webhook(endpoint)
         messages.append(self._ensure_trigger(hook_id))
+        if rotate_secret and not created:
+            self.reset_signing_secret(hook_id)
+            messages.append("A new signing secret was set on the webhook: put ZENDESK_WEBHOOK_SECRET into the "
+                            "bridge's environment now (deliveries signed with the old one will be refused).")
         secret = self.signing_secret(hook_id)
         if clear_tag:
             messages += self._gate_notifications(clear_tag, (options.get("gate_notifications") or "").lower() in _TRUE)
         if endpoint.startswith("http://"):
             messages.append("warning: Zendesk only delivers to https:// endpoints on the public internet")
         return InstallResult(webhook_id=hook_id, created=created, env={"ZENDESK_WEBHOOK_SECRET": secret},
-                             messages=messages)
+                             messages=messages, endpoint=endpoint)
 
     def _desired_webhook(self, endpoint: str) -> dict[str, Any]:
         return {
@@ -208,7 +235,7 @@ class Installer:
         for trigger in found:
             if not apply:
                 messages.append(f"to change: trigger {trigger['id']} '{trigger.get('title')}' "
-                                "(the bridge can make this change with the option gate_notifications=yes)")
+                                "(`gdpr-bridge install zendesk --gate-notifications` makes this change)")
                 continue
             body = _gated(trigger, tag, guard)
             what = "gate requester notification"

@@ -33,9 +33,9 @@ from bridge.platform import (
 )
 
 from .config import ZendeskConfigError, ZendeskSettings
+from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
 from .install import Installer
-from .errors import Caller, raise_on_rate_limit
 from .webhook import ZendeskWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -262,8 +262,9 @@ class ZendeskPlatform:
     def check_credentials(self) -> str:
         return self._installer.check_credentials()
 
-    def install_webhook(self, public_url: str, clear_tag: str | None = None, **options: str) -> InstallResult:
-        return self._installer.install(public_url, clear_tag, **options)
+    def install_webhook(self, public_url: str, clear_tag: str | None = None, rotate_secret: bool = False,
+                        **options: str) -> InstallResult:
+        return self._installer.install(public_url, clear_tag, rotate_secret, **options)
 
     def remove_webhook(self, public_url: str) -> list[str]:
         return self._installer.remove(public_url)
