@@ -75,9 +75,9 @@ def upgrade(db: Migratable) -> None:
     try:
         if current_revision(db) == HEAD:
             return
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line of ours instead of a dozen
         from alembic import command
 
-        logging.getLogger("alembic").setLevel(logging.WARNING)  # one line of ours instead of a dozen
         with db.write() as conn:
             if db.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
