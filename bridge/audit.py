@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -130,8 +131,13 @@ class AuditLog:
             }
 
 
+def iso_utc(epoch: float) -> str:
+    """``1733086365.2`` → ``2024-12-01T20:52:45Z`` (ISO 8601, UTC, whole seconds)."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def export(records: Iterator[dict[str, Any]], fmt: str) -> str:
-    """Render audit records as ``jsonl`` or ``csv``."""
+    """Render audit records as ``jsonl`` (times as epoch seconds) or ``csv`` (times as ISO 8601 UTC)."""
     if fmt == "jsonl":
         return "".join(json.dumps(r, sort_keys=True) + "\n" for r in records)
     if fmt == "csv":
@@ -144,7 +150,8 @@ def export(records: Iterator[dict[str, Any]], fmt: str) -> str:
             row = dict(r)
             for key in ("kinds", "places", "reasons"):
                 row[key] = json.dumps(row[key], sort_keys=True)
-            row["steps"] = ";".join(f"{s['step']}@{s['at']:.3f}" for s in r["steps"])
+            row["decided_at"] = iso_utc(r["decided_at"])
+            row["steps"] = ";".join(f"{s['step']}@{iso_utc(s['at'])}" for s in r["steps"])
             writer.writerow(row)
         return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}: use csv or jsonl")

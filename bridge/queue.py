@@ -41,6 +41,12 @@ def claim_delivery(huey: Huey, key: str, now: float | None = None) -> bool:
     return bool(huey.put_if_empty(key, time.time() if now is None else now))
 
 
+def release_delivery(huey: Huey, key: str) -> None:
+    """Forget a claimed delivery id whose job could not be queued, so that the platform's
+    retry is queued instead of answered "duplicate"."""
+    huey.delete(key)
+
+
 def forget_deliveries(huey: Huey, older_than_seconds: float, now: float | None = None) -> int:
     """Drop delivery ids first seen more than ``older_than_seconds`` ago. Returns how many.
 

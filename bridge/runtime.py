@@ -16,7 +16,7 @@ from huey import Huey
 from bridge.db import Database
 from bridge.jobs import JobStore
 from bridge.platform import Platform, get_platform, platform_names
-from bridge.queue import claim_delivery, make_huey
+from bridge.queue import claim_delivery, make_huey, release_delivery
 from bridge.settings import Settings
 from bridge.tasks import Tasks, register
 
@@ -77,6 +77,9 @@ class Runtime:
     def claim_delivery(self, key: str) -> bool:
         return claim_delivery(self.huey, key)
 
+    def release_delivery(self, key: str) -> None:
+        release_delivery(self.huey, key)
+
 
 def build_services(settings: Settings, database: Database) -> "Services":
     from bridge.analysis import TicketAnalyzer
@@ -113,6 +116,7 @@ def build_web_app(runtime: Runtime) -> Any:
         settings,
         enqueue=runtime.enqueue,
         claim_delivery=runtime.claim_delivery,
+        release_delivery=runtime.release_delivery,
         queue_depth=runtime.huey.pending_count,
         extra_routes=extra_routes,
         environ=settings.platform_environ(),

@@ -85,6 +85,7 @@ class WebSection(Section):
     public_url: str | None = env("BRIDGE_PUBLIC_URL")
     max_body_bytes: int = env("BRIDGE_MAX_BODY_BYTES", 1_000_000, ge=1)
     max_concurrent_requests: int = env("BRIDGE_MAX_CONCURRENT_REQUESTS", 256, ge=1)
+    body_timeout_seconds: float = env("BRIDGE_BODY_TIMEOUT_SECONDS", 5.0, gt=0)
     status_token: SecretStr | None = env("BRIDGE_STATUS_TOKEN")
 
 

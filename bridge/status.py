@@ -28,12 +28,21 @@ COLOURS = {"violation": "#c0392b", "review": "#e67e22", "clean": "#27ae60"}
 _templates = Environment(loader=PackageLoader("bridge", "templates/status"), autoescape=select_autoescape())
 
 
-def authorised(request: Request, token: str | None) -> bool:
+def token_problem(request: Request, token: str | None) -> str | None:
+    """None when the request carries the status token; else what is wrong, for the 401."""
     if not token:
-        return False
+        return "the status page is off: set BRIDGE_STATUS_TOKEN to enable it"
     header = request.headers.get("authorization", "")
     presented = header[7:] if header.lower().startswith("bearer ") else request.query_params.get("token", "")
-    return hmac.compare_digest(presented.encode(), token.encode())
+    if not presented:
+        return "token required: Authorization: Bearer <token> or ?token=<token>"
+    if not hmac.compare_digest(presented.encode(), token.encode()):
+        return "wrong token: it does not match BRIDGE_STATUS_TOKEN"
+    return None
+
+
+# The steps that put a tag on the ticket for a person (bridge.pipeline.REVIEW_MARKED).
+TAGGED_STEPS = frozenset({"review_marked"})
 
 
 def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, Any]:
@@ -45,7 +54,7 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         day = time.strftime("%Y-%m-%d", time.gmtime(record["decided_at"]))
         per_day[day][record["verdict"]] += 1
         kinds.update(record["kinds"])
-        if record["verdict"] == "review":
+        if any(step["step"] in TAGGED_STEPS for step in record["steps"]):  # tagged, not "would tag"
             review.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                            "reasons": record["reasons"], "decided_at": record["decided_at"]})
     days_sorted = sorted(per_day)
@@ -111,10 +120,9 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
         return summary(audit, jobs, max(1, min(days, 366)), current_mode())
 
     async def page(request: Request) -> Response:
-        if not authorised(request, settings.status_token):
-            reason = "set BRIDGE_STATUS_TOKEN to enable the status page" if not settings.status_token else \
-                "token required: Authorization: Bearer <token> or ?token=<token>"
-            return JSONResponse({"error": reason}, status_code=401)
+        problem = token_problem(request, settings.status_token)
+        if problem:
+            return JSONResponse({"error": problem}, status_code=401)
         info = data(request)
         html = _templates.get_template("index.html").render(
             info=info, bars=bar_chart(info["days"]), labels=day_labels(info["days"]), colours=COLOURS, verdicts=VERDICTS,
@@ -123,8 +131,9 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     async def api(request: Request) -> Response:
-        if not authorised(request, settings.status_token):
-            return JSONResponse({"error": "token required"}, status_code=401)
+        problem = token_problem(request, settings.status_token)
+        if problem:
+            return JSONResponse({"error": problem}, status_code=401)
         return JSONResponse(data(request), headers={"Cache-Control": "no-store"})
 
     return [Route("/", page), Route("/api/status", api)]

@@ -49,7 +49,11 @@ def seed(data_dir: Path) -> None:
                     decision = Decision("review", [f"attachment {FILENAME} could not be read (encrypted)"])
                 else:
                     decision = Decision("none")
-                audit.record_decision("zendesk", str(ticket), decision, "monitor", "abc123", "en", [FILENAME])
+                # the last review was made in enforce mode and tagged; the first only "would" tag
+                tagged = verdict == "review" and days_ago == 0
+                audit.record_decision("zendesk", str(ticket), decision, "enforce" if tagged else "monitor",
+                                      "abc123", "en", [FILENAME])
+                audit.record_step("zendesk", str(ticket), "review_marked" if tagged else "monitored", verdict)
                 db.connect().execute("UPDATE decisions SET decided_at=? WHERE ticket_id=?",
                                      (time.time() - days_ago * DAY, str(ticket)))
     jobs = JobStore(db)
@@ -78,10 +82,17 @@ def client(settings) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 def test_status_page_needs_the_token(client) -> None:
-    for response in (client.get("/"), client.get("/?token=wrong"), client.get("/", headers={"Authorization": "Bearer x"}),
-                     client.get("/api/status")):
+    for response in (client.get("/"), client.get("/api/status")):
         assert response.status_code == 401
         assert "token required" in response.json()["error"]
+        assert "Oliver" not in response.text and "violation" not in response.text
+
+
+def test_a_wrong_status_token_is_called_wrong(client) -> None:
+    for response in (client.get("/?token=wrong"), client.get("/", headers={"Authorization": "Bearer x"}),
+                     client.get("/api/status?token=wrong")):
+        assert response.status_code == 401
+        assert response.json()["error"].startswith("wrong token")
         assert "Oliver" not in response.text and "violation" not in response.text
 
 
@@ -112,7 +123,8 @@ def test_status_page_shows_mode_decisions_kinds_review_and_dead_letters(client) 
     assert [(d["violation"], d["review"], d["clean"]) for d in data["days"]] == [(2, 0, 5), (4, 1, 7), (1, 0, 9), (3, 1, 4)]
     assert data["jobs"].get("dead") == 1 and data["mode"] == "monitor"
     assert data["totals"] == {"violation": 10, "review": 2, "clean": 25}
-    assert len(data["review"]) == 2
+    # the review queue holds only the ticket that was tagged, not the one monitor mode would tag
+    assert [r["ticket_id"] for r in data["review"]] == ["1033"]  # today's review; 1012 was monitor mode's
 
 
 # ---------------------------------------------------------------------------------- real browser

@@ -103,6 +103,10 @@ def doctor_checks() -> list[Check]:
                            f"check {upper}_* credentials; the token needs admin rights for install and sweep"))
         checks.append(_run(f"{name} webhook secret", lambda n=name: _receiver_probe(n, settings.platform_environ(n)),
                            f"run `gdpr-bridge install {name} --url PUBLIC_URL` and set the secret it prints"))
+        insecure = _receiver_insecure(name, settings.platform_environ(name))
+        if insecure:
+            checks.append(Check(f"{name} webhook signing", False, insecure,
+                                "a published test secret is for a test from the admin UI only: unset the variable"))
         if settings.public_url and isinstance(client, WebhookInstaller):
             def webhook_probe(c: Any = client, n: str = name) -> str:
                 found = c.webhook_status(settings.public_url)
@@ -117,6 +121,14 @@ def doctor_checks() -> list[Check]:
         settings_of = ["/".join(install_spec(name).settings) or f"the {name} settings" for name in platform_names()]
         checks.append(Check("platforms", False, "no platform configured", "set " + " or ".join(settings_of)))
     return checks
+
+
+def _receiver_insecure(name: str, environ: dict[str, str]) -> str | None:
+    """Why the receiver would accept forged deliveries (a published test secret), or None."""
+    try:
+        return getattr(get_webhook_receiver(name, environ), "insecure", None)
+    except Exception:  # not configured: the secret check says so
+        return None
 
 
 def _receiver_probe(name: str, environ: dict[str, str]) -> str:

@@ -8,7 +8,10 @@ violation and what happens then. Python code only implements recognizers and che
 
 from __future__ import annotations
 
+import os
 import re
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -78,7 +81,17 @@ class RequesterExemption(_Model):
     signature: SignatureBlock = Field(default_factory=SignatureBlock)
     # a phone right after one of these words is the requester's own ("call me on ...")
     own_phone_context: list[str] = Field(default_factory=list)
+    # any value right after one of these is the requester's own ("my new address is ...")
+    own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+
+
+class Ownership(_Model):
+    """Words that say an e-mail address is a function's or a system's (bridge.ownership)."""
+
+    function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
+    neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
+    system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
 
 
 class PolicyRule(_Model):
@@ -110,8 +123,25 @@ class PlatformScope(_Model):
 
 
 class Sweep(_Model):
-    interval_minutes: int = Field(0, ge=0)
+    """The reconciliation sweep for lost webhooks: on unless ``interval_minutes: 0`` says
+    off (a rules file without a ``sweep:`` section must not leave a lost ticket unchecked)."""
+
+    interval_minutes: int = Field(15, ge=0)
     window_minutes: int = Field(120, gt=0)
+
+
+def email_template_languages() -> set[str]:
+    """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
+    ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
+    roots = [Path(str(resources.files("bridge") / "templates" / "email"))]
+    override = os.environ.get("BRIDGE_TEMPLATES_DIR")
+    if override:
+        roots.append(Path(override))
+    found: set[str] = set()
+    for root in roots:
+        if root.is_dir():
+            found.update(d.name for d in root.iterdir() if (d / "subject.txt").is_file() and (d / "body.txt").is_file())
+    return found
 
 
 class Languages(_Model):
@@ -120,6 +150,13 @@ class Languages(_Model):
 
     @model_validator(mode="after")
     def _default_supported(self) -> "Languages":
+        available = email_template_languages()
+        for lang in self.supported:
+            if lang not in available:
+                raise ValueError(
+                    f"supported: no email templates for language {lang!r} (there are: {', '.join(sorted(available))});"
+                    " add them under BRIDGE_TEMPLATES_DIR/<lang>/ or remove the language"
+                )
         if self.default not in self.supported:
             raise ValueError(f"default: language {self.default!r} is not in supported {self.supported}")
         return self
@@ -159,6 +196,7 @@ class Rules(_Model):
     entities: dict[str, EntityRule] = Field(default_factory=dict)
     allow: AllowLists = Field(default_factory=AllowLists)
     requester_exemption: RequesterExemption = Field(default_factory=RequesterExemption)
+    ownership: Ownership = Field(default_factory=Ownership)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
