@@ -81,7 +81,17 @@ class RequesterExemption(_Model):
     signature: SignatureBlock = Field(default_factory=SignatureBlock)
     # a phone right after one of these words is the requester's own ("call me on ...")
     own_phone_context: list[str] = Field(default_factory=list)
+    # any value right after one of these is the requester's own ("my new address is ...")
+    own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+
+
+class Ownership(_Model):
+    """Words that say an e-mail address is a function's or a system's (bridge.ownership)."""
+
+    function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
+    neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
+    system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
 
 
 class PolicyRule(_Model):
@@ -186,6 +196,7 @@ class Rules(_Model):
     entities: dict[str, EntityRule] = Field(default_factory=dict)
     allow: AllowLists = Field(default_factory=AllowLists)
     requester_exemption: RequesterExemption = Field(default_factory=RequesterExemption)
+    ownership: Ownership = Field(default_factory=Ownership)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
@@ -206,6 +217,32 @@ class Rules(_Model):
 
     def enabled_entities(self) -> list[str]:
         return [name for name, rule in self.entities.items() if rule.enabled]
+
+    def gate_off_reason(self) -> str | None:
+        """Why these rules would pass every ticket (the gate turned off), or None.
+
+        A file that enables no entity type, has no policy rule, or whose every rule names
+        only disabled types or acts with ``none``, decides "clean" whatever a ticket holds:
+        a rules file like that is refused rather than run.
+        """
+        enabled = set(self.enabled_entities())
+        if not enabled:
+            return "no entity type is enabled (enable at least one under entities)"
+        if not self.policy:
+            return "there is no policy rule (add one under policy)"
+        for rule in self.policy:
+            action = self.actions.violation if rule.action == "violation" else rule.action
+            if action == "none":
+                continue
+            if not enabled.intersection(rule.if_any):
+                continue
+            if rule.together_with is not None and not enabled.intersection(rule.together_with):
+                continue
+            return None
+        return (
+            "no policy rule can ever fire (each names only disabled entity types or acts with 'none'; "
+            "enable the types a rule names)"
+        )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "Rules":
