@@ -81,8 +81,7 @@ class Notifier:
         from bridge.settings import MailSection, StateSection
 
         mail = MailSection.read(environ)
-        assert isinstance(mail, MailSection)
-        return cls.from_settings(mail, data_dir if data_dir is not None else StateSection.read(environ).data_dir)  # type: ignore[attr-defined]
+        return cls.from_settings(mail, data_dir if data_dir is not None else StateSection.read(environ).data_dir)
 
     def render(self, notice: Notice) -> EmailMessage:
         """The complete message (headers, text and HTML parts), without sending it."""
