@@ -176,6 +176,7 @@ def test_rate_limits_and_server_errors_are_retried_until_done(platform, zendesk,
     ticket_id = harness.create("Export bricht ab", BODY, REQUESTER)
     assert harness.deliver(bridge.url, ticket_id).status_code == 202
     wait_for(lambda: harness.deleted_permanently(ticket_id), timeout=90)
+    wait_for(lambda: finished_record(bridge.data_dir, platform, ticket_id, "notified"), timeout=60)  # mail follows
     assert len(mails_for(sink, ticket_id)) == 1
 
 
@@ -202,6 +203,7 @@ def test_rejected_job_is_a_dead_letter_that_can_be_listed_and_retried(zendesk, b
     out = cli(bridge, "deadletters", "retry", "zendesk", ticket_id)
     assert "1 job(s) queued again" in out.stdout
     wait_for(lambda: zendesk.deleted_permanently(ticket_id), timeout=60)
+    wait_for(lambda: finished_record(bridge.data_dir, "zendesk", ticket_id, "notified"), timeout=60)  # mail follows
     assert len(mails_for(sink, ticket_id)) == 1
 
 
