@@ -36,6 +36,7 @@ from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
 from .install import Installer
+from .subject import ZendeskSubjects
 from .webhook import ZendeskWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,8 +48,8 @@ _TICKET_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 _JOB_FAILED = frozenset({"failed", "killed"})
 
 
-class ZendeskPlatform:
-    """``Platform`` and ``WebhookInstaller`` for one Zendesk account."""
+class ZendeskPlatform(ZendeskSubjects):
+    """``Platform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
 
     name = "zendesk"
 
@@ -61,6 +62,7 @@ class ZendeskPlatform:
         self._installer = Installer(self._http, self._call)
         self._local = threading.local()
         self._sessions: list[Any] = []
+        self._author_roles: dict[int, str] = {}  # user id -> agent | other, for exports
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "ZendeskPlatform":
