@@ -44,8 +44,9 @@ from ..common.download import REDIRECTS, read_bounded
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
 from .install import INSTALL, WEBHOOK_NAME, Installer
+from .shapes import _attachment_ref, _check_key, _parse_time, _request_field_text
 from .subject import JiraSubjects
-from .text import description_to_text, field_value_to_text
+from .text import description_to_text
 from .webhook import JiraWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,9 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["INSTALL", "JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEBHOOK_NAME"]
 
-_KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}|[1-9][0-9]{0,17})$")
 _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
-_SKIP_REQUEST_FIELDS = {"summary", "description", "attachment"}
 T = TypeVar("T")
 
 
@@ -428,25 +427,6 @@ class JiraPlatform(JiraSubjects):
 # ---------------------------------------------------------------------- helpers
 
 
-def _check_key(ticket_id: str) -> str:
-    key = str(ticket_id).strip()
-    if not _KEY.match(key):
-        raise PlatformRejected("jira: not an issue key or id")
-    return key
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
-        except ValueError:
-            return None
-
-
 def _attachment_ids(issue: dict[str, Any]) -> frozenset[str]:
     attachments = (issue.get("fields") or {}).get("attachment") or []
     return frozenset(str(a.get("id")) for a in attachments if isinstance(a, dict))
@@ -461,27 +441,3 @@ def _quiet_for(issue: dict[str, Any]) -> float:
     if not known:
         return 0.0
     return max(0.0, (datetime.now(timezone.utc) - max(known)).total_seconds())
-
-
-def _attachment_ref(raw: dict[str, Any]) -> AttachmentRef:
-    size = raw.get("size")
-    return AttachmentRef(
-        id=str(raw.get("id")),
-        filename=str(raw.get("filename") or f"attachment-{raw.get('id')}"),
-        content_type=raw.get("mimeType"),
-        size=int(size) if isinstance(size, (int, float)) or (isinstance(size, str) and size.isdigit()) else None,
-        url=raw.get("content"),
-    )
-
-
-def _request_field_text(request: dict[str, Any] | None) -> str:
-    """JSM form fields beyond summary/description (customers type personal data there too)."""
-    lines = []
-    for item in (request or {}).get("requestFieldValues") or []:
-        if not isinstance(item, dict) or item.get("fieldId") in _SKIP_REQUEST_FIELDS:
-            continue
-        value = field_value_to_text(item.get("value"))
-        if value:
-            label = str(item.get("label") or item.get("fieldId") or "")
-            lines.append(f"{label}: {value}" if label else value)
-    return "\n".join(lines)

@@ -36,6 +36,8 @@ from bridge.platform import (
 
 from ..common.download import rewind, write_bounded
 from .errors import check
+from .shapes import _attachment_ref, _check_key, _parse_time, _request_field_text
+from .text import description_to_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from jira import JIRA
@@ -115,7 +117,6 @@ class JiraSubjects:
     # ------------------------------------------------------------------ their tickets
 
     def tickets_of(self, person: Person, relation: str) -> Iterator[TicketSummary]:
-        from .platform import _parse_time
 
         account = _account(person)
         if relation == REQUESTER:
@@ -138,8 +139,6 @@ class JiraSubjects:
                                     _parse_time(fields.get("created")), _parse_time(fields.get("updated")))
 
     def export_ticket(self, ticket_id: str) -> TicketExport:
-        from .platform import _attachment_ref, _check_key, _parse_time, _request_field_text
-        from .text import description_to_text
 
         key = _check_key(ticket_id)
         fields_wanted = "summary,description,status,created,updated,attachment,reporter"

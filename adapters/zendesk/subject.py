@@ -28,6 +28,8 @@ from bridge.platform import (
     UserErasure,
 )
 
+from .shapes import _attachment_ref, _get, _number, _parse_time
+
 if TYPE_CHECKING:  # pragma: no cover
     from zenpy import Zenpy
 
@@ -48,7 +50,6 @@ class ZendeskSubjects:
     _author_roles: dict[int, str]
 
     def find_users(self, email: str) -> list[Person]:
-        from .platform import _get
 
         wanted = email.strip().casefold()
         if "@" not in wanted:
@@ -64,7 +65,6 @@ class ZendeskSubjects:
         return people
 
     def tickets_of(self, person: Person, relation: str) -> Iterator[TicketSummary]:
-        from .platform import _get, _parse_time
 
         user_id = _user_number(person)
         if relation == REQUESTER:
@@ -80,7 +80,6 @@ class ZendeskSubjects:
                                 _parse_time(_get(ticket, "created_at")), _parse_time(_get(ticket, "updated_at")))
 
     def export_ticket(self, ticket_id: str) -> TicketExport:
-        from .platform import _attachment_ref, _get, _number, _parse_time
 
         number = _number(ticket_id)
         ticket = self._call(f"fetch ticket {number}", lambda: self._zenpy().tickets(id=number), gone_on_404=True)
@@ -101,7 +100,6 @@ class ZendeskSubjects:
                             comments)
 
     def _author_role(self, author_id: Any, requester_id: Any) -> str:
-        from .platform import _get
 
         if author_id is None:
             return "other"
