@@ -104,6 +104,16 @@ class JobStore:
             raise
         return outcome
 
+    def reopen(self, platform: str, ticket_id: str, reason: str) -> bool:
+        """Make a ``done`` job takeable again (monitor mode's decision, now to be enforced).
+        True for the one caller that reopened it; concurrent callers get False."""
+        cursor = self.db.connect().execute(
+            "UPDATE jobs SET state='retrying', updated_at=?, last_error=? WHERE platform=? AND ticket_id=?"
+            " AND state='done'",
+            (time.time(), reason, platform, ticket_id),
+        )
+        return cursor.rowcount == 1
+
     def _finish(self, platform: str, ticket_id: str, state: str, error: str | None) -> None:
         self.db.connect().execute(
             "UPDATE jobs SET state=?, lease_owner=NULL, lease_expires=NULL, updated_at=?, last_error=?"
