@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bridge.attest import attestation_status
 from bridge.audit import AuditLog
 from bridge.settings import Settings
-from bridge.db import Database
+from bridge.db import open_database
 from bridge.jobs import JobStore
 
 VERDICTS = ("violation", "review", "clean")
@@ -103,8 +104,6 @@ def day_labels(days: list[dict[str, Any]], width: int = 720) -> list[dict[str, A
 
 
 def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
-    db = Database(settings.state_db)
-    audit, jobs = AuditLog(db), JobStore(db)
 
     def current_mode() -> str:
         if mode_of:
@@ -117,7 +116,10 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
 
     def data(request: Request) -> dict[str, Any]:
         days = int(request.query_params.get("days", "14") or 14)
-        return summary(audit, jobs, max(1, min(days, 366)), current_mode())
+        db = open_database(settings.state_url)  # opened on first use: the web process starts without it
+        info = summary(AuditLog(db), JobStore(db), max(1, min(days, 366)), current_mode())
+        info["attestation"] = attestation_status(db)
+        return info
 
     async def page(request: Request) -> Response:
         problem = token_problem(request, settings.status_token)

@@ -68,12 +68,12 @@ def report(since: timedelta, fmt: str) -> None:
     """What monitor mode would have done ("would delete") and what enforce mode did ("deleted")
     with the tickets decided in the window."""
     from bridge.audit import AuditLog
-    from bridge.db import Database
+    from bridge.db import open_database
 
     settings = settings_or_exit()
     data_or_exit(settings)
     start = time.time() - since.total_seconds()
-    records = list(AuditLog(Database(settings.state_db)).records(since=start))
+    records = list(AuditLog(open_database(settings.state_url)).records(since=start))
     data = build_report(records)
     data["since"] = str(since)
     if fmt == "json":
