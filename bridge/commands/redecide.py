@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from bridge.commands.params import DURATION, PLATFORM, Duration, data_or_exit, runtime_or_exit
+from bridge.commands.params import DURATION, PLATFORM, Duration, data_or_exit, runtime_or_exit, settings_or_exit
 
 WOULD = {"delete": "would email the requester and delete the ticket", "review": "would tag it for human review",
          "none": "would leave it alone"}
@@ -51,9 +51,9 @@ def redecide(since: Duration, platform: str | None, dry_run: bool) -> None:
     from bridge.platform import PlatformError, TicketGone
     from bridge.rules import RulesError, load_rules
 
+    data_or_exit(settings_or_exit())  # before the runtime, which would create the queue's folder
     runtime = runtime_or_exit()
     settings = runtime.settings
-    data_or_exit(settings)
     try:
         rules = load_rules(settings.rules_path)
     except RulesError as exc:
