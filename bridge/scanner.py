@@ -29,6 +29,7 @@ from bridge.findings import Finding, TextPart
 from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadline
 from bridge.recognizers.factory import build_recognizers
 from bridge.rules.schema import Rules
+from bridge.structure import Structure, read_structure, subject_structure
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +233,19 @@ class Scanner:
                 results.append(result)
         return _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
 
+    def _analyze_part(self, text: str, place: str, language: str, structure: Structure) -> list[RecognizerResult]:
+        """Attachment text is read with column headers and labels as context (tables, forms);
+        the body as prose, except the tables pasted into it, read again by column."""
+        results = self.analyze_text(text, language, tabular=place not in BODY_PLACES)
+        if place in BODY_PLACES and structure.tables:
+            for table in structure.tables:
+                for r in self.analyze_text(text[table.start:table.end], language, tabular=True):
+                    r.start += table.start
+                    r.end += table.start
+                    results.append(r)
+            results = _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
+        return results
+
     def scan(self, parts: list[TextPart], language: str) -> list[Finding]:
         """Every finding in ``parts``, however long they take (``scan_within`` bounds them)."""
         findings: list[Finding] = []
@@ -262,7 +276,11 @@ class Scanner:
             if not text.strip():
                 continue
             part_language = self._language(part.language) if part.language else language
-            results = self.analyze_text(text, part_language, tabular=part.place not in BODY_PLACES)
+            if part.place == "subject":
+                structure = subject_structure(text)
+            else:
+                structure = read_structure(text, part.place not in BODY_PLACES)
+            results = self._analyze_part(text, part.place, part_language, structure)
             masks = sorted((r.start, r.end, r.entity_type) for r in results)
             mask_ends = [m[1] for m in masks]
             for r in results:
@@ -278,6 +296,7 @@ class Scanner:
                         value=text[r.start : r.end],
                         detail=part.detail,
                         context=_context(text, r.start, r.end, masks, mask_ends),
+                        part=structure.part_at(r.start),
                     )
                 )
 

@@ -73,11 +73,14 @@ def finding_notes(decision: Decision, ticket: Ticket, rules: Rules) -> list[dict
     fired = fired_rules(admissible(decision.findings, ticket, rules), rules)
     notes = []
     for finding in decision.findings:
-        reason = exemption(finding, ticket, rules)
+        reason = (finding.excluded or None) if (finding.holder or finding.excluded) else exemption(finding, ticket, rules)
         rules_for = [f.name for f in fired if any(finding is x for x in f.findings)]
         if reason is None and not rules_for:
             reason = "counts only in combination; no rule fired"
-        notes.append({"counted": bool(rules_for), "rules": rules_for, "not_counted_because": reason})
+        notes.append({
+            "counted": bool(rules_for), "rules": rules_for, "not_counted_because": reason,
+            "part": finding.part or None, "holder": finding.holder or None, "holder_why": finding.holder_why or None,
+        })
     return notes
 
 
@@ -111,6 +114,9 @@ def _render_human(decision: Decision, language: str, notes: list[dict[str, Any]]
             lines.append(head)
             if finding.context:
                 lines.append(f"      context: {finding.context}")
+            if note["part"] or note["holder"]:
+                whose = f"; holder {note['holder']} ({note['holder_why']})" if note["holder"] else ""
+                lines.append(f"      part: {note['part'] or '-'}{whose}")
             if note["counted"]:
                 lines.append(f"      counted for rule: {', '.join(note['rules'])}")
             else:

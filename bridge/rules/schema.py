@@ -81,7 +81,17 @@ class RequesterExemption(_Model):
     signature: SignatureBlock = Field(default_factory=SignatureBlock)
     # a phone right after one of these words is the requester's own ("call me on ...")
     own_phone_context: list[str] = Field(default_factory=list)
+    # any value right after one of these is the requester's own ("my new address is ...")
+    own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+
+
+class Ownership(_Model):
+    """Words that say an e-mail address is a function's or a system's (bridge.ownership)."""
+
+    function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
+    neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
+    system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
 
 
 class PolicyRule(_Model):
@@ -186,6 +196,7 @@ class Rules(_Model):
     entities: dict[str, EntityRule] = Field(default_factory=dict)
     allow: AllowLists = Field(default_factory=AllowLists)
     requester_exemption: RequesterExemption = Field(default_factory=RequesterExemption)
+    ownership: Ownership = Field(default_factory=Ownership)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
