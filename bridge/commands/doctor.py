@@ -20,9 +20,15 @@ class Check:
     hint: str = ""
 
 
+class _Explained(Exception):
+    """A failed probe whose message says it all."""
+
+
 def _run(name: str, probe: Callable[[], str], hint: str) -> Check:
     try:
         return Check(name, True, probe())
+    except _Explained as exc:
+        return Check(name, False, str(exc)[:300], hint)
     except Exception as exc:
         return Check(name, False, f"{type(exc).__name__}: {exc}"[:300], hint)
 
@@ -36,9 +42,12 @@ def doctor_checks() -> list[Check]:
         return [Check("configuration", False, exc.message, "fix the environment variable named above")]
 
     def rules_probe() -> str:
-        from bridge.rules import load_rules
+        from bridge.rules import RulesError, load_rules
 
-        rules = load_rules(settings.rules_path)
+        try:
+            rules = load_rules(settings.rules_path)
+        except RulesError as exc:  # its message names the file and the fault: no class name
+            raise _Explained(str(exc)) from None
         return f"rules {settings.rules_path or 'default'} valid (version {rules.version_hash}), mode {settings.mode(rules.mode)}"
 
     checks.append(_run("rules", rules_probe, "run `gdpr-bridge rules check` for the line at fault"))
