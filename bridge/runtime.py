@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from huey import Huey
 
-from bridge.db import Database
+from bridge.db import Database, open_database
+from bridge.deliveries import DeliveryMemory
 from bridge.jobs import JobStore
 from bridge.platform import Platform, get_platform, platform_names
-from bridge.queue import claim_delivery, make_huey, release_delivery
+from bridge.queue import make_huey
 from bridge.settings import Settings
 from bridge.tasks import Tasks, register
 
@@ -38,14 +39,19 @@ class Runtime:
         self.tasks: Tasks = register(self)
 
     def database(self) -> Database:
-        return Database(self.settings.state_db)
+        """The state database (opened and migrated on first use; one pool per process)."""
+        return open_database(self.settings.state_url)
 
     def job_store(self) -> JobStore:
-        """One store per process (its SQLite connections are per thread)."""
+        """One store per process."""
         with self._lock:
             if self._job_store is None:
-                self._job_store = JobStore(self.database())
+                self._job_store = JobStore(self.database(), lease_seconds=self.settings.jobs.lease_seconds,
+                                           host=self.settings.jobs.host_id)
             return self._job_store
+
+    def deliveries(self) -> DeliveryMemory:
+        return DeliveryMemory(self.database())
 
     def services(self) -> "Services":
         """Rules, models, templates and platform clients: loaded once, on first use."""
@@ -75,10 +81,10 @@ class Runtime:
         self.tasks.process(platform, ticket_id)
 
     def claim_delivery(self, key: str) -> bool:
-        return claim_delivery(self.huey, key)
+        return self.deliveries().claim(key)
 
     def release_delivery(self, key: str) -> None:
-        release_delivery(self.huey, key)
+        self.deliveries().release(key)
 
 
 def build_services(settings: Settings, database: Database) -> "Services":
@@ -130,6 +136,9 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     began = time.monotonic()
     runtime.services()  # load rules, models and templates before taking any job
     requeued = requeue_stale(runtime)
+    from bridge.attest import remind_if_due
+
+    remind_if_due(runtime.database())
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, check_worker_health=True, backoff=1.15,
         max_delay=0.1, initial_delay=0.05,

@@ -112,7 +112,15 @@ class RulesSection(Section):
 
 class StateSection(Section):
     data_dir: Path = env("BRIDGE_DATA_DIR", Path("./data"))
-    database_url: SecretStr | None = env("BRIDGE_DATABASE_URL")
+    database_url: SecretStr | None = env("BRIDGE_DATABASE_URL")  # may carry a password
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _database_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+                ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")):
+            raise ValueError("must start with postgresql:// (or be unset for SQLite in the data dir)")
+        return value
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -136,6 +144,9 @@ class JobsSection(Section):
     workers: int = env("BRIDGE_WORKERS", DEFAULT_WORKERS, ge=1)
     retries: int = env("BRIDGE_JOB_RETRIES", 8, ge=0)
     retry_delay_seconds: float = env("BRIDGE_RETRY_DELAY_SECONDS", 5.0, ge=0)
+    # a live job renews its lease every quarter of this; a dead worker's job is taken over after it
+    lease_seconds: float = env("BRIDGE_LEASE_SECONDS", 120.0, ge=1)
+    host_id: str | None = env("BRIDGE_HOST_ID")  # this host's name in job leases (default: the hostname)
     delivery_memory_hours: int = env("BRIDGE_DELIVERY_MEMORY_HOURS", 72, ge=1)
 
 
@@ -213,6 +224,13 @@ class Settings(BaseModel):
     @property
     def state_db(self) -> Path:
         return self.state.data_dir / "bridge.db"
+
+    @property
+    def state_url(self) -> str:
+        """Where audit, jobs, delivery memory and cursors live: BRIDGE_DATABASE_URL, else SQLite."""
+        if self.state.database_url is not None:
+            return self.state.database_url.get_secret_value()
+        return f"sqlite:///{self.state_db}"
 
     @property
     def queue_url(self) -> str:

@@ -16,9 +16,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bridge.attest import attestation_status
 from bridge.audit import AuditLog
 from bridge.settings import Settings
-from bridge.db import Database
+from bridge.db import open_database
 from bridge.jobs import JobStore
 from bridge.token_gate import BASIC_REALM, TokenGate
 
@@ -90,8 +91,6 @@ def day_labels(days: list[dict[str, Any]], width: int = 720) -> list[dict[str, A
 
 
 def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
-    db = Database(settings.state_db)
-    audit, jobs = AuditLog(db), JobStore(db)
 
     def current_mode() -> str:
         if mode_of:
@@ -104,7 +103,10 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
 
     def data(request: Request) -> dict[str, Any]:
         days = int(request.query_params.get("days", "14") or 14)
-        return summary(audit, jobs, max(1, min(days, 366)), current_mode())
+        db = open_database(settings.state_url)  # opened on first use: the web process starts without it
+        info = summary(AuditLog(db), JobStore(db), max(1, min(days, 366)), current_mode())
+        info["attestation"] = attestation_status(db)
+        return info
 
     gate = TokenGate(settings.status_token, "the status page is off: set BRIDGE_STATUS_TOKEN to enable it")
 

@@ -52,10 +52,8 @@ def seed(data_dir: Path) -> None:
                 # the last review was made in enforce mode and tagged; the first only "would" tag
                 tagged = verdict == "review" and days_ago == 0
                 audit.record_decision("zendesk", str(ticket), decision, "enforce" if tagged else "monitor",
-                                      "abc123", "en", [FILENAME])
+                                      "abc123", "en", [FILENAME], at=time.time() - days_ago * DAY)
                 audit.record_step("zendesk", str(ticket), "review_marked" if tagged else "monitored", verdict)
-                db.connect().execute("UPDATE decisions SET decided_at=? WHERE ticket_id=?",
-                                     (time.time() - days_ago * DAY, str(ticket)))
     jobs = JobStore(db)
     assert jobs.acquire("jira", "SD-77") == "acquired"
     jobs.dead("jira", "SD-77", "PlatformRejected: jira: delete issue: 403 forbidden")

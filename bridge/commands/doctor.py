@@ -68,6 +68,17 @@ def doctor_checks() -> list[Check]:
 
     checks.append(_run("queue", queue_probe, "check BRIDGE_QUEUE_URL and that the Redis server runs"))
 
+    def state_probe() -> str:
+        from bridge.db import describe as describe_db
+        from bridge.db import open_database
+        from bridge.migrate import head_revision
+
+        db = open_database(settings.state_url)
+        return f"{describe_db(settings.state_url)} reachable, schema {head_revision()} ({db.dialect})"
+
+    checks.append(_run("state database", state_probe,
+                       "check BRIDGE_DATABASE_URL (postgresql://user:pass@host/db) and that the server runs"))
+
     def mail_probe() -> str:
         from bridge.notify import Notifier
 
