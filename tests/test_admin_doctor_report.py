@@ -133,9 +133,9 @@ def seed(data_dir: Path) -> AuditLog:
         ("99", Decision("delete", ["third-party phone number"], {"body": ["PHONE_NUMBER"]}, [phone], [phone])),
     ]
     for ticket_id, decision in decisions:
-        audit.record_decision("zendesk", ticket_id, decision, "monitor", "abc123", "en", [FILENAME])
+        at = time.time() - 10 * 86400 if ticket_id == "99" else None
+        audit.record_decision("zendesk", ticket_id, decision, "monitor", "abc123", "en", [FILENAME], at=at)
         audit.record_step("zendesk", ticket_id, "monitored")
-    audit.db.connect().execute("UPDATE decisions SET decided_at=? WHERE ticket_id='99'", (time.time() - 10 * 86400,))
     return audit
 
 

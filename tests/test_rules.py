@@ -57,10 +57,11 @@ def test_none_uses_env_then_local_file_then_packaged_default(tmp_path: Path, mon
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BRIDGE_RULES", raising=False)
     assert load_rules().version_hash == load_rules(default_rules_path()).version_hash
-    (tmp_path / "rules.yaml").write_text("mode: enforce\n")
+    gate = "entities: {EMAIL_ADDRESS: {recognizers: [email]}}\npolicy: [{name: any-email, if_any: [EMAIL_ADDRESS]}]\n"
+    (tmp_path / "rules.yaml").write_text("mode: enforce\n" + gate)
     assert load_rules().mode == "enforce"
     other = tmp_path / "other.yaml"
-    other.write_text("mode: monitor\nactions: {violation: review}\n")
+    other.write_text("mode: monitor\nactions: {violation: review}\n" + gate)
     monkeypatch.setenv("BRIDGE_RULES", str(other))
     assert load_rules().actions.violation == "review"
 

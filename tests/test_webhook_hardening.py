@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from bridge.app import create_app
-from bridge.queue import claim_delivery, make_huey, release_delivery
+from bridge.db import Database
+from bridge.deliveries import DeliveryMemory
 from bridge.settings import load_settings
 from bridge.signatures import zendesk_signature
 from tests.e2e import make_harness
@@ -46,7 +47,7 @@ def app_with(tmp_path: Path, enqueue, claim, release=None, **env: str):  # type:
 
 
 def test_a_delivery_whose_queueing_failed_is_queued_when_the_platform_retries(tmp_path: Path) -> None:
-    huey = make_huey(f"sqlite:///{tmp_path / 'queue.db'}")
+    memory = DeliveryMemory(Database(tmp_path / "bridge.db"))
     queued: list[str] = []
     failures = [ConnectionError("queue down")]
 
@@ -55,7 +56,7 @@ def test_a_delivery_whose_queueing_failed_is_queued_when_the_platform_retries(tm
             raise failures.pop()
         queued.append(ticket_id)
 
-    app = app_with(tmp_path, enqueue, lambda key: claim_delivery(huey, key), lambda key: release_delivery(huey, key))
+    app = app_with(tmp_path, enqueue, memory.claim, memory.release)
     body = json.dumps({"ticket_id": "41"}).encode()
     first, retry, again = post_all(app, [(body, signed(body, "inv-41"))] * 3)
     assert first.status_code == 503 and first.headers["Retry-After"]

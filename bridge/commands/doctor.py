@@ -20,9 +20,15 @@ class Check:
     hint: str = ""
 
 
+class _Explained(Exception):
+    """A failed probe whose message says it all."""
+
+
 def _run(name: str, probe: Callable[[], str], hint: str) -> Check:
     try:
         return Check(name, True, probe())
+    except _Explained as exc:
+        return Check(name, False, str(exc)[:300], hint)
     except Exception as exc:
         return Check(name, False, f"{type(exc).__name__}: {exc}"[:300], hint)
 
@@ -36,9 +42,12 @@ def doctor_checks() -> list[Check]:
         return [Check("configuration", False, exc.message, "fix the environment variable named above")]
 
     def rules_probe() -> str:
-        from bridge.rules import load_rules
+        from bridge.rules import RulesError, load_rules
 
-        rules = load_rules(settings.rules_path)
+        try:
+            rules = load_rules(settings.rules_path)
+        except RulesError as exc:  # its message names the file and the fault: no class name
+            raise _Explained(str(exc)) from None
         return f"rules {settings.rules_path or 'default'} valid (version {rules.version_hash}), mode {settings.mode(rules.mode)}"
 
     checks.append(_run("rules", rules_probe, "run `gdpr-bridge rules check` for the line at fault"))
@@ -58,6 +67,17 @@ def doctor_checks() -> list[Check]:
         return f"{describe(settings.queue_url)} reachable, {depth} job(s) waiting"
 
     checks.append(_run("queue", queue_probe, "check BRIDGE_QUEUE_URL and that the Redis server runs"))
+
+    def state_probe() -> str:
+        from bridge.db import describe as describe_db
+        from bridge.db import open_database
+        from bridge.migrate import head_revision
+
+        db = open_database(settings.state_url)
+        return f"{describe_db(settings.state_url)} reachable, schema {head_revision()} ({db.dialect})"
+
+    checks.append(_run("state database", state_probe,
+                       "check BRIDGE_DATABASE_URL (postgresql://user:pass@host/db) and that the server runs"))
 
     def mail_probe() -> str:
         from bridge.notify import Notifier

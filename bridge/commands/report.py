@@ -43,11 +43,11 @@ def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
 def report(since: timedelta, fmt: str) -> None:
     """What enforce mode would have done (or did) with the tickets decided in the window."""
     from bridge.audit import AuditLog
-    from bridge.db import Database
+    from bridge.db import open_database
 
     settings = settings_or_exit()
     start = time.time() - since.total_seconds()
-    records = list(AuditLog(Database(settings.state_db)).records(since=start))
+    records = list(AuditLog(open_database(settings.state_url)).records(since=start))
     data = build_report(records)
     data["since"] = str(since)
     if fmt == "json":

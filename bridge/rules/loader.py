@@ -147,7 +147,8 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
     ``path`` None means ``$BRIDGE_RULES``, else ``./rules.yaml``, else the packaged
     default. A path given explicitly (argument or ``BRIDGE_RULES``) must exist: falling
-    back silently to the defaults on a typo would enforce rules nobody chose.
+    back silently to the defaults on a typo would enforce rules nobody chose. A file
+    that turns the gate off (``Rules.gate_off_reason``) is refused the same way.
     """
     resolved = _resolve(path)
     try:
@@ -156,4 +157,8 @@ def load_rules(path: str | Path | None = None) -> Rules:
         raise RulesError(f"{resolved}: rules file not found (set BRIDGE_RULES or pass --rules)") from None
     except OSError as exc:
         raise RulesError(f"{resolved}: cannot read the rules file ({exc.strerror})") from None
-    return parse_rules(data, label=str(resolved))
+    rules = parse_rules(data, label=str(resolved))
+    reason = rules.gate_off_reason()
+    if reason is not None:
+        raise RulesError(f"{resolved}: these rules turn the gate off: {reason}")
+    return rules

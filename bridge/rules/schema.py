@@ -252,6 +252,32 @@ class Rules(_Model):
     def enabled_entities(self) -> list[str]:
         return [name for name, rule in self.entities.items() if rule.enabled]
 
+    def gate_off_reason(self) -> str | None:
+        """Why these rules would pass every ticket (the gate turned off), or None.
+
+        A file that enables no entity type, has no policy rule, or whose every rule names
+        only disabled types or acts with ``none``, decides "clean" whatever a ticket holds:
+        a rules file like that is refused rather than run.
+        """
+        enabled = set(self.enabled_entities())
+        if not enabled:
+            return "no entity type is enabled (enable at least one under entities)"
+        if not self.policy:
+            return "there is no policy rule (add one under policy)"
+        for rule in self.policy:
+            action = self.actions.violation if rule.action == "violation" else rule.action
+            if action == "none":
+                continue
+            if not enabled.intersection(rule.if_any):
+                continue
+            if rule.together_with is not None and not enabled.intersection(rule.together_with):
+                continue
+            return None
+        return (
+            "no policy rule can ever fire (each names only disabled entity types or acts with 'none'; "
+            "enable the types a rule names)"
+        )
+
     @model_validator(mode="after")
     def _cross_checks(self) -> "Rules":
         from bridge.recognizers.registry import known_recognizer
