@@ -87,6 +87,17 @@ class WebSection(Section):
     max_concurrent_requests: int = env("BRIDGE_MAX_CONCURRENT_REQUESTS", 256, ge=1)
     body_timeout_seconds: float = env("BRIDGE_BODY_TIMEOUT_SECONDS", 5.0, gt=0)
     status_token: SecretStr | None = env("BRIDGE_STATUS_TOKEN")
+    metrics_port: int | None = env("BRIDGE_METRICS_PORT", None, ge=1, le=65535)
+    metrics_host: str = env("BRIDGE_METRICS_HOST", "127.0.0.1")
+
+    @field_validator("status_token", mode="after")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        from bridge.token_gate import MIN_TOKEN_CHARS
+
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_CHARS:
+            raise ValueError(f"must be at least {MIN_TOKEN_CHARS} characters (make one with: openssl rand -hex 24)")
+        return value
 
 
 class RulesSection(Section):

@@ -222,3 +222,20 @@ def test_doctor_fails_while_the_published_test_secret_is_accepted(tmp_path, fake
     [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook signing:")]
     assert "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET is on" in fail and "anyone can sign" in fail
     assert "zd-signing-secret-of-the-webhook" not in out
+
+
+@pytest.mark.parametrize("command", [["report"], ["audit", "export"], ["deadletters", "list"],
+                                     ["redecide", "--dry-run"]])
+def test_read_commands_outside_a_data_folder_say_so_and_create_nothing(tmp_path, command) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    run = subprocess.run([sys.executable, "-m", "bridge.cli", *command], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip() == (f"Error: no bridge data in {tmp_path / 'data'} (no bridge.db there): run this where"
+                                  " the bridge runs, or set BRIDGE_DATA_DIR to its data folder")
+    assert list(tmp_path.iterdir()) == []  # no ./data made, no "0 tickets" reported
