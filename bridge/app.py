@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
@@ -22,6 +22,7 @@ from bridge import metrics
 from bridge.settings import Settings
 from bridge.platform import WebhookEvent, WebhookReceiver, WebhookRejected, get_webhook_receiver, platform_names
 from bridge.queue import DELIVERY_PREFIX
+from bridge.token_gate import TokenGate
 
 log = logging.getLogger(__name__)
 
@@ -191,16 +192,36 @@ def create_app(
                 pass
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
+    monitoring = [Route("/readyz", readyz), Route("/metrics", metrics_endpoint)]
     routes = [
         Route("/webhooks/{platform}", endpoint.receive, methods=["POST"]),
         Route("/healthz", healthz),
-        Route("/readyz", readyz),
-        Route("/metrics", metrics_endpoint),
         *(extra_routes or []),
     ]
+    if settings.web.metrics_port is None:
+        # on the webhook's port (reachable from the internet): the status token is required
+        gate = TokenGate(settings.status_token, "set BRIDGE_METRICS_PORT (a listener on 127.0.0.1) "
+                                                "or BRIDGE_STATUS_TOKEN to reach /metrics and /readyz")
+        routes += [Route(route.path, _guarded(gate, route.endpoint)) for route in monitoring]
+    app = Starlette(routes=routes, exception_handlers={Exception: _server_error})
+    # served by bridge.runtime on BRIDGE_METRICS_HOST:BRIDGE_METRICS_PORT when that is set
+    app.state.monitoring_app = (
+        Starlette(routes=[*monitoring, Route("/healthz", healthz)], exception_handlers={Exception: _server_error})
+        if settings.web.metrics_port is not None else None
+    )
+    return app
 
-    async def server_error(request: Request, exc: Exception) -> Response:
-        log.error("unhandled error", extra={"path": request.url.path, "error_type": type(exc).__name__})
-        return JSONResponse({"error": "internal error"}, status_code=500)
 
-    return Starlette(routes=routes, exception_handlers={Exception: server_error})
+def _guarded(gate: TokenGate, handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    async def guarded(request: Request) -> Response:
+        problem = await gate.problem(request)
+        if problem:
+            return JSONResponse({"error": problem}, status_code=401)
+        return await handler(request)
+
+    return guarded
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error", extra={"path": request.url.path, "error_type": type(exc).__name__})
+    return JSONResponse({"error": "internal error"}, status_code=500)

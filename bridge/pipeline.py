@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -46,7 +46,19 @@ MONITORED = "monitored"
 GONE = "gone"
 OUT_OF_SCOPE = "out_of_scope"
 
+ENFORCED = "enforced"  # enforce mode left a clean ticket alone (no clear tag to record it by)
+
 NOTICE_ENDS = (NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST)
+# Steps after which there is nothing left to enforce: what enforce mode did, or the ticket is gone.
+ACTED = frozenset({NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST, DELETED, DELETE_FAILED, REVIEW_MARKED, CLEARED, ENFORCED,
+                   GONE})
+
+
+def monitored_only(steps: Iterable[str]) -> bool:
+    """Decided in monitor mode and never acted on: enforce mode decides such a ticket again
+    (a redelivered webhook, ``gdpr-bridge redecide``) instead of taking it as done."""
+    names = set(steps)
+    return MONITORED in names and not names & ACTED
 SEND_ATTEMPTS = 3  # handing the email over after the deletion, inside the run (the address is not kept)
 
 
@@ -286,6 +298,10 @@ def clear(run: Run) -> None:
     run.record(CLEARED, tag)
 
 
+def leave_alone(run: Run) -> None:
+    run.record(ENFORCED, "clean")
+
+
 def _deleting(run: Run) -> bool:
     return run.enforcing and run.action == "delete"
 
@@ -301,6 +317,8 @@ STEPS: tuple[Step, ...] = (
          done_when=(REVIEW_MARKED,)),
     Step(CLEARED, applies=lambda r: r.enforcing and r.action == "none" and bool(r.services.rules.actions.clear_tag),
          run=clear, done_when=(CLEARED,)),
+    Step(ENFORCED, applies=lambda r: r.enforcing and r.action == "none" and not r.services.rules.actions.clear_tag,
+         run=leave_alone, done_when=(ENFORCED,)),  # the one outcome that would otherwise record no step
 )
 
 

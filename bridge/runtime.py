@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from huey import Huey
 
@@ -134,6 +134,7 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     from bridge.tasks import requeue_stale
 
     began = time.monotonic()
+    wait_for_state_database(runtime)
     services = runtime.services()  # load rules, models and templates before taking any job
     settings = runtime.settings
     log.info("bridge starting", extra={
@@ -153,21 +154,65 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     return consumer
 
 
+def wait_for_state_database(runtime: Runtime, pause: float = 5.0) -> None:
+    """A worker started while the state database is down waits for it (jobs stay queued)."""
+    from bridge.db import DatabaseError
+
+    while True:
+        try:
+            runtime.database()
+            return
+        except DatabaseError as exc:
+            log.warning("state database unavailable, worker waits", extra={"error": str(exc), "retry_in_seconds": pause})
+            time.sleep(pause)
+
+
 def run_worker(runtime: Runtime, workers: int, worker_type: str) -> None:
     consumer = start_consumer(runtime, workers, worker_type)
     consumer.run()
 
 
 def run_web(runtime: Runtime) -> None:
+    """The webhook listener (HOST:PORT) and, when BRIDGE_METRICS_PORT is set, the metrics
+    listener for /metrics and /readyz (BRIDGE_METRICS_HOST, loopback by default)."""
+    import asyncio
+    import contextlib
+
     import uvicorn
 
+    class SecondListener(uvicorn.Server):
+        """Leaves the signals to the webhook listener, which stops it on the way out."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
     app = build_web_app(runtime)
-    settings = runtime.settings
+    web = runtime.settings.web
     log.info("web starting", extra={
-        "host": settings.web.host, "port": settings.web.port, "data_dir": str(settings.data_dir),
-        "platforms": sorted(name for name, section in settings.platforms.items() if section.configured())})
-    uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=10)
+        "host": web.host, "port": web.port, "data_dir": str(runtime.settings.data_dir),
+        "platforms": sorted(name for name, section in runtime.settings.platforms.items() if section.configured())})
+    options: dict[str, Any] = {"log_config": None, "access_log": False, "timeout_graceful_shutdown": 10}
+    main = uvicorn.Server(uvicorn.Config(app, host=web.host, port=web.port, **options))
+    monitoring = getattr(app.state, "monitoring_app", None)
+    if monitoring is None or web.metrics_port is None:
+        main.run()
+        return
+    config = uvicorn.Config(monitoring, host=web.metrics_host, port=web.metrics_port, **options)
+    sock = config.bind_socket()  # fails here, before the webhook listener starts, when the port is taken
+    log.info("metrics listener", extra={"host": web.metrics_host, "port": web.metrics_port})
+    asyncio.run(_serve_both(main, SecondListener(config), sock))
+
+
+async def _serve_both(main: Any, second: Any, sock: Any) -> None:
+    import asyncio
+
+    task = asyncio.create_task(second.serve(sockets=[sock]))
+    try:
+        await main.serve()
+    finally:
+        second.should_exit = True
+        await task
 
 
 def run_serve(runtime: Runtime) -> None:

@@ -26,6 +26,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 
 from bridge.findings import Finding, TextPart
+from bridge.normalise import normalise
 from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadline
 from bridge.recognizers.factory import build_recognizers
 from bridge.rules.schema import Rules
@@ -276,27 +277,36 @@ class Scanner:
             if not text.strip():
                 continue
             part_language = self._language(part.language) if part.language else language
+            # recognizers and the structure reader see the text normalised (NFKC, no format
+            # characters); a finding's offsets are mapped back to the original text, its value
+            # is what was recognised
+            norm = normalise(text)
+            scanned = norm.text
             if part.place == "subject":
-                structure = subject_structure(text)
+                structure = subject_structure(scanned)
             else:
-                structure = read_structure(text, part.place not in BODY_PLACES)
-            results = self._analyze_part(text, part.place, part_language, structure)
+                structure = read_structure(scanned, part.place not in BODY_PLACES)
+            results = self._analyze_part(scanned, part.place, part_language, structure)
             masks = sorted((r.start, r.end, r.entity_type) for r in results)
             mask_ends = [m[1] for m in masks]
             for r in results:
                 meta = r.recognition_metadata or {}
+                start, end = norm.span(r.start, r.end)
                 findings.append(
                     Finding(
                         entity_type=r.entity_type,
                         place=part.place,
-                        start=r.start,
-                        end=r.end,
+                        start=start,
+                        end=end,
                         score=float(r.score),
                         recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
-                        value=text[r.start : r.end],
+                        value=scanned[r.start : r.end],
                         detail=part.detail,
-                        context=_context(text, r.start, r.end, masks, mask_ends),
+                        context=_context(scanned, r.start, r.end, masks, mask_ends),
                         part=structure.part_at(r.start),
+                        evidence=(r.analysis_explanation.textual_explanation or "") if r.analysis_explanation else "",
+                        ocr=part.ocr,
+                        row=structure.row_of(r.start),
                     )
                 )
 

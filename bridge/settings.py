@@ -1,7 +1,7 @@
 """The one settings object: read once from the environment by the CLI, then passed down.
 
 Each part has its section (``web``, ``rules``, ``state``, ``queue``, ``jobs``, ``extract``,
-``mail``, ``log``) and each platform has one, declared by its package under ``adapters/``
+``mail``, ``log``, ``subject``) and each platform has one, declared by its package under ``adapters/``
 (``SETTINGS``, a ``PlatformSection``). A field names its environment variable through its
 alias; README's configuration table lists every one (a test compares them).
 
@@ -88,6 +88,17 @@ class WebSection(Section):
     max_concurrent_requests: int = env("BRIDGE_MAX_CONCURRENT_REQUESTS", 256, ge=1)
     body_timeout_seconds: float = env("BRIDGE_BODY_TIMEOUT_SECONDS", 5.0, gt=0)
     status_token: SecretStr | None = env("BRIDGE_STATUS_TOKEN")
+    metrics_port: int | None = env("BRIDGE_METRICS_PORT", None, ge=1, le=65535)
+    metrics_host: str = env("BRIDGE_METRICS_HOST", "127.0.0.1")
+
+    @field_validator("status_token", mode="after")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        from bridge.token_gate import MIN_TOKEN_CHARS
+
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_CHARS:
+            raise ValueError(f"must be at least {MIN_TOKEN_CHARS} characters (make one with: openssl rand -hex 24)")
+        return value
 
 
 class RulesSection(Section):
@@ -157,6 +168,18 @@ class LogSection(Section):
     level: str = env("BRIDGE_LOG_LEVEL", "INFO")
 
 
+class SubjectSection(Section):
+    # the key of the keyed hash (HMAC-SHA256) that stands for an address in the audit
+    hash_key: SecretStr | None = env("BRIDGE_SUBJECT_HASH_KEY")
+
+    @field_validator("hash_key", mode="after")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 32`)")
+        return value
+
+
 class PlatformSection(Section):
     """A platform's settings, declared by its package (``adapters/<name>/``, ``SETTINGS``).
 
@@ -205,6 +228,7 @@ class Settings(BaseModel):
     mail: MailSection
     log: LogSection
     platforms: dict[str, PlatformSection]
+    subject: SubjectSection = SubjectSection()
 
     # -- derived values the parts ask for -------------------------------------------
     @property
@@ -293,14 +317,14 @@ class Settings(BaseModel):
         return self.extract.concurrency
 
     def sections(self) -> Iterator[tuple[str, BaseModel]]:
-        for name in ("web", "rules", "state", "queue", "jobs", "extract", "mail", "log"):
+        for name in ("web", "rules", "state", "queue", "jobs", "extract", "mail", "log", "subject"):
             yield name, getattr(self, name)
         for name, section in sorted(self.platforms.items()):
             yield name, section
 
 
 CORE_SECTIONS: tuple[type[Section], ...] = (WebSection, RulesSection, StateSection, QueueSection, JobsSection,
-                                            ExtractSection, MailSection, LogSection)
+                                            ExtractSection, MailSection, LogSection, SubjectSection)
 
 
 def all_variables() -> list[str]:
@@ -328,4 +352,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail=MailSection.read(source),
         log=LogSection.read(source),
         platforms=_platform_sections(source),
+        subject=SubjectSection.read(source),
     )

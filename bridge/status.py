@@ -1,13 +1,12 @@
 """The read-only status page at ``GET /`` for admins, protected by ``BRIDGE_STATUS_TOKEN``.
 
 One HTML page rendered on the server with an inline SVG chart: no build step, no
-script, nothing fetched from elsewhere. The token is accepted as
-``Authorization: Bearer <token>`` or ``?token=<token>`` (for a browser bookmark).
+script, nothing fetched from elsewhere. The token is accepted in the Authorization header
+only (``bridge.token_gate``): ``Bearer <token>``, or as the password a browser asks for.
 """
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections import Counter, defaultdict
 from typing import Any
@@ -22,24 +21,12 @@ from bridge.audit import AuditLog
 from bridge.settings import Settings
 from bridge.db import open_database
 from bridge.jobs import JobStore
+from bridge.token_gate import BASIC_REALM, TokenGate
 
 VERDICTS = ("violation", "review", "clean")
 COLOURS = {"violation": "#c0392b", "review": "#e67e22", "clean": "#27ae60"}
 
 _templates = Environment(loader=PackageLoader("bridge", "templates/status"), autoescape=select_autoescape())
-
-
-def token_problem(request: Request, token: str | None) -> str | None:
-    """None when the request carries the status token; else what is wrong, for the 401."""
-    if not token:
-        return "the status page is off: set BRIDGE_STATUS_TOKEN to enable it"
-    header = request.headers.get("authorization", "")
-    presented = header[7:] if header.lower().startswith("bearer ") else request.query_params.get("token", "")
-    if not presented:
-        return "token required: Authorization: Bearer <token> or ?token=<token>"
-    if not hmac.compare_digest(presented.encode(), token.encode()):
-        return "wrong token: it does not match BRIDGE_STATUS_TOKEN"
-    return None
 
 
 # The steps that put a tag on the ticket for a person (bridge.pipeline.REVIEW_MARKED).
@@ -130,10 +117,12 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
         info["attestation"] = attestation_status(db)
         return info
 
+    gate = TokenGate(settings.status_token, "the status page is off: set BRIDGE_STATUS_TOKEN to enable it")
+
     async def page(request: Request) -> Response:
-        problem = token_problem(request, settings.status_token)
-        if problem:
-            return JSONResponse({"error": problem}, status_code=401)
+        problem = await gate.problem(request)
+        if problem:  # the browser then asks for the token (as the password)
+            return JSONResponse({"error": problem}, status_code=401, headers={"WWW-Authenticate": BASIC_REALM})
         info = data(request)
         html = _templates.get_template("index.html").render(
             info=info, bars=bar_chart(info["days"]), labels=day_labels(info["days"]), colours=COLOURS, verdicts=VERDICTS,
@@ -142,7 +131,7 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     async def api(request: Request) -> Response:
-        problem = token_problem(request, settings.status_token)
+        problem = await gate.problem(request)
         if problem:
             return JSONResponse({"error": problem}, status_code=401)
         return JSONResponse(data(request), headers={"Cache-Control": "no-store"})

@@ -300,7 +300,7 @@ def leaked_in_redis(name: str) -> list[str]:
 def test_metrics_hold_no_personal_data(bridge) -> None:
     import httpx
 
-    text = httpx.get(bridge.url + "/metrics").text
+    text = httpx.get(bridge.metrics_url + "/metrics").text
     assert "gdpr_bridge_decisions_total" in text
     assert [v for v in SEEDED if v in text] == []
 

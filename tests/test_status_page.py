@@ -87,11 +87,23 @@ def test_status_page_needs_the_token(client) -> None:
 
 
 def test_a_wrong_status_token_is_called_wrong(client) -> None:
-    for response in (client.get("/?token=wrong"), client.get("/", headers={"Authorization": "Bearer x"}),
-                     client.get("/api/status?token=wrong")):
+    for response in (client.get("/", headers={"Authorization": "Bearer wrong-token-wrong-token-wrong"}),
+                     client.get("/", auth=("admin", "wrong-token-wrong-token-wrong")),
+                     client.get("/api/status", headers={"Authorization": "Bearer x"})):
         assert response.status_code == 401
         assert response.json()["error"].startswith("wrong token")
         assert "Oliver" not in response.text and "violation" not in response.text
+
+
+def test_the_token_is_not_accepted_in_the_url(client) -> None:
+    """?token= ends up in proxy logs and browser history: only the Authorization header counts."""
+    for path in (f"/?token={TOKEN}", f"/api/status?token={TOKEN}"):
+        response = client.get(path)
+        assert response.status_code == 401
+        assert "token required" in response.json()["error"] and "not accepted in the URL" in response.json()["error"]
+        assert "violation" not in response.text
+    # a browser is asked for it instead (HTTP Basic, the token as the password)
+    assert client.get("/").headers["www-authenticate"].startswith("Basic ")
 
 
 def test_status_page_disabled_without_a_configured_token(settings) -> None:
@@ -115,7 +127,7 @@ def test_status_page_shows_mode_decisions_kinds_review_and_dead_letters(client) 
     for value in SEEDED:
         assert value not in html
 
-    assert client.get(f"/?token={TOKEN}").text.count("<rect ") == 12  # the bookmark form
+    assert client.get("/", auth=("admin", TOKEN)).text.count("<rect ") == 12  # the browser's login form
 
     data = client.get("/api/status", headers={"Authorization": f"Bearer {TOKEN}"}).json()
     assert [(d["violation"], d["review"], d["clean"]) for d in data["days"]] == [(2, 0, 5), (4, 1, 7), (1, 0, 9), (3, 1, 4)]
@@ -146,7 +158,7 @@ def test_status_page_renders_in_headless_chromium(settings, tmp_path) -> None:
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1024,900",
-             f"http://127.0.0.1:{server.port}/?token={TOKEN}"],
+             f"http://admin:{TOKEN}@127.0.0.1:{server.port}/"],
             capture_output=True, timeout=60, cwd=tmp_path,
         )
     finally:

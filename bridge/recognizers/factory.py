@@ -26,6 +26,19 @@ def _build_presidio(cls: type, entity: str, language: str, rule: EntityRule, nam
     return cls(**kwargs)  # type: ignore[no-any-return]
 
 
+def _words(rules: Rules, rule: EntityRule, language: str, ignore: bool = False) -> list[str]:
+    """The rule's context (or ignore) words for ``language``; with ``options.context_all_languages``
+    those of every supported language: an identifier is found whatever language the ticket
+    was detected in ("Seine Personnummer ...", "The Steuer-ID ...", a pasted form in English)."""
+    get = rule.ignore_words if ignore else rule.words
+    if not rule.options.get("context_all_languages"):
+        return get(language)
+    out: list[str] = []
+    for lang in [language, *rules.languages.supported]:
+        out.extend(w for w in get(lang) if w not in out)
+    return out
+
+
 def build_recognizers(rules: Rules, language: str) -> list[EntityRecognizer]:
     """One recognizer instance per (enabled entity, recognizer name) for ``language``."""
     out: list[EntityRecognizer] = []
@@ -38,8 +51,8 @@ def build_recognizers(rules: Rules, language: str) -> list[EntityRecognizer]:
                 kwargs: dict[str, Any] = dict(
                     entity=entity,
                     language=language,
-                    context=rule.words(language),
-                    ignore_context=rule.ignore_words(language),
+                    context=_words(rules, rule, language),
+                    ignore_context=_words(rules, rule, language, ignore=True),
                     window=rule.context_window,
                     options=rule.options,
                     name=rec_name,

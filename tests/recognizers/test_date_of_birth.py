@@ -40,6 +40,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Geburtsdatum-Abgleich am 01.10.2024 um 21:40 gestartet.", None),
     ("en", "Born 12/03/1984, started with us on 01/05/2020.", "12/03/1984"),
     ("sv", "Född 1984-03-12, anställd 2020-05-01.", "1984-03-12"),
+    # "f.d." (före detta, former) is not "f." (född)
+    ("sv", "Karin Ek, f.d. 1984-03-12, har slutat.", None),
+    ("sv", "Karin Ek f. 1984-03-12 har slutat.", "1984-03-12"),
 ]
 
 

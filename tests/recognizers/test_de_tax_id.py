@@ -31,6 +31,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Die Steueridentifikationsnummer fehlt.\nRechnung 47036892816 ist bezahlt.", None),
     # passport / tax id word before a ";" in the same sentence
     ("de", "Bitte die Steuer-ID korrigieren; eingetragen ist 86 095 742 719.", "86 095 742 719"),
+    # found whatever language the ticket is in
+    ("sv", "Die Steueridentifikationsnummer 86095742719 ist falsch.", "86095742719"),
+    ("en", "Im Feld Steuer-ID steht 86095742719.", "86095742719"),
 ]
 
 

@@ -25,6 +25,12 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Die schwedische Personennummer 811218-9876 steht im Feld.", "811218-9876"),
     ("sv", "Personnummer 811218-9875 ligger fel.", None),  # Luhn fails
     ("sv", "Ordernummer 8112189876 saknas.", None),  # bare digits, no context
+    # an organisation number passes Luhn but its "month" is 20 or more
+    ("sv", "Organisationsnummer 556036-0793 saknas i fakturan.", None),
+    ("sv", "Personnummer 556036-0793 ligger fel.", None),
+    # found whatever language the ticket is in
+    ("en", "Seine Personnummer 811218-9876 steht im Feld.", "811218-9876"),
+    ("sv", "The personal identity number 8112189876 is on file.", "8112189876"),
 ]
 
 

@@ -24,6 +24,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Die NHS 9434765919 ist falsch.", "9434765919"),
     ("en", "NHS number 9434765918 on the form.", None),  # mod 11 fails
     ("en", "Order 943 476 5919 was shipped.", None),  # no context
+    # found whatever language the ticket is in
+    ("sv", "Please correct the NHS number 943 476 5919 on the record.", "943 476 5919"),
+    ("de", "The health service number 9434765919 is wrong.", "9434765919"),
 ]
 
 

@@ -23,6 +23,8 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("sv", "NI number AB123456C finns i importen.", "AB123456C"),
     ("de", "Die NI number AB 12 34 56 C ist doppelt.", "AB 12 34 56 C"),
     ("en", "Product code QQ123456C is out of stock.", None),
+    # found whatever language the ticket is in
+    ("de", "His national insurance number JG 10 37 56 C is wrong.", "JG 10 37 56 C"),
 ]
 
 

@@ -29,6 +29,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Punches missing after terminal reboot (216 56 4243)", None),  # no context word
     ("en", "Order 216-56-4244 was shipped twice.", None),
     ("sv", "Exporten avvisar raden (216 56 4245).", None),
+    # found whatever language the ticket is in
+    ("sv", "Her social security number 512-44-8821 was typed wrong.", "512-44-8821"),
+    ("de", "Die Sozialversicherungsnummer 512-44-8821 ist doppelt.", "512-44-8821"),
 ]
 
 
