@@ -47,19 +47,20 @@ class JobFields(logging.Filter):
         return True
 
 
-class RoutineAtDebug(logging.Filter):
-    """huey announces every run of the minute-by-minute housekeeping task at INFO; those
-    lines say nothing happened, so they are demoted to DEBUG (what housekeeping does,
-    it logs itself)."""
+QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
+
+
+class QuietHousekeeping(logging.Filter):
+    """huey logs every run of a periodic task at INFO ("Executing ...housekeeping", "... executed
+    in", "Enqueueing periodic task"): once a minute, saying nothing. Those become DEBUG; the
+    housekeeping task itself logs at INFO only when it did something."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.INFO and "bridge.tasks.housekeeping" in record.getMessage():
+        if record.name.startswith("huey") and record.levelno == logging.INFO and "housekeeping" in record.getMessage():
+            if not logging.getLogger().isEnabledFor(logging.DEBUG):
+                return False
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-            return logging.getLogger().isEnabledFor(logging.DEBUG)
         return True
-
-
-QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
 
 
 class ReadableFormatter(logging.Formatter):
@@ -78,7 +79,7 @@ def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(DropColourFields())
     handler.addFilter(JobFields())
-    handler.addFilter(RoutineAtDebug())
+    handler.addFilter(QuietHousekeeping())
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:

@@ -135,12 +135,7 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
 
     began = time.monotonic()
     wait_for_state_database(runtime)
-    services = runtime.services()  # load rules, models and templates before taking any job
-    settings = runtime.settings
-    log.info("bridge starting", extra={
-        "mode": services.mode, "rules_file": services.rules.source, "rules_version": services.rules.version_hash,
-        "data_dir": str(settings.data_dir), "platforms": runtime.configured_platforms(),
-        "mail": services.notifier.describe()})
+    runtime.services()  # load rules, models and templates before taking any job
     requeued = requeue_stale(runtime)
     from bridge.attest import remind_if_due
 
@@ -189,9 +184,6 @@ def run_web(runtime: Runtime) -> None:
 
     app = build_web_app(runtime)
     web = runtime.settings.web
-    log.info("web starting", extra={
-        "host": web.host, "port": web.port, "data_dir": str(runtime.settings.data_dir),
-        "platforms": sorted(name for name, section in runtime.settings.platforms.items() if section.configured())})
     options: dict[str, Any] = {"log_config": None, "access_log": False, "timeout_graceful_shutdown": 10}
     main = uvicorn.Server(uvicorn.Config(app, host=web.host, port=web.port, **options))
     monitoring = getattr(app.state, "monitoring_app", None)

@@ -216,17 +216,15 @@ def run_housekeeping(runtime: JobRuntime) -> None:
         return
     for name in runtime.configured_platforms():
         try:
-            sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            seen, queued = sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            log.log(logging.INFO if queued else logging.DEBUG, "sweep",
+                    extra={"platform": name, "seen": seen, "queued": queued})
         except PlatformError as exc:
             log.warning("sweep failed", extra={"platform": name, "error": safe_error(exc)})
 
 
-def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any = None,
-          quiet: bool = False) -> tuple[int, int]:
-    """Queue tickets created within ``window`` that have no audit record. Returns (seen, queued).
-
-    Logs its summary at INFO when it queued something, else at DEBUG; ``quiet`` (the
-    ``sweep`` command, which prints the summary itself) always at DEBUG."""
+def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any = None) -> tuple[int, int]:
+    """Queue tickets created within ``window`` that have no audit record. Returns (seen, queued)."""
     services = runtime.services()
     since = datetime.now(timezone.utc) - window
     seen = queued = 0
@@ -238,6 +236,4 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
             queued += 1
         if progress is not None:
             progress.update(1)
-    level = logging.INFO if queued and not quiet else logging.DEBUG
-    log.log(level, "sweep", extra={"platform": platform, "seen": seen, "queued": queued})
-    return seen, queued
+    return seen, queued  # the caller reports it (the housekeeping log, the sweep command's summary)

@@ -21,5 +21,5 @@ def sweep(platform: str, since: Duration) -> None:
     start_logging()
     runtime = runtime_or_exit()
     with tqdm(desc=f"sweep {platform}", unit=" tickets", file=sys.stderr, disable=None) as progress:
-        seen, queued = tasks.sweep(runtime, platform, since, progress, quiet=True)
+        seen, queued = tasks.sweep(runtime, platform, since, progress)
     click.echo(f"{platform}: {seen} tickets created in the last {since}, {queued} queued (no audit record)")
