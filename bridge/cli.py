@@ -7,8 +7,6 @@ exception class name reaches the person at the terminal.
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from bridge.commands.audit import audit
@@ -23,18 +21,26 @@ from bridge.commands.subject import subject
 from bridge.commands.sweep import sweep
 from bridge.errors import one_line
 
-log = logging.getLogger("bridge.cli")
-
-
 class Root(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # anything else: one line, the details only in a DEBUG log
-            log.debug("command failed", exc_info=True)
+        except Exception as exc:  # anything else: one line; the traceback only when asked for
+            if _debugging():
+                raise
             raise click.ClickException(one_line(exc)) from None
+
+
+def _debugging() -> bool:
+    """``BRIDGE_LOG_LEVEL=DEBUG``: show the traceback (for a bug report) instead of one line."""
+    from bridge.commands.params import settings_or_exit
+
+    try:
+        return settings_or_exit().log.level.upper() == "DEBUG"
+    except Exception:
+        return False
 
 
 @click.group(cls=Root, context_settings={"help_option_names": ["-h", "--help"]})

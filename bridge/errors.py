@@ -24,10 +24,12 @@ def hint_for(exc: BaseException) -> str:
         return "`gdpr-bridge rules check` names the line at fault"
     if isinstance(exc, ConfigError):
         return "fix the environment variable named above"
+    if _platform_config_error(exc):
+        return "set the platform's variables (README, Configuration); `gdpr-bridge doctor` checks them"
     for kind, hint in HINTS:
         if isinstance(exc, kind):
             return hint
-    return "run again with BRIDGE_LOG_LEVEL=DEBUG for the details in the log"
+    return "run again with BRIDGE_LOG_LEVEL=DEBUG to see the details"
 
 
 def one_line(exc: BaseException) -> str:
@@ -37,10 +39,16 @@ def one_line(exc: BaseException) -> str:
     from bridge.settings import ConfigError
 
     known = (PlatformError, NotifyError, RulesError, ConfigError)
-    if isinstance(exc, known):
+    if isinstance(exc, known) or _platform_config_error(exc):
         message = " ".join(str(exc).split()) or "failed"
     elif isinstance(exc, OSError):
         message = f"{exc.strerror or 'cannot use a file'}" + (f": {exc.filename}" if exc.filename else "")
     else:
         message = "an unexpected error stopped the command"
     return f"{message[:400]}; hint: {hint_for(exc)}"
+
+
+def _platform_config_error(exc: BaseException) -> bool:
+    """A platform package's settings error (``ValueError`` raised under ``adapters``): its
+    message names the variable to set and never a value."""
+    return isinstance(exc, ValueError) and type(exc).__module__.startswith("adapters.")
