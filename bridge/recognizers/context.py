@@ -44,6 +44,8 @@ SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 CLAUSE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]")
 # the same without ";": "asks for a passport number; we entered <number>" is one sentence
 SENTENCE_BREAK = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|\n")
+# a blank line: the end of a paragraph
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 # a clause end or a comma before a new part of the sentence ("blocked by the firewall, at home
 # she has 1.2.3.4"): an ignore word there is about another part of the sentence
 PHRASE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]|,\s")
