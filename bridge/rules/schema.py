@@ -243,6 +243,15 @@ class ScannerConfig(_Model):
     )
 
 
+class NotifyRules(_Model):
+    """The requester's email."""
+
+    audience: Literal["staff", "customers"] = Field(
+        "staff", description="staff: asks for a clock number / person code instead of a name; customers: no such wording")
+    platform_default_locale: str | None = Field(
+        "en-US", description="the helpdesk's default user locale: a requester left on it gets the ticket's language")
+
+
 class Rules(_Model):
     """The validated contents of rules.yaml."""
 
@@ -257,6 +266,7 @@ class Rules(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
+    notify: NotifyRules = Field(default_factory=NotifyRules)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
