@@ -207,11 +207,13 @@ def prepare_notice(run: Run) -> None:
         to_email=requester.email,
         to_name=requester.name,
         locale=requester.locale,
-        ticket_language=run.language,
+        ticket_language=run.services.analyzer.written_language(run.ticket) or run.language,
         platform=run.platform_name,
         ticket_id=run.ticket_id,
         places=neutral_places(run.decision.places, [(a.filename, k) for a, k in zip(run.ticket.attachments, run.kinds)]),
         idempotency_key=f"{run.platform_name}:{run.ticket_id}:delete",
+        audience=run.services.rules.notify.audience,
+        default_locale=run.services.rules.notify.platform_default_locale,
     )
     try:
         run.services.notifier.render(run.notice)
