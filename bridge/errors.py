@@ -49,6 +49,8 @@ def one_line(exc: BaseException) -> str:
 
 
 def _platform_config_error(exc: BaseException) -> bool:
-    """A platform package's settings error (``ValueError`` raised under ``adapters``): its
+    """A platform package's settings error (a ``ValueError`` of a platform package): its
     message names the variable to set and never a value."""
-    return isinstance(exc, ValueError) and type(exc).__module__.startswith("adapters.")
+    from bridge.platform import is_platform_module
+
+    return isinstance(exc, ValueError) and is_platform_module(type(exc).__module__)

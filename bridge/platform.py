@@ -345,6 +345,11 @@ def platform_package(name: str) -> Any:
     return importlib.import_module(module_name)
 
 
+def is_platform_module(module: str) -> bool:
+    """Whether ``module`` belongs to a platform package (``adapters`` and below)."""
+    return module == "adapters" or module.startswith("adapters.")
+
+
 def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platform:
     """Build the platform client ``name`` from the environment (its credentials)."""
     return platform_package(name).PLATFORM.from_env(environ)  # type: ignore[no-any-return]
