@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator, Mapping, Protocol, runtime_checkable
+from typing import Any, Callable, Iterator, Mapping, Protocol, runtime_checkable
 
 
 class PlatformError(Exception):
@@ -208,6 +208,27 @@ class WebhookInstaller(Protocol):
         ...
 
 
+@runtime_checkable
+class RateBudget(Protocol):
+    """A platform account's API budget, shared by every worker (``bridge.ratebudget``).
+
+    Adapters call ``acquire`` before each request to the platform's API and report what
+    the answers say: a 429's Retry-After (``pause``: every worker waits) and the limit the
+    platform advertises (``observe_limit``, requests a minute; only ever lowers the budget)."""
+
+    def acquire(self) -> None:
+        ...
+
+    def pause(self, seconds: float) -> None:
+        ...
+
+    def observe_limit(self, per_minute: float) -> None:
+        ...
+
+
+BudgetFactory = Callable[[str], RateBudget]  # account (e.g. the API host) -> its budget
+
+
 class AttachmentTooLarge(PlatformError):
     """The attachment is larger than the limit; the ticket goes to review."""
 
@@ -233,9 +254,14 @@ def platform_package(name: str) -> Any:
     return importlib.import_module(module_name)
 
 
-def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platform:
-    """Build the platform client ``name`` from the environment (its credentials)."""
-    return platform_package(name).PLATFORM.from_env(environ)  # type: ignore[no-any-return]
+def get_platform(name: str, environ: Mapping[str, str] | None = None,
+                 budget: BudgetFactory | None = None) -> Platform:
+    """Build the platform client ``name`` from the environment (its credentials), spending
+    ``budget`` (when given) on every request to the platform's API."""
+    cls = platform_package(name).PLATFORM
+    if budget is None:
+        return cls.from_env(environ)  # type: ignore[no-any-return]
+    return cls.from_env(environ, budget=budget)  # type: ignore[no-any-return]
 
 
 def get_webhook_receiver(name: str, environ: Mapping[str, str] | None = None) -> WebhookReceiver:

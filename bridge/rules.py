@@ -130,6 +130,11 @@ class Sweep(_Model):
     window_minutes: int = Field(120, gt=0)
 
 
+class RateLimit(_Model):
+    requests_per_minute: float = Field(gt=0, description="API requests a minute all workers together may make")
+    burst: int | None = Field(None, ge=1, description="requests at once after a quiet spell; default 5 % of a minute's")
+
+
 class Languages(_Model):
     default: str = "en"
     supported: list[str] = Field(default_factory=lambda: ["en", "sv", "de"], min_length=1)
@@ -180,6 +185,7 @@ class Rules(_Model):
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
+    rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
