@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
@@ -22,6 +22,7 @@ from bridge import metrics
 from bridge.settings import Settings
 from bridge.platform import WebhookEvent, WebhookReceiver, WebhookRejected, get_webhook_receiver, platform_names
 from bridge.queue import DELIVERY_PREFIX
+from bridge.token_gate import TokenGate
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,10 @@ class BodyTooLarge(Exception):
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refusing more than ``limit`` bytes without reading them all."""
+    """The raw body, refusing more than ``limit`` bytes without reading them all.
+
+    The caller bounds the time it may take (``asyncio.wait_for``): a client that sends the
+    headers and then a byte a minute must not hold anything for long."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
@@ -60,10 +64,12 @@ class WebhookEndpoint:
         enqueue: Callable[[str, str], None],
         claim_delivery: Callable[[str], bool],
         environ: Mapping[str, str] | None = None,
+        release_delivery: Callable[[str], object] | None = None,
     ) -> None:
         self.settings = settings
         self.enqueue = enqueue
         self.claim_delivery = claim_delivery
+        self.release_delivery = release_delivery
         self.environ = environ
         self.receivers: dict[str, WebhookReceiver] = {}
         self.unconfigured: dict[str, str] = {}
@@ -75,6 +81,10 @@ class WebhookEndpoint:
                 self.receivers[name] = get_webhook_receiver(name, self.environ)
             except Exception as exc:  # missing secret: answer 503 with the reason, do not crash
                 self.unconfigured[name] = str(exc) or type(exc).__name__
+                continue
+            warning = getattr(self.receivers[name], "insecure", None)
+            if warning:  # e.g. a public test secret accepted: anyone can sign deliveries
+                log.warning("webhook receiver insecure", extra={"platform": name, "reason": warning})
 
     async def receive(self, request: Request) -> Response:
         platform = request.path_params["platform"]
@@ -82,31 +92,40 @@ class WebhookEndpoint:
             return reject("unknown", 404, f"no such platform; use one of {', '.join(platform_names())}")
         if platform in self.unconfigured:
             return reject(platform, 503, f"webhook receiver not configured: {self.unconfigured[platform]}")
+        # The body is read before a slot is taken, within a time bound: slow senders wait on
+        # their own connection and are cut off at the bound, and the slots count only the
+        # requests being verified and queued.
+        timeout = self.settings.web.body_timeout_seconds
+        try:
+            body = await asyncio.wait_for(read_body(request, self.settings.max_body_bytes), timeout)
+        except BodyTooLarge:
+            return reject(platform, 413, f"body larger than {self.settings.max_body_bytes} bytes")
+        except ClientDisconnect:
+            return reject(platform, 400, "client disconnected before the body was read")
+        except asyncio.TimeoutError:
+            return reject(platform, 408, f"body not received within {timeout:g} s")
         if self.slots.locked():
             metrics.WEBHOOKS.labels(platform, "busy").inc()
             return JSONResponse({"error": "too many concurrent requests"}, status_code=503,
                                 headers={"Retry-After": "1"})
         async with self.slots:
-            return await self.handle(platform, request)
+            return await self.handle(platform, request.headers, body)
 
-    async def handle(self, platform: str, request: Request) -> Response:
+    async def handle(self, platform: str, headers: Mapping[str, str], body: bytes) -> Response:
         try:
-            body = await read_body(request, self.settings.max_body_bytes)
-        except BodyTooLarge:
-            return reject(platform, 413, f"body larger than {self.settings.max_body_bytes} bytes")
-        except ClientDisconnect:
-            return reject(platform, 400, "client disconnected before the body was read")
-        try:
-            event = self.receivers[platform].parse(request.headers, body)
+            event = self.receivers[platform].parse(headers, body)
         except WebhookRejected as exc:
             if exc.status < 300:
                 metrics.WEBHOOKS.labels(platform, "ignored").inc()
                 return JSONResponse({"status": "ignored", "reason": exc.reason}, status_code=exc.status)
             return reject(platform, exc.status, exc.reason)
+        except RecursionError:  # JSON nested thousands deep, signed: a bad request, not a crash
+            return reject(platform, 400, "body is nested too deeply")
         return await self.accept(event)
 
     async def accept(self, event: WebhookEvent) -> Response:
         key = f"{DELIVERY_PREFIX}{event.platform}:{event.delivery_id}"
+        fresh = False
         try:
             fresh = await run_in_threadpool(self.claim_delivery, key)
             if fresh:
@@ -114,6 +133,8 @@ class WebhookEndpoint:
         except Exception as exc:
             log.error("queue unavailable", extra={"platform": event.platform, "error_type": type(exc).__name__})
             metrics.WEBHOOKS.labels(event.platform, "queue_error").inc()
+            if fresh:  # claimed but not queued: the platform's retry must be queued, not "duplicate"
+                await self.release(event, key)
             return JSONResponse({"error": "queue unavailable, try again"}, status_code=503,
                                 headers={"Retry-After": "5"})
         if not fresh:
@@ -123,6 +144,15 @@ class WebhookEndpoint:
         log.info("webhook accepted", extra={"platform": event.platform, "ticket_id": event.ticket_id})
         return JSONResponse({"status": "queued", "ticket_id": event.ticket_id}, status_code=202)
 
+    async def release(self, event: WebhookEvent, key: str) -> None:
+        if self.release_delivery is None:
+            return
+        try:
+            await run_in_threadpool(self.release_delivery, key)
+        except Exception as exc:  # the sweep still finds the ticket
+            log.error("delivery id not released", extra={"platform": event.platform, "ticket_id": event.ticket_id,
+                                                          "error_type": type(exc).__name__})
+
 
 def create_app(
     settings: Settings,
@@ -131,8 +161,9 @@ def create_app(
     queue_depth: Callable[[], int] | None = None,
     extra_routes: list[Route] | None = None,
     environ: Mapping[str, str] | None = None,
+    release_delivery: Callable[[str], object] | None = None,
 ) -> Starlette:
-    endpoint = WebhookEndpoint(settings, enqueue, claim_delivery, environ)
+    endpoint = WebhookEndpoint(settings, enqueue, claim_delivery, environ, release_delivery)
     endpoint.load_receivers()
     started = time.time()
 
@@ -161,16 +192,36 @@ def create_app(
                 pass
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
+    monitoring = [Route("/readyz", readyz), Route("/metrics", metrics_endpoint)]
     routes = [
         Route("/webhooks/{platform}", endpoint.receive, methods=["POST"]),
         Route("/healthz", healthz),
-        Route("/readyz", readyz),
-        Route("/metrics", metrics_endpoint),
         *(extra_routes or []),
     ]
+    if settings.web.metrics_port is None:
+        # on the webhook's port (reachable from the internet): the status token is required
+        gate = TokenGate(settings.status_token, "set BRIDGE_METRICS_PORT (a listener on 127.0.0.1) "
+                                                "or BRIDGE_STATUS_TOKEN to reach /metrics and /readyz")
+        routes += [Route(route.path, _guarded(gate, route.endpoint)) for route in monitoring]
+    app = Starlette(routes=routes, exception_handlers={Exception: _server_error})
+    # served by bridge.runtime on BRIDGE_METRICS_HOST:BRIDGE_METRICS_PORT when that is set
+    app.state.monitoring_app = (
+        Starlette(routes=[*monitoring, Route("/healthz", healthz)], exception_handlers={Exception: _server_error})
+        if settings.web.metrics_port is not None else None
+    )
+    return app
 
-    async def server_error(request: Request, exc: Exception) -> Response:
-        log.error("unhandled error", extra={"path": request.url.path, "error_type": type(exc).__name__})
-        return JSONResponse({"error": "internal error"}, status_code=500)
 
-    return Starlette(routes=routes, exception_handlers={Exception: server_error})
+def _guarded(gate: TokenGate, handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    async def guarded(request: Request) -> Response:
+        problem = await gate.problem(request)
+        if problem:
+            return JSONResponse({"error": problem}, status_code=401)
+        return await handler(request)
+
+    return guarded
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error", extra={"path": request.url.path, "error_type": type(exc).__name__})
+    return JSONResponse({"error": "internal error"}, status_code=500)

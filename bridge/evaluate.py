@@ -1,4 +1,4 @@
-"""Run a labelled corpus (shared/corpus/README.md format) and measure the detector.
+"""Run a labelled corpus (format: docs/corpus-format.md) and measure the detector.
 
 Figures, overall and per language: false-delete rate (clean tickets judged violations),
 miss rate (violations judged clean), review rate, per-entity recall and precision, and
@@ -25,7 +25,7 @@ from bridge.platform import Requester, Ticket
 from bridge.policy import admissible
 from bridge.rules import Rules
 
-# The corpus's label policy (shared/corpus/README.md), used only to re-label text-only runs.
+# The label policy of docs/corpus-format.md, used only to re-label text-only runs.
 LABEL_DIRECT = frozenset(
     "EMAIL_ADDRESS PHONE_NUMBER STREET_ADDRESS US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID "
     "PASSPORT CREDIT_CARD IBAN_CODE DATE_OF_BIRTH".split()
@@ -71,7 +71,7 @@ def load_corpus(directory: str | Path) -> list[CorpusTicket]:
     root = Path(directory)
     source = root / "tickets.jsonl"
     if not source.is_file():
-        raise CorpusError(f"{root}: no tickets.jsonl (see shared/corpus/README.md for the format)")
+        raise CorpusError(f"{root}: no tickets.jsonl (see docs/corpus-format.md for the format)")
     out = []
     with source.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -105,8 +105,14 @@ def load_corpus(directory: str | Path) -> list[CorpusTicket]:
                         found=list(label.get("found") or []),
                     )
                 )
-            except (KeyError, TypeError, ValueError) as exc:
-                raise CorpusError(f"{source} line {number}: {type(exc).__name__}: {exc}") from None
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{source} line {number}: not JSON ({exc.msg} at column {exc.colno})") from None
+            except KeyError as exc:
+                raise CorpusError(f"{source} line {number}: the key {exc.args[0]!r} is missing"
+                                  " (see docs/corpus-format.md)") from None
+            except (TypeError, ValueError, AttributeError):
+                raise CorpusError(f"{source} line {number}: a value has the wrong type"
+                                  " (see docs/corpus-format.md)") from None
     return out
 
 

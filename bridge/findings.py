@@ -44,6 +44,14 @@ class Finding:
     value: str = field(repr=False, compare=False)
     detail: str | None = None
     context: str | None = field(default=None, repr=False, compare=False)
+    # the part of the mail it stands in (bridge.structure.parts: own_text, signature, quoted, table ...)
+    part: str = field(default="", compare=False)
+    # whose it is (bridge.ownership: requester, organisation, system, third_party) and why;
+    # set by the policy, empty before it ran
+    holder: str = field(default="", compare=False)
+    holder_why: str = field(default="", compare=False)
+    # why it does not count (its holder, its score), empty when it counts; set by the policy
+    excluded: str = field(default="", compare=False)
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -56,6 +64,10 @@ class Finding:
         }
         if self.detail:
             out["detail"] = self.detail
+        if self.part:
+            out["part"] = self.part
+        if self.holder:
+            out["holder"] = self.holder
         if show_values:
             out["value"] = self.value
         return out

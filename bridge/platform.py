@@ -110,7 +110,11 @@ class DeletionResult:
 
 @runtime_checkable
 class WebhookReceiver(Protocol):
-    """Verifies and parses one platform's webhook requests. Cheap: runs in the web process."""
+    """Verifies and parses one platform's webhook requests. Cheap: runs in the web process.
+
+    A receiver may also have ``insecure``: a reason (no secret in it) when its settings let
+    forged deliveries through; the web app logs it at start-up and ``doctor`` fails on it.
+    """
 
     name: str
 

@@ -7,7 +7,6 @@ queue's storage.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -16,7 +15,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from bridge.settings import ConfigError
 
 
-DELIVERY_PREFIX = "delivery:"
+DELIVERY_PREFIX = "delivery:"  # keys of the delivery memory (bridge/deliveries.py)
 
 
 def make_huey(url: str, name: str = "gdpr-bridge") -> Huey:
@@ -30,35 +29,6 @@ def make_huey(url: str, name: str = "gdpr-bridge") -> Huey:
     if parsed.scheme in ("redis", "rediss", "unix"):
         return RedisHuey(name=name, url=url, results=False, utc=True)
     raise ConfigError(f"unsupported BRIDGE_QUEUE_URL scheme {parsed.scheme!r}: use sqlite:/// or redis://")
-
-
-def claim_delivery(huey: Huey, key: str, now: float | None = None) -> bool:
-    """Remember a webhook delivery id; False when it was already remembered (a duplicate).
-
-    The value is the time it was first seen, so that ``forget_deliveries`` can drop old
-    ids: huey's key-value store has no expiry on SQLite (nor on Redis before 7.4).
-    """
-    return bool(huey.put_if_empty(key, time.time() if now is None else now))
-
-
-def forget_deliveries(huey: Huey, older_than_seconds: float, now: float | None = None) -> int:
-    """Drop delivery ids first seen more than ``older_than_seconds`` ago. Returns how many.
-
-    A redelivery after that is still caught downstream: the job store and the audit
-    record keep one email and one deletion per ticket.
-    """
-    cutoff = (time.time() if now is None else now) - older_than_seconds
-    dropped = 0
-    for key, raw in huey.storage.result_items().items():
-        if not str(key).startswith(DELIVERY_PREFIX):
-            continue
-        try:
-            first_seen = float(huey.serializer.deserialize(raw))
-        except Exception:  # unreadable value: treat as old
-            first_seen = 0.0
-        if first_seen < cutoff and huey.delete(key):
-            dropped += 1
-    return dropped
 
 
 def describe(url: str) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from huey import Huey
 
-from bridge.db import Database
+from bridge.db import Database, open_database
+from bridge.deliveries import DeliveryMemory
 from bridge.jobs import JobStore
 from bridge.platform import Platform, get_platform, platform_names
-from bridge.queue import claim_delivery, make_huey
+from bridge.queue import make_huey
 from bridge.ratebudget import Budgets
 from bridge.settings import Settings
 from bridge.tasks import Tasks, register
@@ -39,14 +40,19 @@ class Runtime:
         self.tasks: Tasks = register(self)
 
     def database(self) -> Database:
-        return Database(self.settings.state_db)
+        """The state database (opened and migrated on first use; one pool per process)."""
+        return open_database(self.settings.state_url)
 
     def job_store(self) -> JobStore:
-        """One store per process (its SQLite connections are per thread)."""
+        """One store per process."""
         with self._lock:
             if self._job_store is None:
-                self._job_store = JobStore(self.database())
+                self._job_store = JobStore(self.database(), lease_seconds=self.settings.jobs.lease_seconds,
+                                           host=self.settings.jobs.host_id)
             return self._job_store
+
+    def deliveries(self) -> DeliveryMemory:
+        return DeliveryMemory(self.database())
 
     def services(self) -> "Services":
         """Rules, models, templates and platform clients: loaded once, on first use."""
@@ -76,7 +82,10 @@ class Runtime:
         self.tasks.process(platform, ticket_id)
 
     def claim_delivery(self, key: str) -> bool:
-        return claim_delivery(self.huey, key)
+        return self.deliveries().claim(key)
+
+    def release_delivery(self, key: str) -> None:
+        self.deliveries().release(key)
 
 
 def build_services(settings: Settings, database: Database) -> "Services":
@@ -115,6 +124,7 @@ def build_web_app(runtime: Runtime) -> Any:
         settings,
         enqueue=runtime.enqueue,
         claim_delivery=runtime.claim_delivery,
+        release_delivery=runtime.release_delivery,
         queue_depth=runtime.huey.pending_count,
         extra_routes=extra_routes,
         environ=settings.platform_environ(),
@@ -128,6 +138,9 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     began = time.monotonic()
     runtime.services()  # load rules, models and templates before taking any job
     requeued = requeue_stale(runtime)
+    from bridge.attest import remind_if_due
+
+    remind_if_due(runtime.database())
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, check_worker_health=True, backoff=1.15,
         max_delay=0.1, initial_delay=0.05,
@@ -143,12 +156,43 @@ def run_worker(runtime: Runtime, workers: int, worker_type: str) -> None:
 
 
 def run_web(runtime: Runtime) -> None:
+    """The webhook listener (HOST:PORT) and, when BRIDGE_METRICS_PORT is set, the metrics
+    listener for /metrics and /readyz (BRIDGE_METRICS_HOST, loopback by default)."""
+    import asyncio
+    import contextlib
+
     import uvicorn
 
+    class SecondListener(uvicorn.Server):
+        """Leaves the signals to the webhook listener, which stops it on the way out."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
     app = build_web_app(runtime)
-    settings = runtime.settings
-    uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=10)
+    web = runtime.settings.web
+    options: dict[str, Any] = {"log_config": None, "access_log": False, "timeout_graceful_shutdown": 10}
+    main = uvicorn.Server(uvicorn.Config(app, host=web.host, port=web.port, **options))
+    monitoring = getattr(app.state, "monitoring_app", None)
+    if monitoring is None or web.metrics_port is None:
+        main.run()
+        return
+    config = uvicorn.Config(monitoring, host=web.metrics_host, port=web.metrics_port, **options)
+    sock = config.bind_socket()  # fails here, before the webhook listener starts, when the port is taken
+    log.info("metrics listener", extra={"host": web.metrics_host, "port": web.metrics_port})
+    asyncio.run(_serve_both(main, SecondListener(config), sock))
+
+
+async def _serve_both(main: Any, second: Any, sock: Any) -> None:
+    import asyncio
+
+    task = asyncio.create_task(second.serve(sockets=[sock]))
+    try:
+        await main.serve()
+    finally:
+        second.should_exit = True
+        await task
 
 
 def run_serve(runtime: Runtime) -> None:

@@ -1,12 +1,16 @@
-"""The scanner: presidio's AnalyzerEngine with our recognizers, built once from the rules.
+"""The scanner: our recognizers (and any presidio ones the rules name), built once from the rules.
 
 Models are loaded once per process (a ``Scanner`` is made once and shared). Per
 language, ``scanner.nlp`` in rules.yaml names a spaCy model, or ``blank`` for the
 tokenizer only: our recognizers work on the raw text and need no model, and a model's
 named entity recognizer is only used by the optional ``spacy_person`` recognizer.
 
-Presidio's lemma-based context enhancement is replaced by a no-op: our recognizers
-apply their own context words (multi-word, per language, nearest-wins) from the rules.
+The recognizers are called directly rather than through presidio's AnalyzerEngine, so
+that what the scanner knows about a text part is passed to them as an argument: whether
+it may be a table or a form (attachment text), where a column header or a label line
+above a value supplies its context. Presidio's lemma-based context enhancement is not
+used: our recognizers apply their own context words (multi-word, per language,
+nearest-wins) from the rules.
 """
 
 from __future__ import annotations
@@ -16,17 +20,17 @@ import logging
 import re
 import time
 from dataclasses import replace
-from typing import Any
 
 import spacy
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 
 from bridge.findings import Finding, TextPart
-from bridge.recognizers import build_recognizers
-from bridge.recognizers.base import ScanTimedOut, scan_deadline, tabular_text
-from bridge.rules import Rules
+from bridge.normalise import normalise
+from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadline
+from bridge.recognizers.factory import build_recognizers
+from bridge.rules.schema import Rules
+from bridge.structure import Structure, read_structure, subject_structure
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +59,6 @@ class RulesNlpEngine(SpacyNlpEngine):
                 raise RuntimeError(f"spaCy model {name!r} for {lang!r} is not installed (pip install it, or use 'blank')")
             # the NER is the only component our recognizers read
             self.nlp[lang] = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-
-
-class NoContextEnhancer(ContextAwareEnhancer):
-    """Leaves scores alone: our recognizers already applied the rules' context words."""
-
-    def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0, context_prefix_count=0, context_suffix_count=0)
-
-    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts, recognizers: Any, context: Any = None) -> list[RecognizerResult]:
-        return raw_results
 
 
 def build_nlp_engine(rules: Rules) -> SpacyNlpEngine:
@@ -197,16 +191,9 @@ class Scanner:
         self.languages = list(rules.languages.supported)
         self.entities = rules.enabled_entities()
         self.nlp_engine = build_nlp_engine(rules)
-        registry = RecognizerRegistry(supported_languages=self.languages)
-        for lang in self.languages:
-            for recognizer in build_recognizers(rules, lang):
-                registry.add_recognizer(recognizer)
-        self.engine = AnalyzerEngine(
-            registry=registry,
-            nlp_engine=self.nlp_engine,
-            supported_languages=self.languages,
-            context_aware_enhancer=NoContextEnhancer(),
-        )
+        self.recognizers: dict[str, list[EntityRecognizer]] = {
+            lang: build_recognizers(rules, lang) for lang in self.languages
+        }
         self.max_chars = rules.scanner.max_part_chars
         # A blank pipeline finds no entities and our recognizers read the raw text, so for
         # those languages tokenizing would be wasted work (a fifth of the scan time).
@@ -220,21 +207,45 @@ class Scanner:
     def _language(self, language: str) -> str:
         return language if language in self.languages else self.rules.languages.default
 
-    def analyze_text(self, text: str, language: str) -> list[RecognizerResult]:
-        """Presidio results for one text, overlaps resolved."""
+    def _analyze_chunk(self, text: str, language: str, tabular: bool) -> list[RecognizerResult]:
+        nlp_artifacts = self._no_nlp.get(language) or self.nlp_engine.process_text(text, language)
+        results: list[RecognizerResult] = []
+        for recognizer in self.recognizers[language]:
+            if isinstance(recognizer, BridgeRecognizer):
+                found = recognizer.analyze(text, self.entities, nlp_artifacts, tabular=tabular)
+            else:
+                found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=nlp_artifacts)
+            for result in found or []:
+                meta = result.recognition_metadata or {}
+                meta.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+                result.recognition_metadata = meta
+                if result.score > 0:
+                    results.append(result)
+        return EntityRecognizer.remove_duplicates(results)
+
+    def analyze_text(self, text: str, language: str, tabular: bool = False) -> list[RecognizerResult]:
+        """Recognizer results for one text, overlaps resolved. ``tabular``: the text may hold
+        tables and forms, whose column headers and label lines give context to the values."""
         results: list[RecognizerResult] = []
         for offset, chunk in _chunks(text, self.max_chars):
-            for result in self.engine.analyze(
-                text=chunk,
-                language=language,
-                entities=self.entities,
-                return_decision_process=True,
-                nlp_artifacts=self._no_nlp.get(language),
-            ):
+            for result in self._analyze_chunk(chunk, language, tabular):
                 result.start += offset
                 result.end += offset
                 results.append(result)
         return _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
+
+    def _analyze_part(self, text: str, place: str, language: str, structure: Structure) -> list[RecognizerResult]:
+        """Attachment text is read with column headers and labels as context (tables, forms);
+        the body as prose, except the tables pasted into it, read again by column."""
+        results = self.analyze_text(text, language, tabular=place not in BODY_PLACES)
+        if place in BODY_PLACES and structure.tables:
+            for table in structure.tables:
+                for r in self.analyze_text(text[table.start:table.end], language, tabular=True):
+                    r.start += table.start
+                    r.end += table.start
+                    results.append(r)
+            results = _resolve_overlaps(results, self.thresholds, self.rules.scanner.overlap_priority)
+        return results
 
     def scan(self, parts: list[TextPart], language: str) -> list[Finding]:
         """Every finding in ``parts``, however long they take (``scan_within`` bounds them)."""
@@ -265,23 +276,34 @@ class Scanner:
             text = part.text or ""
             if not text.strip():
                 continue
-            with tabular_text(part.place not in BODY_PLACES):
-                results = self.analyze_text(text, self._language(part.language) if part.language else language)
+            part_language = self._language(part.language) if part.language else language
+            # recognizers and the structure reader see the text normalised (NFKC, no format
+            # characters); a finding's offsets are mapped back to the original text, its value
+            # is what was recognised
+            norm = normalise(text)
+            scanned = norm.text
+            if part.place == "subject":
+                structure = subject_structure(scanned)
+            else:
+                structure = read_structure(scanned, part.place not in BODY_PLACES)
+            results = self._analyze_part(scanned, part.place, part_language, structure)
             masks = sorted((r.start, r.end, r.entity_type) for r in results)
             mask_ends = [m[1] for m in masks]
             for r in results:
                 meta = r.recognition_metadata or {}
+                start, end = norm.span(r.start, r.end)
                 findings.append(
                     Finding(
                         entity_type=r.entity_type,
                         place=part.place,
-                        start=r.start,
-                        end=r.end,
+                        start=start,
+                        end=end,
                         score=float(r.score),
                         recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
-                        value=text[r.start : r.end],
+                        value=scanned[r.start : r.end],
                         detail=part.detail,
-                        context=_context(text, r.start, r.end, masks, mask_ends),
+                        context=_context(scanned, r.start, r.end, masks, mask_ends),
+                        part=structure.part_at(r.start),
                     )
                 )
 

@@ -85,7 +85,19 @@ class WebSection(Section):
     public_url: str | None = env("BRIDGE_PUBLIC_URL")
     max_body_bytes: int = env("BRIDGE_MAX_BODY_BYTES", 1_000_000, ge=1)
     max_concurrent_requests: int = env("BRIDGE_MAX_CONCURRENT_REQUESTS", 256, ge=1)
+    body_timeout_seconds: float = env("BRIDGE_BODY_TIMEOUT_SECONDS", 5.0, gt=0)
     status_token: SecretStr | None = env("BRIDGE_STATUS_TOKEN")
+    metrics_port: int | None = env("BRIDGE_METRICS_PORT", None, ge=1, le=65535)
+    metrics_host: str = env("BRIDGE_METRICS_HOST", "127.0.0.1")
+
+    @field_validator("status_token", mode="after")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        from bridge.token_gate import MIN_TOKEN_CHARS
+
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_CHARS:
+            raise ValueError(f"must be at least {MIN_TOKEN_CHARS} characters (make one with: openssl rand -hex 24)")
+        return value
 
 
 class RulesSection(Section):
@@ -100,7 +112,15 @@ class RulesSection(Section):
 
 class StateSection(Section):
     data_dir: Path = env("BRIDGE_DATA_DIR", Path("./data"))
-    database_url: SecretStr | None = env("BRIDGE_DATABASE_URL")
+    database_url: SecretStr | None = env("BRIDGE_DATABASE_URL")  # may carry a password
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _database_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+                ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")):
+            raise ValueError("must start with postgresql:// (or be unset for SQLite in the data dir)")
+        return value
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -124,6 +144,9 @@ class JobsSection(Section):
     workers: int = env("BRIDGE_WORKERS", DEFAULT_WORKERS, ge=1)
     retries: int = env("BRIDGE_JOB_RETRIES", 8, ge=0)
     retry_delay_seconds: float = env("BRIDGE_RETRY_DELAY_SECONDS", 5.0, ge=0)
+    # a live job renews its lease every quarter of this; a dead worker's job is taken over after it
+    lease_seconds: float = env("BRIDGE_LEASE_SECONDS", 120.0, ge=1)
+    host_id: str | None = env("BRIDGE_HOST_ID")  # this host's name in job leases (default: the hostname)
     delivery_memory_hours: int = env("BRIDGE_DELIVERY_MEMORY_HOURS", 72, ge=1)
 
 
@@ -201,6 +224,13 @@ class Settings(BaseModel):
     @property
     def state_db(self) -> Path:
         return self.state.data_dir / "bridge.db"
+
+    @property
+    def state_url(self) -> str:
+        """Where audit, jobs, delivery memory and cursors live: BRIDGE_DATABASE_URL, else SQLite."""
+        if self.state.database_url is not None:
+            return self.state.database_url.get_secret_value()
+        return f"sqlite:///{self.state_db}"
 
     @property
     def queue_url(self) -> str:

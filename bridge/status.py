@@ -1,13 +1,12 @@
 """The read-only status page at ``GET /`` for admins, protected by ``BRIDGE_STATUS_TOKEN``.
 
 One HTML page rendered on the server with an inline SVG chart: no build step, no
-script, nothing fetched from elsewhere. The token is accepted as
-``Authorization: Bearer <token>`` or ``?token=<token>`` (for a browser bookmark).
+script, nothing fetched from elsewhere. The token is accepted in the Authorization header
+only (``bridge.token_gate``): ``Bearer <token>``, or as the password a browser asks for.
 """
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections import Counter, defaultdict
 from typing import Any
@@ -17,10 +16,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bridge.attest import attestation_status
 from bridge.audit import AuditLog
 from bridge.settings import Settings
-from bridge.db import Database
+from bridge.db import open_database
 from bridge.jobs import JobStore
+from bridge.token_gate import BASIC_REALM, TokenGate
 
 VERDICTS = ("violation", "review", "clean")
 COLOURS = {"violation": "#c0392b", "review": "#e67e22", "clean": "#27ae60"}
@@ -28,12 +29,8 @@ COLOURS = {"violation": "#c0392b", "review": "#e67e22", "clean": "#27ae60"}
 _templates = Environment(loader=PackageLoader("bridge", "templates/status"), autoescape=select_autoescape())
 
 
-def authorised(request: Request, token: str | None) -> bool:
-    if not token:
-        return False
-    header = request.headers.get("authorization", "")
-    presented = header[7:] if header.lower().startswith("bearer ") else request.query_params.get("token", "")
-    return hmac.compare_digest(presented.encode(), token.encode())
+# The steps that put a tag on the ticket for a person (bridge.pipeline.REVIEW_MARKED).
+TAGGED_STEPS = frozenset({"review_marked"})
 
 
 def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, Any]:
@@ -45,7 +42,7 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         day = time.strftime("%Y-%m-%d", time.gmtime(record["decided_at"]))
         per_day[day][record["verdict"]] += 1
         kinds.update(record["kinds"])
-        if record["verdict"] == "review":
+        if any(step["step"] in TAGGED_STEPS for step in record["steps"]):  # tagged, not "would tag"
             review.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                            "reasons": record["reasons"], "decided_at": record["decided_at"]})
     days_sorted = sorted(per_day)
@@ -94,8 +91,6 @@ def day_labels(days: list[dict[str, Any]], width: int = 720) -> list[dict[str, A
 
 
 def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
-    db = Database(settings.state_db)
-    audit, jobs = AuditLog(db), JobStore(db)
 
     def current_mode() -> str:
         if mode_of:
@@ -108,13 +103,17 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
 
     def data(request: Request) -> dict[str, Any]:
         days = int(request.query_params.get("days", "14") or 14)
-        return summary(audit, jobs, max(1, min(days, 366)), current_mode())
+        db = open_database(settings.state_url)  # opened on first use: the web process starts without it
+        info = summary(AuditLog(db), JobStore(db), max(1, min(days, 366)), current_mode())
+        info["attestation"] = attestation_status(db)
+        return info
+
+    gate = TokenGate(settings.status_token, "the status page is off: set BRIDGE_STATUS_TOKEN to enable it")
 
     async def page(request: Request) -> Response:
-        if not authorised(request, settings.status_token):
-            reason = "set BRIDGE_STATUS_TOKEN to enable the status page" if not settings.status_token else \
-                "token required: Authorization: Bearer <token> or ?token=<token>"
-            return JSONResponse({"error": reason}, status_code=401)
+        problem = await gate.problem(request)
+        if problem:  # the browser then asks for the token (as the password)
+            return JSONResponse({"error": problem}, status_code=401, headers={"WWW-Authenticate": BASIC_REALM})
         info = data(request)
         html = _templates.get_template("index.html").render(
             info=info, bars=bar_chart(info["days"]), labels=day_labels(info["days"]), colours=COLOURS, verdicts=VERDICTS,
@@ -123,8 +122,9 @@ def status_routes(settings: Settings, mode_of: Any = None) -> list[Route]:
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     async def api(request: Request) -> Response:
-        if not authorised(request, settings.status_token):
-            return JSONResponse({"error": "token required"}, status_code=401)
+        problem = await gate.problem(request)
+        if problem:
+            return JSONResponse({"error": problem}, status_code=401)
         return JSONResponse(data(request), headers={"Cache-Control": "no-store"})
 
     return [Route("/", page), Route("/api/status", api)]

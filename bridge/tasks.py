@@ -20,16 +20,18 @@ from huey import Huey, crontab
 from huey.exceptions import RetryTask
 
 from bridge import metrics
+from bridge.deliveries import DeliveryMemory
 from bridge.jobs import JobStore
 from bridge.logs import job_context
 from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable
-from bridge.queue import forget_deliveries
 from bridge.settings import Settings
 
 if TYPE_CHECKING:  # the web process enqueues without loading the scanner's models
     from bridge.pipeline import Services
 
 log = logging.getLogger(__name__)
+
+SWEPT = "swept"  # audit step: queued by the sweep, its webhook never arrived
 
 
 class JobFailed(Exception):
@@ -45,6 +47,8 @@ class JobRuntime(Protocol):
     def services(self) -> "Services": ...
 
     def job_store(self) -> JobStore: ...
+
+    def deliveries(self) -> DeliveryMemory: ...
 
     def enqueue(self, platform: str, ticket_id: str) -> None: ...
 
@@ -104,7 +108,8 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
     from bridge.pipeline import process_ticket
 
     try:
-        outcome = process_ticket(runtime.services(), platform, ticket_id)
+        with store.heartbeat(platform, ticket_id):
+            outcome = process_ticket(runtime.services(), platform, ticket_id)
     except Exception as exc:
         reason = safe_error(exc)
         if isinstance(exc, PlatformError):
@@ -162,8 +167,12 @@ def run_housekeeping(runtime: JobRuntime) -> None:
     minutes = int(now.timestamp() // 60)
     hours = runtime.settings.jobs.delivery_memory_hours
     if minutes % 60 == 0:
-        forgotten = forget_deliveries(runtime.huey, hours * 3600.0)
+        forgotten = runtime.deliveries().forget(hours * 3600.0)
         log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+    if minutes % 1440 == 9 * 60:  # 09:00 UTC daily
+        from bridge.attest import remind_if_due
+
+        remind_if_due(runtime.services().audit.db)
     rules = runtime.services().rules
     interval = rules.sweep.interval_minutes
     if interval <= 0 or minutes % interval:
@@ -184,6 +193,7 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
         seen += 1
         if not services.audit.has_record(platform, ticket_id) and runtime.job_store().get(platform, ticket_id) is None:
             runtime.enqueue(platform, ticket_id)
+            services.audit.record_step(platform, ticket_id, SWEPT)
             queued += 1
         if progress is not None:
             progress.update(1)

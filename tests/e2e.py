@@ -13,7 +13,7 @@ from typing import Any, Callable
 import httpx
 
 from bridge.audit import AuditLog
-from bridge.db import Database
+from bridge.db import open_database
 from tests.fakes.jira_server import FakeJira
 from tests.fakes.zendesk_server import FakeZendesk
 
@@ -110,18 +110,20 @@ def wait_for(condition: Callable[[], Any], timeout: float = 30.0, interval: floa
     raise TimeoutError(f"condition not met within {timeout}s")
 
 
-def audit_of(data_dir: Path) -> AuditLog:
-    return AuditLog(Database(Path(data_dir) / "bridge.db"))
+def audit_of(data_dir: Path | str) -> AuditLog:
+    """The audit of a bridge: its data dir (SQLite there) or a state database URL."""
+    target = data_dir if "://" in str(data_dir) else Path(data_dir) / "bridge.db"
+    return AuditLog(open_database(target))
 
 
-def record_for(data_dir: Path, platform: str, ticket_id: str) -> dict[str, Any] | None:
+def record_for(data_dir: Path | str, platform: str, ticket_id: str) -> dict[str, Any] | None:
     for record in audit_of(data_dir).records(platform=platform):
         if record["ticket_id"] == ticket_id:
             return record
     return None
 
 
-def finished_record(data_dir: Path, platform: str, ticket_id: str, step: str) -> dict[str, Any] | None:
+def finished_record(data_dir: Path | str, platform: str, ticket_id: str, step: str) -> dict[str, Any] | None:
     record = record_for(data_dir, platform, ticket_id)
     if record and any(s["step"] == step for s in record["steps"]):
         return record

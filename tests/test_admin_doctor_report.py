@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -131,9 +133,9 @@ def seed(data_dir: Path) -> AuditLog:
         ("99", Decision("delete", ["third-party phone number"], {"body": ["PHONE_NUMBER"]}, [phone], [phone])),
     ]
     for ticket_id, decision in decisions:
-        audit.record_decision("zendesk", ticket_id, decision, "monitor", "abc123", "en", [FILENAME])
+        at = time.time() - 10 * 86400 if ticket_id == "99" else None
+        audit.record_decision("zendesk", ticket_id, decision, "monitor", "abc123", "en", [FILENAME], at=at)
         audit.record_step("zendesk", ticket_id, "monitored")
-    audit.db.connect().execute("UPDATE decisions SET decided_at=? WHERE ticket_id='99'", (time.time() - 10 * 86400,))
     return audit
 
 
@@ -200,4 +202,23 @@ def test_audit_export_csv_and_jsonl(seeded_env) -> None:
     assert len(rows) == 7 and rows[0]["ticket_id"] == "99"
     assert json.loads(rows[1]["kinds"]) == {"PHONE_NUMBER": 1} and rows[1]["verdict"] == "violation"
     assert rows[1]["steps"].startswith("monitored@")
+    iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+    for row in rows:  # times as ISO 8601 UTC, not epoch floats
+        assert iso.match(row["decided_at"]), row["decided_at"]
+        assert all(iso.match(step.split("@", 1)[1]) for step in row["steps"].split(";"))
+    decided = datetime.strptime(rows[-1]["decided_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    assert abs(decided.timestamp() - time.time()) < 8 * 86400
     no_seeded_values(out)
+
+
+def test_doctor_fails_while_the_published_test_secret_is_accepted(tmp_path, fakes) -> None:
+    zendesk, jira, sink = fakes
+    env = {**base_env(tmp_path, zendesk, jira, sink), "ZENDESK_WEBHOOK_SECRET": "zd-signing-secret-of-the-webhook",
+           "BRIDGE_PUBLIC_URL": ""}
+    code, out = invoke(env, "doctor")
+    assert "webhook signing" not in out, out
+    code, out = invoke({**env, "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET": "1"}, "doctor")
+    assert code == 1
+    [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook signing:")]
+    assert "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET is on" in fail and "anyone can sign" in fail
+    assert "zd-signing-secret-of-the-webhook" not in out

@@ -99,7 +99,22 @@ def test_bad_corpus_folder(cli: click.Group, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "tickets.jsonl" in result.stderr
     (tmp_path / "tickets.jsonl").write_text('{"id": "x"}\nnot json\n')
     result = CliRunner().invoke(cli, ["eval", str(tmp_path), "--rules", str(RULES)])
-    assert result.exit_code == 1 and "line 2" in result.stderr
+    assert result.exit_code == 1 and "line 2: not JSON" in result.stderr and "Error" not in result.stderr.split(":", 1)[1]
+    (tmp_path / "tickets.jsonl").write_text('{"subject": "no id"}\n')
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path), "--rules", str(RULES)])
+    assert result.exit_code == 1 and "line 1: the key 'id' is missing" in result.stderr
+    assert "KeyError" not in result.stderr and "docs/corpus-format.md" in result.stderr
+
+
+def test_corpus_format_is_documented_inside_the_repository() -> None:
+    doc = ROOT / "docs" / "corpus-format.md"
+    text = doc.read_text(encoding="utf-8")
+    for key in ("tickets.jsonl", "label", "found", "where", "--text-only"):
+        assert key in text
+    import bridge.evaluate
+
+    source = Path(bridge.evaluate.__file__).read_text(encoding="utf-8")
+    assert "shared/" not in source and "docs/corpus-format.md" in source
 
 
 def test_label_policy_and_matching() -> None:

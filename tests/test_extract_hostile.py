@@ -162,3 +162,40 @@ def test_the_child_gets_no_secrets_from_the_environment(monkeypatch: pytest.Monk
     env = child_environment()
     assert "ZENDESK_API_TOKEN" not in env
     assert env["OMP_THREAD_LIMIT"] == "1" and "PATH" in env
+
+
+def _xlsx_with_entity_bomb() -> bytes:
+    """A workbook whose sheet declares a billion-laughs entity and uses it in a cell."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "hello"
+    plain = io.BytesIO()
+    book.save(plain)
+    lol = "".join(f'<!ENTITY l{n} "{("&l" + str(n - 1) + ";") * 10}">' for n in range(1, 10))
+    sheet = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{lol}]>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>')
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, sheet if info.filename == "xl/worksheets/sheet1.xml" else source.read(info))
+    return out.getvalue()
+
+
+def test_defusedxml_is_declared_and_xml_entity_expansion_is_refused() -> None:
+    import tomllib
+
+    import openpyxl.xml
+
+    declared = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    assert any(dep.startswith("defusedxml") for dep in declared["dependencies"])
+    assert openpyxl.xml.DEFUSEDXML  # openpyxl parses with defusedxml only when it is installed
+    started = time.monotonic()
+    result = extract_attachment("rota.xlsx", _xlsx_with_entity_bomb(), LIMITS, "en")
+    assert result.problem and time.monotonic() - started < LIMITS.timeout_seconds
+    assert "lol" not in " ".join(p.text for p in result.parts)

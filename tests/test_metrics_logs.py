@@ -75,7 +75,7 @@ def traffic(bridge: BridgeProcess, zendesk: FakeZendesk) -> dict[str, str]:
 
 
 def metrics_of(bridge: BridgeProcess) -> dict[str, list[Any]]:
-    text = httpx.get(bridge.url + "/metrics").text
+    text = httpx.get(bridge.metrics_url + "/metrics").text
     return {family.name: family.samples for family in text_string_to_metric_families(text)}
 
 

@@ -164,10 +164,10 @@ def test_periodic_sweep_in_the_worker_catches_a_lost_webhook(zendesk, sink, tmp_
 
 
 def _job(data_dir: Path, platform: str, ticket_id: str) -> dict[str, Any]:
-    from bridge.db import Database
+    from bridge.db import open_database
     from bridge.jobs import JobStore
 
-    job = JobStore(Database(Path(data_dir) / "bridge.db")).get(platform, ticket_id)
+    job = JobStore(open_database(Path(data_dir) / "bridge.db")).get(platform, ticket_id)
     return job.__dict__ if job else {}
 
 
@@ -234,7 +234,7 @@ def leaked_in_redis(name: str) -> list[str]:
 def test_metrics_hold_no_personal_data(bridge) -> None:
     import httpx
 
-    text = httpx.get(bridge.url + "/metrics").text
+    text = httpx.get(bridge.metrics_url + "/metrics").text
     assert "gdpr_bridge_decisions_total" in text
     assert [v for v in SEEDED if v in text] == []
 

@@ -57,10 +57,11 @@ def test_none_uses_env_then_local_file_then_packaged_default(tmp_path: Path, mon
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BRIDGE_RULES", raising=False)
     assert load_rules().version_hash == load_rules(default_rules_path()).version_hash
-    (tmp_path / "rules.yaml").write_text("mode: enforce\n")
+    gate = "entities: {EMAIL_ADDRESS: {recognizers: [email]}}\npolicy: [{name: any-email, if_any: [EMAIL_ADDRESS]}]\n"
+    (tmp_path / "rules.yaml").write_text("mode: enforce\n" + gate)
     assert load_rules().mode == "enforce"
     other = tmp_path / "other.yaml"
-    other.write_text("mode: monitor\nactions: {violation: review}\n")
+    other.write_text("mode: monitor\nactions: {violation: review}\n" + gate)
     monkeypatch.setenv("BRIDGE_RULES", str(other))
     assert load_rules().actions.violation == "review"
 
@@ -106,3 +107,29 @@ def test_bad_rules_name_line_and_key(text: str, line: int, key: str, fragment: s
 def test_not_a_mapping() -> None:
     with pytest.raises(RulesError, match="mapping"):
         parse_rules(b"- just\n- a list\n")
+
+
+def test_rules_check_refuses_a_supported_language_without_email_templates(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text((Path(__file__).resolve().parents[1] / "rules.yaml").read_text(encoding="utf-8").replace(
+        "supported: [en, sv, de]", "supported: [en, sv, de, fr]"), encoding="utf-8")
+    assert "fr]" in rules.read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "BRIDGE_TEMPLATES_DIR"}
+    run = subprocess.run([sys.executable, "-m", "bridge.cli", "rules", "check", str(rules)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "languages.supported: no email templates for language 'fr'" in run.stderr
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+    templates = tmp_path / "templates" / "fr"  # a French email added through the override folder
+    templates.mkdir(parents=True)
+    (templates / "subject.txt").write_text("Votre demande {{ ticket_ref }}\n", encoding="utf-8")
+    (templates / "body.txt").write_text("Bonjour\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "bridge.cli", "rules", "check", str(rules)],
+                         env={**env, "BRIDGE_TEMPLATES_DIR": str(tmp_path / "templates")},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr

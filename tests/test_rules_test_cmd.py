@@ -94,7 +94,10 @@ def test_rules_check_ok_and_bad(cli: click.Group, tmp_path: Path) -> None:
     assert "line 4" in result.stderr and "entities.PHONE_NUMBER.threshold" in result.stderr
 
 
+GATE = "entities: {EMAIL_ADDRESS: {recognizers: [email]}}\npolicy: [{name: any-email, if_any: [EMAIL_ADDRESS]}]\n"
+
+
 def test_rules_check_without_file_uses_env(cli: click.Group, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRIDGE_RULES", str(write(tmp_path / "r.yaml", "mode: enforce\n")))
+    monkeypatch.setenv("BRIDGE_RULES", str(write(tmp_path / "r.yaml", "mode: enforce\n" + GATE)))
     result = CliRunner().invoke(cli, ["rules", "check"])
     assert result.exit_code == 0 and "mode enforce" in result.stdout

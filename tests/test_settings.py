@@ -38,7 +38,7 @@ def test_every_variable_is_read_by_one_field_only() -> None:
 
 
 def test_secrets_print_as_stars_everywhere() -> None:
-    secrets = {"BRIDGE_STATUS_TOKEN": "status-s3cret", "SMTP_URL": "smtp://u:smtp-s3cret@127.0.0.1:25",
+    secrets = {"BRIDGE_STATUS_TOKEN": "status-s3cret-long-enough-for-24", "SMTP_URL": "smtp://u:smtp-s3cret@127.0.0.1:25",
                "BRIDGE_QUEUE_URL": "redis://:redis-s3cret@127.0.0.1:6379/0",
                "BRIDGE_DATABASE_URL": "postgresql://root:db-s3cret@127.0.0.1/x",
                "ZENDESK_API_TOKEN": "zd-s3cret", "ZENDESK_WEBHOOK_SECRET": "zdhook-s3cret",

@@ -49,9 +49,11 @@ def seed(data_dir: Path) -> None:
                     decision = Decision("review", [f"attachment {FILENAME} could not be read (encrypted)"])
                 else:
                     decision = Decision("none")
-                audit.record_decision("zendesk", str(ticket), decision, "monitor", "abc123", "en", [FILENAME])
-                db.connect().execute("UPDATE decisions SET decided_at=? WHERE ticket_id=?",
-                                     (time.time() - days_ago * DAY, str(ticket)))
+                # the last review was made in enforce mode and tagged; the first only "would" tag
+                tagged = verdict == "review" and days_ago == 0
+                audit.record_decision("zendesk", str(ticket), decision, "enforce" if tagged else "monitor",
+                                      "abc123", "en", [FILENAME], at=time.time() - days_ago * DAY)
+                audit.record_step("zendesk", str(ticket), "review_marked" if tagged else "monitored", verdict)
     jobs = JobStore(db)
     assert jobs.acquire("jira", "SD-77") == "acquired"
     jobs.dead("jira", "SD-77", "PlatformRejected: jira: delete issue: 403 forbidden")
@@ -78,11 +80,30 @@ def client(settings) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 def test_status_page_needs_the_token(client) -> None:
-    for response in (client.get("/"), client.get("/?token=wrong"), client.get("/", headers={"Authorization": "Bearer x"}),
-                     client.get("/api/status")):
+    for response in (client.get("/"), client.get("/api/status")):
         assert response.status_code == 401
         assert "token required" in response.json()["error"]
         assert "Oliver" not in response.text and "violation" not in response.text
+
+
+def test_a_wrong_status_token_is_called_wrong(client) -> None:
+    for response in (client.get("/", headers={"Authorization": "Bearer wrong-token-wrong-token-wrong"}),
+                     client.get("/", auth=("admin", "wrong-token-wrong-token-wrong")),
+                     client.get("/api/status", headers={"Authorization": "Bearer x"})):
+        assert response.status_code == 401
+        assert response.json()["error"].startswith("wrong token")
+        assert "Oliver" not in response.text and "violation" not in response.text
+
+
+def test_the_token_is_not_accepted_in_the_url(client) -> None:
+    """?token= ends up in proxy logs and browser history: only the Authorization header counts."""
+    for path in (f"/?token={TOKEN}", f"/api/status?token={TOKEN}"):
+        response = client.get(path)
+        assert response.status_code == 401
+        assert "token required" in response.json()["error"] and "not accepted in the URL" in response.json()["error"]
+        assert "violation" not in response.text
+    # a browser is asked for it instead (HTTP Basic, the token as the password)
+    assert client.get("/").headers["www-authenticate"].startswith("Basic ")
 
 
 def test_status_page_disabled_without_a_configured_token(settings) -> None:
@@ -106,13 +127,14 @@ def test_status_page_shows_mode_decisions_kinds_review_and_dead_letters(client) 
     for value in SEEDED:
         assert value not in html
 
-    assert client.get(f"/?token={TOKEN}").text.count("<rect ") == 12  # the bookmark form
+    assert client.get("/", auth=("admin", TOKEN)).text.count("<rect ") == 12  # the browser's login form
 
     data = client.get("/api/status", headers={"Authorization": f"Bearer {TOKEN}"}).json()
     assert [(d["violation"], d["review"], d["clean"]) for d in data["days"]] == [(2, 0, 5), (4, 1, 7), (1, 0, 9), (3, 1, 4)]
     assert data["jobs"].get("dead") == 1 and data["mode"] == "monitor"
     assert data["totals"] == {"violation": 10, "review": 2, "clean": 25}
-    assert len(data["review"]) == 2
+    # the review queue holds only the ticket that was tagged, not the one monitor mode would tag
+    assert [r["ticket_id"] for r in data["review"]] == ["1033"]  # today's review; 1012 was monitor mode's
 
 
 # ---------------------------------------------------------------------------------- real browser
@@ -136,7 +158,7 @@ def test_status_page_renders_in_headless_chromium(settings, tmp_path) -> None:
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1024,900",
-             f"http://127.0.0.1:{server.port}/?token={TOKEN}"],
+             f"http://admin:{TOKEN}@127.0.0.1:{server.port}/"],
             capture_output=True, timeout=60, cwd=tmp_path,
         )
     finally:

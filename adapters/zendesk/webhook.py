@@ -40,6 +40,9 @@ class ZendeskWebhook:
     """``bridge.platform.WebhookReceiver`` for Zendesk webhooks."""
 
     name = "zendesk"
+    # set when deliveries signed with a published secret pass: the web app logs it at
+    # start-up and ``doctor`` fails on it (``bridge.platform.WebhookReceiver.insecure``)
+    insecure: str | None = None
 
     def __init__(self, secrets: list[str] | str) -> None:
         secrets = [secrets] if isinstance(secrets, str) else list(secrets)
@@ -62,9 +65,15 @@ class ZendeskWebhook:
                 "Zendesk webhooks are not configured: set ZENDESK_WEBHOOK_SECRET "
                 "(the webhook's signing secret; `gdpr-bridge install zendesk` prints it)"
             )
-        if (text(env, "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET") or "").lower() in _TRUE:
+        testing = (text(env, "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET") or "").lower() in _TRUE
+        if testing:
             secrets.append(STATIC_TEST_SECRET)
-        return cls(secrets)
+        receiver = cls(secrets)
+        if testing:
+            receiver.insecure = ("ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET is on: deliveries signed with Zendesk's "
+                                 "published test secret are accepted, so anyone can sign one; unset it "
+                                 "once the webhook test from the admin UI is done")
+        return receiver
 
     def accepts_secret(self, secret: str) -> bool:
         """Whether deliveries signed with ``secret`` would pass (constant-time compare)."""

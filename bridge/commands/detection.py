@@ -73,11 +73,14 @@ def finding_notes(decision: Decision, ticket: Ticket, rules: Rules) -> list[dict
     fired = fired_rules(admissible(decision.findings, ticket, rules), rules)
     notes = []
     for finding in decision.findings:
-        reason = exemption(finding, ticket, rules)
+        reason = (finding.excluded or None) if (finding.holder or finding.excluded) else exemption(finding, ticket, rules)
         rules_for = [f.name for f in fired if any(finding is x for x in f.findings)]
         if reason is None and not rules_for:
             reason = "counts only in combination; no rule fired"
-        notes.append({"counted": bool(rules_for), "rules": rules_for, "not_counted_because": reason})
+        notes.append({
+            "counted": bool(rules_for), "rules": rules_for, "not_counted_because": reason,
+            "part": finding.part or None, "holder": finding.holder or None, "holder_why": finding.holder_why or None,
+        })
     return notes
 
 
@@ -111,6 +114,9 @@ def _render_human(decision: Decision, language: str, notes: list[dict[str, Any]]
             lines.append(head)
             if finding.context:
                 lines.append(f"      context: {finding.context}")
+            if note["part"] or note["holder"]:
+                whose = f"; holder {note['holder']} ({note['holder_why']})" if note["holder"] else ""
+                lines.append(f"      part: {note['part'] or '-'}{whose}")
             if note["counted"]:
                 lines.append(f"      counted for rule: {', '.join(note['rules'])}")
             else:
@@ -127,8 +133,8 @@ def _render_human(decision: Decision, language: str, notes: list[dict[str, Any]]
 @click.option("--language", default=None, help="the ticket's language or locale (en, sv-SE, de); default: detected")
 @click.option("--subject", default="", help="a subject line to scan with a text body")
 @click.option("--requester-name", default=None, help="the requester's name (never counts)")
-@click.option("--requester-email", default=None)
-@click.option("--requester-phone", default=None)
+@click.option("--requester-email", default=None, help="The requester's own email (never counts), as the ticket would give it.")
+@click.option("--requester-phone", default=None, help="The requester's own phone (never counts), as their profile would give it.")
 def scan(
     path: str,
     rules_path: str | None,
@@ -185,7 +191,8 @@ def scan(
 
 @click.command("eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
+              help="rules file (default $BRIDGE_RULES or ./rules.yaml)")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object with the figures and every ticket's verdict")
 @click.option("--text-only", is_flag=True, help="leave attachments out")
 @click.option("--limit", type=int, default=None, help="only the first N tickets")
@@ -326,7 +333,8 @@ def example_files(directory: Path) -> list[Path]:
 
 @rules_group.command("test")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None)
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
+              help="rules file (default $BRIDGE_RULES or ./rules.yaml)")
 @click.option("--verbose", "-v", is_flag=True, help="list passing examples too")
 def rules_test(directory: str, rules_path: str | None, verbose: bool) -> None:
     """Run every example ticket in DIRECTORY; fail with a diff when one gets another verdict.

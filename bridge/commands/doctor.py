@@ -20,9 +20,15 @@ class Check:
     hint: str = ""
 
 
+class _Explained(Exception):
+    """A failed probe whose message says it all."""
+
+
 def _run(name: str, probe: Callable[[], str], hint: str) -> Check:
     try:
         return Check(name, True, probe())
+    except _Explained as exc:
+        return Check(name, False, str(exc)[:300], hint)
     except Exception as exc:
         return Check(name, False, f"{type(exc).__name__}: {exc}"[:300], hint)
 
@@ -36,9 +42,12 @@ def doctor_checks() -> list[Check]:
         return [Check("configuration", False, exc.message, "fix the environment variable named above")]
 
     def rules_probe() -> str:
-        from bridge.rules import load_rules
+        from bridge.rules import RulesError, load_rules
 
-        rules = load_rules(settings.rules_path)
+        try:
+            rules = load_rules(settings.rules_path)
+        except RulesError as exc:  # its message names the file and the fault: no class name
+            raise _Explained(str(exc)) from None
         return f"rules {settings.rules_path or 'default'} valid (version {rules.version_hash}), mode {settings.mode(rules.mode)}"
 
     checks.append(_run("rules", rules_probe, "run `gdpr-bridge rules check` for the line at fault"))
@@ -58,6 +67,17 @@ def doctor_checks() -> list[Check]:
         return f"{describe(settings.queue_url)} reachable, {depth} job(s) waiting"
 
     checks.append(_run("queue", queue_probe, "check BRIDGE_QUEUE_URL and that the Redis server runs"))
+
+    def state_probe() -> str:
+        from bridge.db import describe as describe_db
+        from bridge.db import open_database
+        from bridge.migrate import head_revision
+
+        db = open_database(settings.state_url)
+        return f"{describe_db(settings.state_url)} reachable, schema {head_revision()} ({db.dialect})"
+
+    checks.append(_run("state database", state_probe,
+                       "check BRIDGE_DATABASE_URL (postgresql://user:pass@host/db) and that the server runs"))
 
     def mail_probe() -> str:
         from bridge.notify import Notifier
@@ -94,6 +114,10 @@ def doctor_checks() -> list[Check]:
                            f"check {upper}_* credentials; the token needs admin rights for install and sweep"))
         checks.append(_run(f"{name} webhook secret", lambda n=name: _receiver_probe(n, settings.platform_environ(n)),
                            f"run `gdpr-bridge install {name} --url PUBLIC_URL` and set the secret it prints"))
+        insecure = _receiver_insecure(name, settings.platform_environ(name))
+        if insecure:
+            checks.append(Check(f"{name} webhook signing", False, insecure,
+                                "a published test secret is for a test from the admin UI only: unset the variable"))
         if settings.public_url and isinstance(client, WebhookInstaller):
             def webhook_probe(c: Any = client, n: str = name) -> str:
                 found = c.webhook_status(settings.public_url)
@@ -108,6 +132,14 @@ def doctor_checks() -> list[Check]:
         settings_of = ["/".join(install_spec(name).settings) or f"the {name} settings" for name in platform_names()]
         checks.append(Check("platforms", False, "no platform configured", "set " + " or ".join(settings_of)))
     return checks
+
+
+def _receiver_insecure(name: str, environ: dict[str, str]) -> str | None:
+    """Why the receiver would accept forged deliveries (a published test secret), or None."""
+    try:
+        return getattr(get_webhook_receiver(name, environ), "insecure", None)
+    except Exception:  # not configured: the secret check says so
+        return None
 
 
 def _receiver_probe(name: str, environ: dict[str, str]) -> str:

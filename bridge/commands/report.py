@@ -38,15 +38,16 @@ def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 @click.command()
 @click.option("--since", type=DURATION, default="7d", show_default=True, help="The window to look back, e.g. 24h, 7d, 4w.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="Text for people, or JSON / CSV (section,name,count rows) for tools.")
 def report(since: timedelta, fmt: str) -> None:
     """What enforce mode would have done (or did) with the tickets decided in the window."""
     from bridge.audit import AuditLog
-    from bridge.db import Database
+    from bridge.db import open_database
 
     settings = settings_or_exit()
     start = time.time() - since.total_seconds()
-    records = list(AuditLog(Database(settings.state_db)).records(since=start))
+    records = list(AuditLog(open_database(settings.state_url)).records(since=start))
     data = build_report(records)
     data["since"] = str(since)
     if fmt == "json":

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import click
 
-from bridge.commands.params import runtime_or_exit, start_logging
+from bridge.commands.params import runtime_or_exit, settings_or_exit, start_logging
+
+
+def rules_or_refuse() -> None:
+    """Refuse to start, in one line, on rules that do not load or turn the gate off: a
+    process that starts on them would fail every job or pass every ticket."""
+    from bridge.rules import RulesError, load_rules
+
+    try:
+        load_rules(settings_or_exit().rules_path)
+    except RulesError as exc:
+        lines = str(exc).splitlines()
+        more = f" (and {len(lines) - 1} more: run `gdpr-bridge rules check`)" if len(lines) > 1 else ""
+        raise click.ClickException(f"refusing to start: {lines[0]}{more}") from None
 
 
 @click.command()
@@ -13,6 +26,7 @@ def serve() -> None:
     from bridge.runtime import run_serve
 
     start_logging()
+    rules_or_refuse()
     run_serve(runtime_or_exit())
 
 
@@ -22,6 +36,7 @@ def web() -> None:
     from bridge.runtime import run_web
 
     start_logging()
+    rules_or_refuse()
     run_web(runtime_or_exit())
 
 
@@ -34,5 +49,6 @@ def worker(workers: int | None, processes: bool) -> None:
     from bridge.runtime import run_worker
 
     start_logging()
+    rules_or_refuse()
     runtime = runtime_or_exit()
     run_worker(runtime, workers or runtime.settings.jobs.workers, "process" if processes else "thread")

@@ -1,8 +1,9 @@
 """Bounded execution: one attachment is extracted in a child process that cannot hang
 or bloat the worker.
 
-The child (``python -m bridge.extract.child``, request and result pickled over its
-pipes) sets its own address-space limit (``RLIMIT_AS`` = ``max_memory_mb``) before it
+The child (``python -m bridge.extract.child``, the request pickled to its stdin, the
+result as JSON from its stdout; ``bridge.extract.isolation`` keeps the worker's secrets out
+of its reach) sets its own address-space limit (``RLIMIT_AS`` = ``max_memory_mb``) before it
 touches the bytes, and leads a new session so that the wall-clock kill at
 ``timeout_seconds`` also ends any Tesseract process it started. The parent only
 waits, and turns a timeout, a ``MemoryError`` or a dead child into a problem.
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bridge.extract.detect import detect_kind
+from bridge.extract.isolation import child_identity, decode_result, make_undumpable
 from bridge.extract.limits import AttachmentLimits
 from bridge.findings import ExtractedAttachment
 from bridge.metrics import EXTRACT_SECONDS
@@ -134,13 +136,22 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def _run_subprocess(request: Request) -> ExtractedAttachment:
-    env = child_environment()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bridge.extract.child"],
+CHILD_COMMAND = [sys.executable, "-m", "bridge.extract.child"]
+
+
+def start_child(command: list[str] | None = None) -> "subprocess.Popen[bytes]":
+    """The child process, as the bridge starts it: the worker non-dumpable first, the child
+    with a cleaned environment, in its own session, as ``nobody`` where we are root."""
+    make_undumpable()
+    return subprocess.Popen(
+        command or CHILD_COMMAND,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        start_new_session=True, env=env,
+        start_new_session=True, env=child_environment(), **child_identity(),
     )
+
+
+def _run_subprocess(request: Request) -> ExtractedAttachment:
+    process = start_child()
     try:
         output, _ = process.communicate(pickle.dumps(request), timeout=request.limits.timeout_seconds)
     except subprocess.TimeoutExpired:
@@ -148,12 +159,10 @@ def _run_subprocess(request: Request) -> ExtractedAttachment:
         process.communicate()
         return _problem(request, timed_out_reason(request.limits))
     if process.returncode == 0 and output:
-        try:
-            result = pickle.loads(output)  # our own child's answer
-        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            result = None
-        if isinstance(result, ExtractedAttachment):
+        result = decode_result(request.filename, output)  # JSON: a compromised child cannot run code here
+        if result is not None:
             return result
+        return _problem(request, "extraction process gave an unreadable answer")
     return _problem(request, died_reason(process.returncode))
 
 

@@ -140,7 +140,7 @@ class StreetAddressRecognizer(BridgeRecognizer):
         self.joined_street_score = float(self.options.get("joined_street_score", 0.55))
         self.full_score = float(self.options.get("full_address_score", 0.7))
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         seen: set[tuple[int, int]] = set()
         for pattern, form in self.patterns:
             for match in pattern.finditer(text):

@@ -143,7 +143,7 @@ class PhoneRecognizer(BridgeRecognizer):
                 return False
         return readings > 0
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for match in _PHONE_CANDIDATE.finditer(text):
             start, end = match.span("v")
             value = text[start:end]
@@ -177,7 +177,7 @@ class IpAddressRecognizer(BridgeRecognizer):
 
     ENTITY = "IP_ADDRESS"
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for regex in (_IPV4, _IPV6):
             for match in regex.finditer(text):
                 start, end = match.span("v")

@@ -73,7 +73,7 @@ class DateOfBirthRecognizer(BridgeRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for match in _DATE.finditer(text):
             if parse_date(match):
                 start, end = match.span("v")

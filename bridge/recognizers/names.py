@@ -218,7 +218,7 @@ class PersonNameRecognizer(BridgeRecognizer):
         self.matcher = matcher
         super().__init__(*args, **kwargs)
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.6))
         for start, end, note in self.matcher.find(text):
             yield Candidate(start, end, score, note)
@@ -233,10 +233,12 @@ class SpacyPersonRecognizer(BridgeRecognizer):
         self.matcher = matcher
         super().__init__(*args, **kwargs)
 
-    def candidates(self, text: str) -> Iterator[Candidate]:  # pragma: no cover - analyze is overridden
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:  # pragma: no cover - analyze is overridden
         return iter(())
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, tabular: bool = False
+    ) -> list[RecognizerResult]:
         if self.entity not in entities or nlp_artifacts is None:
             return []
         score = float(self.options.get("spacy_score", 0.5))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from bridge.recognizers.base import _TABULAR, BridgeRecognizer, Candidate
+from bridge.recognizers.base import BridgeRecognizer, Candidate
 from bridge.recognizers.names import NameMatcher
 
 _CODE = re.compile(r"(?<![\w./+-])(?P<v>[A-Z]{0,2}\d{3,8})(?![\w/-]|[.,]\d)")
@@ -34,14 +34,14 @@ class PersonCodeRecognizer(BridgeRecognizer):
         super().__init__(*args, **kwargs)
         self.after_name = bool(self.options.get("after_name_in_brackets", True)) and matcher is not None
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.4))
         seen = set()
         for match in _CODE.finditer(text):
             start, end = match.span("v")
             seen.add(start)
             yield Candidate(start, end, score, "number after a person-code word", needs_context=True)
-        if "," in text and _TABULAR.get():
+        if "," in text and tabular:
             for match in _CELL_CODE.finditer(text):
                 start, end = match.span("v")
                 if start not in seen:
@@ -67,7 +67,7 @@ class PassportRecognizer(BridgeRecognizer):
         super().__init__(*args, **kwargs)
         self.pattern = passport_pattern(int(self.options.get("min_length", 6)), int(self.options.get("max_length", 9)))
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for match in self.pattern.finditer(text):
             start, end = match.span("v")
             yield Candidate(start, end, float(self.options.get("base_score", 0.5)), "passport-shaped number", needs_context=True)

@@ -26,11 +26,13 @@ class BridgeProcess:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.metrics_port = free_port()
         self.command = command
         self.log_path = self.data_dir / f"process-{'-'.join(command)}-{self.port}.log"
         self.env = {
             **os.environ,
             "PORT": str(self.port),
+            "BRIDGE_METRICS_PORT": str(self.metrics_port),  # /metrics and /readyz, on 127.0.0.1
             "BRIDGE_DATA_DIR": str(self.data_dir),
             "BRIDGE_LOG_FORMAT": "json",
             "BRIDGE_RULES": str(ROOT / "rules.yaml"),
@@ -51,6 +53,10 @@ class BridgeProcess:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}"
 
     def start(self, wait_ready: bool = True, timeout: float = 60) -> "BridgeProcess":
         log = open(self.log_path, "ab")

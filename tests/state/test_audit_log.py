@@ -1,9 +1,12 @@
+"""The audit trail's records: no personal data, each step once, exports (SQLite and PostgreSQL)."""
+
 import csv
 import io
 import json
 
 from bridge.audit import AuditLog, export, place_category, safe_reason
 from bridge.db import Database
+from tests.state.helpers import stored_bytes
 from bridge.findings import Decision, Finding
 
 PHONE = "+46 70 123 45 67"
@@ -26,8 +29,7 @@ def violation() -> Decision:
     )
 
 
-def test_decision_record_holds_kinds_and_counts_but_no_values_or_file_names(tmp_path) -> None:
-    db = Database(tmp_path / "bridge.db")
+def test_decision_record_holds_kinds_and_counts_but_no_values_or_file_names(db) -> None:
     log = AuditLog(db)
     log.record_decision("zendesk", "101", violation(), "enforce", "abc123def456", "sv",
                         ["ingrid_wallenberg_lonebesked.pdf"])
@@ -38,21 +40,20 @@ def test_decision_record_holds_kinds_and_counts_but_no_values_or_file_names(tmp_
     assert record["places"] == {"attachment": ["PERSON"], "body": ["PHONE_NUMBER"]}
     assert record["rules_hash"] == "abc123def456"
     assert [s["step"] for s in record["steps"]] == ["notified"]
-    db.connect().execute("PRAGMA wal_checkpoint(FULL)")
-    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    stored = stored_bytes(db)
     for value in (PHONE, NAME, "wallenberg", "Wallenberg", "70 123"):
         assert value.encode() not in stored
 
 
-def test_each_step_recorded_once(tmp_path) -> None:
-    log = AuditLog(Database(tmp_path / "bridge.db"))
+def test_each_step_recorded_once(db) -> None:
+    log = AuditLog(db)
     assert log.record_step("jira", "SUP-1", "deleted", "first") is True
     assert log.record_step("jira", "SUP-1", "deleted", "second") is False
     assert log.steps("jira", "SUP-1")["deleted"].detail == "first"
 
 
-def test_export_formats(tmp_path) -> None:
-    log = AuditLog(Database(tmp_path / "bridge.db"))
+def test_export_formats(db) -> None:
+    log = AuditLog(db)
     log.record_decision("zendesk", "7", violation(), "monitor", "h", "en", [])
     lines = export(log.records(), "jsonl").splitlines()
     assert json.loads(lines[0])["ticket_id"] == "7"

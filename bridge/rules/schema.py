@@ -1,35 +1,22 @@
-"""The rules schema (``rules.yaml``) and its loader.
+"""The rules schema: the pydantic models of ``rules.yaml`` (the loader is ``bridge.rules.loader``).
 
 Everything the detector and the policy decide comes from here: which entity types are
 looked for and by which recognizers, their score thresholds and context words per
 language, the allow lists, the requester-self exemption, which combinations make a
 violation and what happens then. Python code only implements recognizers and checksums.
-
-``load_rules`` validates the whole file once; a ``RulesError`` names the line and the
-key at fault (``rules.yaml line 42: entities.PHONE_NUMBER.threshold: ...``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from bridge.extract.limits import AttachmentLimits
-
-DEFAULT_RULES_FILE = "rules.yaml"
-ENV_RULES = "BRIDGE_RULES"
-
-
-class RulesError(Exception):
-    """The rules file is missing, not YAML, or does not fit the schema. The message says where."""
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -43,7 +30,7 @@ class EntityRule(_Model):
 
     enabled: bool = True
     description: str = ""
-    recognizers: list[str] = Field(default_factory=list, description="recognizer names (bridge.recognizers.REGISTRY) or presidio:ClassName")
+    recognizers: list[str] = Field(default_factory=list, description="recognizer names (bridge.recognizers.registry.REGISTRY) or presidio:ClassName")
     threshold: float = Field(0.5, ge=0.0, le=1.0, description="findings scoring below this do not count")
     context: PerLanguage = Field(default_factory=dict, description="words that, shortly before a match, make it likely")
     ignore_context: PerLanguage = Field(default_factory=dict, description="words that, shortly before a match, make it not personal")
@@ -94,7 +81,17 @@ class RequesterExemption(_Model):
     signature: SignatureBlock = Field(default_factory=SignatureBlock)
     # a phone right after one of these words is the requester's own ("call me on ...")
     own_phone_context: list[str] = Field(default_factory=list)
+    # any value right after one of these is the requester's own ("my new address is ...")
+    own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+
+
+class Ownership(_Model):
+    """Words that say an e-mail address is a function's or a system's (bridge.ownership)."""
+
+    function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
+    neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
+    system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
 
 
 class PolicyRule(_Model):
@@ -126,13 +123,31 @@ class PlatformScope(_Model):
 
 
 class Sweep(_Model):
-    interval_minutes: int = Field(0, ge=0)
+    """The reconciliation sweep for lost webhooks: on unless ``interval_minutes: 0`` says
+    off (a rules file without a ``sweep:`` section must not leave a lost ticket unchecked)."""
+
+    interval_minutes: int = Field(15, ge=0)
     window_minutes: int = Field(120, gt=0)
 
 
+<<<<<<< HEAD:bridge/rules.py
 class RateLimit(_Model):
     requests_per_minute: float = Field(gt=0, description="API requests a minute all workers together may make")
     burst: int | None = Field(None, ge=1, description="requests at once after a quiet spell; default 5 % of a minute's")
+=======
+def email_template_languages() -> set[str]:
+    """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
+    ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
+    roots = [Path(str(resources.files("bridge") / "templates" / "email"))]
+    override = os.environ.get("BRIDGE_TEMPLATES_DIR")
+    if override:
+        roots.append(Path(override))
+    found: set[str] = set()
+    for root in roots:
+        if root.is_dir():
+            found.update(d.name for d in root.iterdir() if (d / "subject.txt").is_file() and (d / "body.txt").is_file())
+    return found
+>>>>>>> main:bridge/rules/schema.py
 
 
 class Languages(_Model):
@@ -141,6 +156,13 @@ class Languages(_Model):
 
     @model_validator(mode="after")
     def _default_supported(self) -> "Languages":
+        available = email_template_languages()
+        for lang in self.supported:
+            if lang not in available:
+                raise ValueError(
+                    f"supported: no email templates for language {lang!r} (there are: {', '.join(sorted(available))});"
+                    " add them under BRIDGE_TEMPLATES_DIR/<lang>/ or remove the language"
+                )
         if self.default not in self.supported:
             raise ValueError(f"default: language {self.default!r} is not in supported {self.supported}")
         return self
@@ -180,6 +202,7 @@ class Rules(_Model):
     entities: dict[str, EntityRule] = Field(default_factory=dict)
     allow: AllowLists = Field(default_factory=AllowLists)
     requester_exemption: RequesterExemption = Field(default_factory=RequesterExemption)
+    ownership: Ownership = Field(default_factory=Ownership)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
@@ -202,9 +225,35 @@ class Rules(_Model):
     def enabled_entities(self) -> list[str]:
         return [name for name, rule in self.entities.items() if rule.enabled]
 
+    def gate_off_reason(self) -> str | None:
+        """Why these rules would pass every ticket (the gate turned off), or None.
+
+        A file that enables no entity type, has no policy rule, or whose every rule names
+        only disabled types or acts with ``none``, decides "clean" whatever a ticket holds:
+        a rules file like that is refused rather than run.
+        """
+        enabled = set(self.enabled_entities())
+        if not enabled:
+            return "no entity type is enabled (enable at least one under entities)"
+        if not self.policy:
+            return "there is no policy rule (add one under policy)"
+        for rule in self.policy:
+            action = self.actions.violation if rule.action == "violation" else rule.action
+            if action == "none":
+                continue
+            if not enabled.intersection(rule.if_any):
+                continue
+            if rule.together_with is not None and not enabled.intersection(rule.together_with):
+                continue
+            return None
+        return (
+            "no policy rule can ever fire (each names only disabled entity types or acts with 'none'; "
+            "enable the types a rule names)"
+        )
+
     @model_validator(mode="after")
     def _cross_checks(self) -> "Rules":
-        from bridge.recognizers import known_recognizer
+        from bridge.recognizers.registry import known_recognizer
 
         for name, entity in self.entities.items():
             if entity.enabled and not entity.recognizers:
@@ -234,138 +283,3 @@ class Rules(_Model):
             if lang not in self.languages.supported:
                 raise ValueError(f"scanner.nlp: language {lang!r} is not in languages.supported")
         return self
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def default_rules_path() -> Path:
-    """The copy of rules.yaml shipped inside the package."""
-    return Path(str(resources.files("bridge") / "data" / "default_rules.yaml"))
-
-
-def _resolve(path: str | Path | None) -> Path:
-    if path is not None:
-        return Path(path)
-    env = os.environ.get(ENV_RULES)
-    if env:
-        return Path(env)
-    local = Path(DEFAULT_RULES_FILE)
-    return local if local.is_file() else default_rules_path()
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} is given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the deepest YAML node that ``loc`` reaches."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = None
-            for key_node, value_node in node.value:
-                if getattr(key_node, "value", None) == str(key):
-                    found = (key_node, value_node)
-                    break
-            if found is None:
-                break
-            line = found[0].start_mark.line + 1
-            node = found[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
-_LOC_IN_MESSAGE = re.compile(r"^([A-Za-z_][\w]*(?:(?:\.[\w\-]+)|(?:\[\d+\]))*)(?::|$)")
-
-
-def _loc_from_message(message: str) -> tuple[Any, ...]:
-    """Cross-field validators name their key at the start of the message (``policy[1].if_any: ...``)."""
-    match = _LOC_IN_MESSAGE.match(message)
-    if not match:
-        return ()
-    loc: list[Any] = []
-    for piece in re.findall(r"[\w\-]+|\[\d+\]", match.group(1)):
-        loc.append(int(piece[1:-1]) if piece.startswith("[") else piece)
-    return tuple(loc)
-
-
-def _format_error(label: str, root: yaml.Node | None, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
-        inner = _loc_from_message(msg)
-        full = loc + inner if inner else loc
-        key = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in full).replace(".[", "[") or "(top level)"
-        line = _line_of(root, full)
-        where = f"{label} line {line}" if line else label
-        if inner:
-            msg = msg.split(":", 1)[1].strip() if ":" in msg else msg
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (a typo?)"
-        lines.append(f"{where}: {key}: {msg}")
-    return "\n".join(lines)
-
-
-def parse_rules(data: bytes, label: str = "rules.yaml") -> Rules:
-    """Validate rules given as bytes; ``label`` names the file in error messages."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        root = yaml.compose(text, Loader=_UniqueKeyLoader)
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f" line {mark.line + 1}" if mark else ""
-        raise RulesError(f"{label}{line}: not valid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise RulesError(f"{label}: not valid YAML: {exc}") from None
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise RulesError(f"{label} line 1: (top level): must be a mapping of keys, got {type(raw).__name__}")
-    try:
-        rules = Rules.model_validate(raw)
-    except ValidationError as exc:
-        raise RulesError(_format_error(label, root, exc)) from None
-    rules._version_hash = hashlib.sha256(data).hexdigest()[:12]
-    rules._source = label
-    return rules
-
-
-def load_rules(path: str | Path | None = None) -> Rules:
-    """Load and validate the rules.
-
-    ``path`` None means ``$BRIDGE_RULES``, else ``./rules.yaml``, else the packaged
-    default. A path given explicitly (argument or ``BRIDGE_RULES``) must exist: falling
-    back silently to the defaults on a typo would enforce rules nobody chose.
-    """
-    resolved = _resolve(path)
-    try:
-        data = resolved.read_bytes()
-    except FileNotFoundError:
-        raise RulesError(f"{resolved}: rules file not found (set BRIDGE_RULES or pass --rules)") from None
-    except OSError as exc:
-        raise RulesError(f"{resolved}: cannot read the rules file ({exc.strerror})") from None
-    return parse_rules(data, label=str(resolved))

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = textwrap.dedent(
     """
@@ -32,8 +32,8 @@ PROBE = textwrap.dedent(
     found = scanner.scan([TextPart("body", "Write to jane.doe84@gmail.co.uk or j@example.com")], "en")
     assert any(f.entity_type == "EMAIL_ADDRESS" and f.value == "jane.doe84@gmail.co.uk" for f in found), found
     # presidio's own email recognizer class name maps to the offline variant as well
-    from bridge.recognizers import _class_path
-    assert _class_path("presidio:EmailRecognizer").endswith("OfflineEmailRecognizer")
+    from bridge.recognizers.registry import class_path
+    assert class_path("presidio:EmailRecognizer").endswith("OfflineEmailRecognizer")
     print("attempts", len(attempts))
     # control: the probe does see a library that goes online (tldextract's default extractor)
     import logging, tldextract

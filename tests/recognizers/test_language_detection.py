@@ -9,7 +9,7 @@ import pytest
 from bridge.language import detect_language, detector_for, locale_language
 from bridge.rules import Rules, load_rules, parse_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

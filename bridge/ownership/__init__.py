@@ -1,0 +1,251 @@
+"""Whose each finding is: the requester's, the organisation's, a system's, or a third party's.
+
+Only a third party's data counts (shared/POLICY.md "Whose data it is"). One function,
+``holder_of``, decides it from the finding, the ticket's structure (bridge.structure: the
+part a value stands in, the sign-offs, table headers) and the rules:
+
+- requester: their profile (email, phone, name after folding); a value in their own
+  sign-off (a sign-off whose name line means them: full name, initials, first name,
+  surname or nickname) within ``requester_exemption.signature.lines`` lines of that name;
+  a value they call their own ("call me on", "my new address").
+- system: technical user@host strings (git, ssh, SIP, Message-ID, Call-ID), system
+  senders and machine-made addresses.
+- organisation: the configured allow lists; a function's mailbox judged by its words and
+  domain; anything in a legal footer; toll-free, shared-cost and premium numbers; a number
+  under a switchboard column header; an office address in a signature block.
+- third party: everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import phonenumbers
+
+from bridge.findings import Finding
+from bridge.ownership.mailboxes import judge_mailbox
+from bridge.ownership.names import same_person, signs_as
+from bridge.ownership.phrases import said_to_be_own
+from bridge.ownership.technical import technical
+from bridge.ownership.text import digits, fold, line_around
+from bridge.platform import Ticket
+from bridge.recognizers.contact import phone_e164_candidates
+from bridge.rules.schema import Rules
+from bridge.structure import Structure, read_structure
+from bridge.structure.parts import LEGAL_FOOTER, SIGNATURE
+
+REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY = "requester", "organisation", "system", "third_party"
+HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
+
+_ORG_PHONE_TYPES = {
+    phonenumbers.PhoneNumberType.TOLL_FREE: "a toll-free number",
+    phonenumbers.PhoneNumberType.SHARED_COST: "a shared-cost number",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    phonenumbers.PhoneNumberType.UAN: "a company's universal access number",
+}
+
+
+@dataclass(frozen=True)
+class Holding:
+    holder: str
+    why: str
+
+
+def same_phone(a: str, b: str, regions: Iterable[str]) -> bool:
+    """Whether two written phone numbers are the same number, whatever their format."""
+    regions = tuple(regions)
+    if digits(a) and digits(a) == digits(b):
+        return True
+    left = phone_e164_candidates(a, regions)
+    return bool(left) and bool(left & phone_e164_candidates(b, regions))
+
+
+def _source(finding: Finding, ticket: Ticket) -> str | None:
+    if finding.place == "body":
+        return ticket.body or ""
+    if finding.place == "subject":
+        return ticket.subject or ""
+    return None
+
+
+def _around(finding: Finding, ticket: Ticket) -> tuple[str, str]:
+    """The text before and after the finding on its line (from the masked context for attachments)."""
+    text = _source(finding, ticket)
+    if text is not None:
+        return line_around(text, finding.start, finding.end)
+    context = finding.context or ""
+    before, _, after = context.partition(f"<{finding.entity_type}>")
+    return before, after
+
+
+def _structure(finding: Finding, ticket: Ticket) -> Structure | None:
+    return read_structure(ticket.body or "") if finding.place == "body" else None
+
+
+# ---------------------------------------------------------------- requester
+
+
+def _line_number(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+def in_own_signoff(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
+    """The finding stands in a sign-off whose name line means the requester, at most
+    ``signature.lines`` lines below that name line (or on it)."""
+    limit = rules.requester_exemption.signature.lines
+    name = ticket.requester.name
+    structure = _structure(finding, ticket)
+    if limit <= 0 or not name or structure is None:
+        return False
+    signoff = structure.signoff_at(finding.start)
+    if signoff is None:
+        return False
+    text = structure.text
+    line = _line_number(text, finding.start)
+    for start, end in signoff.names:
+        if signs_as(text[start:end], name) and 0 <= line - _line_number(text, start) <= limit:
+            return True
+    return False
+
+
+def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
+    exempt = rules.requester_exemption
+    if not exempt.enabled or finding.entity_type not in exempt.entities:
+        return None
+    requester = ticket.requester
+    value = finding.value
+    kind = finding.entity_type
+    if kind == "EMAIL_ADDRESS" and requester.email and value.strip().casefold() == requester.email.strip().casefold():
+        return "the requester's own email address"
+    if kind == "PHONE_NUMBER" and requester.phone and same_phone(value, requester.phone, exempt.phone_regions):
+        return "the requester's own phone number"
+    if kind == "PERSON" and requester.name and same_person(value, requester.name):
+        return "the requester's own name"
+    if in_own_signoff(finding, ticket, rules):
+        noun = {"PHONE_NUMBER": "phone number", "PERSON": "name", "EMAIL_ADDRESS": "email address"}.get(kind, "data")
+        return f"the requester's own {noun} (in their signature)"
+    text = _source(finding, ticket)
+    if text is not None and finding.place in ("subject", "body"):
+        phrases = list(exempt.own_context) + (list(exempt.own_phone_context) if kind == "PHONE_NUMBER" else [])
+        if said_to_be_own(text, finding.start, phrases, exempt.own_phone_window):
+            noun = "phone number" if kind == "PHONE_NUMBER" else "data"
+            return f"the requester's own {noun} (they say so)"
+    return None
+
+
+# ---------------------------------------------------------------- organisation and system
+
+
+def _allowed(finding: Finding, rules: Rules) -> str | None:
+    """The configured allow lists. A configured prefix ("support") does not make a person's
+    address a role mailbox: "support.anna@" is Anna's."""
+    allow = rules.allow
+    value = finding.value.strip()
+    if finding.entity_type == "EMAIL_ADDRESS" and "@" in value:
+        local, _, domain = value.casefold().rpartition("@")
+        if local in {m.casefold() for m in allow.role_mailboxes}:
+            return "role mailbox"
+        prefix = next((p.casefold() for p in allow.role_mailbox_prefixes if local.startswith(p.casefold())), None)
+        if prefix is not None:
+            rest = [t for t in re.split(r"[._+\-0-9]+", local[len(prefix):]) if len(t) >= 2]
+            is_first_name = _first_name_test(rules)
+            plain = _words(id(rules), tuple(rules.ownership.function_words + rules.ownership.neutral_words))
+            if not any(t not in plain and is_first_name(t) for t in rest):
+                return "role mailbox"
+        for org in allow.email_domains:
+            org = org.casefold().lstrip("@")
+            if domain == org or domain.endswith("." + org):
+                return "organisation domain"
+    for pattern in allow.patterns:
+        if pattern.entity in ("*", finding.entity_type) and re.fullmatch(pattern.regex, value, re.IGNORECASE):
+            return f"allow pattern{': ' + pattern.note if pattern.note else ''}"
+    if value.casefold() in {v.casefold() for v in allow.values}:
+        return "allowed value"
+    return None
+
+
+@lru_cache(maxsize=8)
+def _words(rules_id: int, words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+def _first_name_test(rules: Rules):  # type: ignore[no-untyped-def]
+    from bridge.recognizers.names import matcher_from_options
+
+    person = rules.entities.get("PERSON")
+    matcher = matcher_from_options(person.options if person else {}, rules.scanner.names, rules.languages.supported)
+    return matcher.is_first_name
+
+
+def _mailbox(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
+    before, after = _around(finding, ticket)
+    why = technical(finding.value, before, after)
+    if why:
+        return Holding(SYSTEM, why)
+    own = rules.ownership
+    judged = judge_mailbox(
+        finding.value,
+        _words(id(rules), tuple(own.function_words)),
+        _words(id(rules), tuple(own.neutral_words)),
+        _words(id(rules), tuple(own.system_senders)),
+        _first_name_test(rules),
+    )
+    return Holding(*judged) if judged else None
+
+
+def _phone_type(value: str, regions: Iterable[str]) -> str | None:
+    for e164 in phone_e164_candidates(value, regions):
+        try:
+            kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
+        except phonenumbers.NumberParseException:  # pragma: no cover - parsed before
+            continue
+        if kind in _ORG_PHONE_TYPES:
+            return _ORG_PHONE_TYPES[kind]
+    return None
+
+
+def _switchboard_column(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
+    structure = _structure(finding, ticket)
+    header = structure.column_header(finding.start) if structure else None
+    if not header:
+        return False
+    entity = rules.entities.get("PHONE_NUMBER")
+    words = {fold(w) for lang in (entity.ignore_context if entity else {}) for w in entity.ignore_context[lang]}  # type: ignore[union-attr]
+    return fold(header) in words
+
+
+def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
+    if finding.part == LEGAL_FOOTER:
+        return Holding(ORGANISATION, "in a legal footer (registered office, officers, register numbers)")
+    kind = finding.entity_type
+    if kind == "PHONE_NUMBER":
+        regions = rules.requester_exemption.phone_regions
+        why = _phone_type(finding.value, regions)
+        if why:
+            return Holding(ORGANISATION, why)
+        if _switchboard_column(finding, ticket, rules):
+            return Holding(ORGANISATION, "a number in a switchboard column of a table")
+    if kind == "STREET_ADDRESS" and finding.part == SIGNATURE:
+        return Holding(ORGANISATION, "an office address in a signature block")
+    return None
+
+
+def holder_of(finding: Finding, ticket: Ticket, rules: Rules) -> Holding:
+    """Whose the finding is, and why (a short reason without its value)."""
+    allowed = _allowed(finding, rules)
+    if allowed:
+        return Holding(ORGANISATION, allowed)
+    own = _requester(finding, ticket, rules)
+    if own:
+        return Holding(REQUESTER, own)
+    if finding.entity_type == "EMAIL_ADDRESS":
+        judged = _mailbox(finding, ticket, rules)
+        if judged:
+            return judged
+    organisation = _organisation(finding, ticket, rules)
+    if organisation:
+        return organisation
+    return Holding(THIRD_PARTY, "nothing says it is the requester's, the organisation's or a system's")

@@ -1,0 +1,92 @@
+"""Line patterns of mail clients (Outlook, Gmail, Apple Mail, Thunderbird) in English,
+Swedish and German: where quoted history starts, header lines of quoted mail, greetings,
+closings and legal footers. Whole-line patterns only: a word inside a sentence is no marker."""
+
+from __future__ import annotations
+
+import re
+
+# a line that starts quoted history
+QUOTE_START = re.compile(
+    r"""^\s*(?:
+      -{2,}\s*(?:Original\s+Message|Ursprüngliche\s+Nachricht|Ursprungligt\s+meddelande|Originalmeddelande|
+               Forwarded\s+message|Weitergeleitete\s+Nachricht|Vidarebefordrat\s+meddelande)\s*-{2,}
+    | (?:Begin\s+forwarded\s+message|Anfang\s+der\s+weitergeleiteten\s+Nachricht|Början\s+på\s+vidarebefordrat\s+meddelande)\s*:
+    | (?:On|Am|Den|Le)\s.{4,200}?(?:wrote|schrieb|skrev|a\s+écrit)\s*:
+    | .{4,160}?\s(?:wrote|schrieb|skrev)\s*:
+    | _{8,}
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# header lines of a quoted or forwarded mail ("From: Tom <t@x>", "Skickat: den 3 maj", "An: ...")
+HEADER_LINE = re.compile(
+    r"^\s*\*?(?:From|Sent|To|Cc|Bcc|Subject|Date|Reply-To|"
+    r"Från|Skickat|Till|Kopia|Ämne|Datum|Svara till|"
+    r"Von|Gesendet|An|Kopie|Betreff|Antwort an|CC)\*?\s*:",
+    re.IGNORECASE,
+)
+# the first line of an Outlook header block without a dashed marker
+HEADER_FROM = re.compile(r"^\s*\*?(?:From|Från|Von)\*?\s*:\s*\S", re.IGNORECASE)
+HEADER_SENT = re.compile(r"^\s*\*?(?:Sent|Date|Skickat|Datum|Gesendet)\*?\s*:", re.IGNORECASE)
+
+QUOTE_PREFIX = re.compile(r"^\s*>")
+
+GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening)|greetings|"
+    r"hej|hejsan|hallå|god\s+(?:morgon|eftermiddag|dag)|tjena|"
+    r"hallo|liebe|lieber|sehr\s+geehrte[rs]?|guten\s+(?:tag|morgen|abend)|moin|servus|grüß\s+gott|"
+    r"to\s+whom\s+it\s+may\s+concern)\b[^\n]{0,60}$",
+    re.IGNORECASE,
+)
+
+CLOSING = re.compile(
+    r"""^\s*(?:
+      (?:kind|best|warm|many|warmest|with\s+kind)?\s*regards | regards | best(?:\s+wishes)? | cheers | thanks(?:\s+(?:again|a\s+lot|in\s+advance))? |
+      thank\s+you(?:\s+in\s+advance)? | many\s+thanks | sincerely | yours(?:\s+sincerely|\s+faithfully)? | br | rgds |
+      mvh | med\s+vänlig(?:a)?\s+hälsning(?:ar)? | vänlig(?:a)?\s+hälsning(?:ar)? | hälsningar | hälsning | tack(?:\s+på\s+förhand|\s+så\s+mycket|\s+igen)? |
+      mit\s+freundlichen\s+grüßen | mfg | (?:viele|beste|liebe|freundliche|herzliche|schöne)\s+grüße | lg | vg | gruß | grüße |
+      danke(?:\s+(?:schön|sehr|im\s+voraus))? | vielen\s+dank
+    )\s*[,.!:\-–—]*\s*(?P<rest>[^\n]{0,60})$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+SIG_SEPARATOR = re.compile(r"^(?:--|—|__)\s*$")
+SENT_FROM_DEVICE = re.compile(
+    r"^\s*(?:sent\s+from\s+my|skickat\s+från\s+min|von\s+meinem\s+\S+\s+gesendet|gesendet\s+von\s+meinem)\b",
+    re.IGNORECASE,
+)
+
+LEGAL_FOOTER = re.compile(
+    r"""(?:\bImpressum\b|\bGeschäftsführ(?:er|erin|ung)\b|\bVorstand\b|\bAufsichtsrat(?:svorsitz)?|\bRegistergericht\b|
+      \bAmtsgericht\b|\bHR[AB]\s*\d|\bHandelsregister\b|\bUSt[.-]?\s*Id|\bSitz\s+der\s+Gesellschaft\b|\bSitz\s*:|
+      \bregistered\s+(?:office|in\s+england|in\s+scotland|address)\b|\bcompany\s+(?:no|number|reg(?:istration)?)\b|
+      \bVAT\s+(?:no|number|reg)|\bdirectors?\s*:|\bOrg\.?\s*nr\b|\bOrganisationsnummer\b|\bStyrelsens\s+säte\b|
+      \bSäte\s*:|\bMomsreg|\bVD\s*:|\bthis\s+e-?mail\s+(?:and\s+any|is\s+confidential|may\s+contain)|
+      \bdiese\s+e-?mail\s+(?:enthält|ist\s+vertraulich)|\bdetta\s+e-?post(?:meddelande)?\s+(?:kan|är))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# lower-case pieces of which a legal footer has at least one: a cheap test before LEGAL_FOOTER
+FOOTER_HINTS = ("impressum", "geschäftsf", "vorstand", "aufsichtsrat", "gericht", "hrb", "hra", "handelsreg",
+                "ust", "sitz", "registered", "company", "vat ", "director", "org", "säte", "moms", "vd",
+                "e-mail", "email", "e-post", "epost")
+
+
+def may_hold_footer(text: str) -> bool:
+    lower = text.casefold()
+    return any(hint in lower for hint in FOOTER_HINTS)
+
+
+LOG_LINE = re.compile(
+    r"""^\s*(?:
+      \[?\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2} | \[?\d{2}[./-]\d{2}[./-]\d{4}\s+\d{2}:\d{2}:\d{2} | \[?\d{2}:\d{2}:\d{2}[.,]\d+ |
+      \[?(?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|CRITICAL|SEVERE)\]?[\s:\]] |
+      at\s+[\w.$<>]+\(.*\)\s*$ | Traceback\s+\(most\s+recent\s+call\s+last\) | File\s+".+",\s+line\s+\d+ |
+      (?:[A-Z]\w+\.)+[A-Z]\w*(?:Exception|Error)\b | Caused\s+by: | \$\s+\S | PS\s+[A-Z]:\\ | [A-Z]:\\[^\s]*> |
+      (?:Message-ID|Call-ID|Via|CSeq|X-[\w-]+|Received|Return-Path|In-Reply-To|References|Content-Type)\s*: |
+      def\s+\w+\( | class\s+\w+\s*[:({] | import\s+[\w.]+\s*;?$ | from\s+[\w.]+\s+import\s | (?:public|private|protected)\s+\w | function\s+\w+\( |
+      (?:const|let|var)\s+\w+\s*= | (?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s | (?:curl|git|ssh|scp|sudo|kubectl|docker)\s+\S
+    )""",
+    re.VERBOSE,
+)
+CODE_FENCE = re.compile(r"^\s*```")

@@ -1,0 +1,223 @@
+"""Read a ticket text into parts: greeting, own text, sign-off and signature block, quoted
+history, forwarded headers, tables, logs and code, legal footer.
+
+Line based and cheap (it runs on every ticket before the scanner's results are placed):
+one pass of whole-line patterns (bridge.structure.markers), then tables.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bridge.structure import markers as m
+from bridge.structure.parts import (
+    ATTACHMENT, FORWARD_HEADER, GREETING, LEGAL_FOOTER, LOG, OWN_TEXT, QUOTED, SIGNATURE, SUBJECT, TABLE,
+    Segment, Signoff, Structure,
+)
+from bridge.structure.tables import find_tables
+
+SIGNATURE_MAX_LINES = 12  # lines of a signature block after its closing or name line
+SIGNATURE_LINE_CHARS = 80
+PROSE_WORDS = 9  # a line with more words than this is prose, not a signature line
+NAME_LINE_CHARS = 60
+SIGNOFF_SEARCH_LINES = 25
+DEVICE_LINE_REACH = 10  # a closing this many lines above "Sent from my iPhone" starts the block
+FOOTER_PROSE_WORDS = 16  # how far up from a message's end a closing line is looked for
+_OVERRIDABLE = {OWN_TEXT, QUOTED, ATTACHMENT}
+
+
+def subject_structure(text: str) -> Structure:
+    return Structure(text, (Segment(0, len(text), SUBJECT),))
+
+
+@lru_cache(maxsize=32)
+def read_structure(text: str, attachment: bool = False) -> Structure:
+    """The parts of one text (a body, or an attachment's text when ``attachment``)."""
+    lines = text.split("\n")
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    default = ATTACHMENT if attachment else OWN_TEXT
+    kinds = [default] * len(lines)
+
+    footer = m.may_hold_footer(text) and bool(m.LEGAL_FOOTER.search(text))
+    messages = _messages(lines, kinds)
+    signoffs: list[Signoff] = []
+    for number, (first, end) in enumerate(messages):
+        own = number == 0 and not attachment
+        if own:
+            _greeting(lines, kinds, first, end)
+        signoff = _signoff(lines, offsets, kinds, first, end, own, footer)
+        if signoff is not None:
+            signoffs.append(signoff)
+    if footer:
+        _footers(lines, kinds)
+    _logs(lines, kinds)
+    tables = find_tables(text, lines, offsets, loose=attachment)
+    for table in tables:
+        for i, start in enumerate(offsets):
+            if table.start <= start < table.end and kinds[i] in _OVERRIDABLE:
+                kinds[i] = TABLE
+    return Structure(text, _segments(kinds, offsets, len(text)), tuple(signoffs), tuple(tables))
+
+
+def _segments(kinds: list[str], offsets: list[int], length: int) -> tuple[Segment, ...]:
+    out: list[Segment] = []
+    for i, kind in enumerate(kinds):
+        if out and out[-1].kind == kind:
+            continue
+        if out:
+            out[-1] = Segment(out[-1].start, offsets[i], out[-1].kind)
+        out.append(Segment(offsets[i], length, kind))
+    return tuple(seg for seg in out if seg.end > seg.start)
+
+
+def _header_block_at(lines: list[str], i: int) -> bool:
+    """An Outlook/Apple Mail header block without a dashed marker: From: then Sent:/Date: soon after."""
+    if not m.HEADER_FROM.match(lines[i]):
+        return False
+    return any(m.HEADER_SENT.match(lines[k]) for k in range(i + 1, min(len(lines), i + 4)))
+
+
+def _messages(lines: list[str], kinds: list[str]) -> list[tuple[int, int]]:
+    """Mark quoted history and its header lines; return the (first, end) line ranges of the
+    messages: the writer's own first, then each quoted one."""
+    starts = []
+    for i, line in enumerate(lines):
+        if line[:1] == ">" or line.lstrip()[:1] == ">":
+            kinds[i] = QUOTED
+            continue
+        tail = line.rstrip()[-1:]
+        if (tail in (":", "-", "_") and m.QUOTE_START.match(line)) or (":" in line and _header_block_at(lines, i)):
+            if not starts or i > starts[-1] + 1 or not _is_header(lines[i]):
+                starts.append(i)
+    if not starts:
+        return [(0, len(lines))]
+    for i in range(starts[0], len(lines)):
+        kinds[i] = QUOTED
+    for start in starts:
+        i = start + (0 if _is_header(lines[start]) else 1)
+        while i < len(lines) and i - start <= 2 and not lines[i].strip():
+            i += 1
+        while i < len(lines) and (_is_header(lines[i]) or (i > start and lines[i][:1] in " \t" and lines[i].strip())):
+            kinds[i] = FORWARD_HEADER
+            i += 1
+    bounds = [0] + starts + [len(lines)]
+    return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+
+
+def _is_header(line: str) -> bool:
+    return bool(m.HEADER_LINE.match(line))
+
+
+def _greeting(lines: list[str], kinds: list[str], first: int, end: int) -> None:
+    for i in range(first, end):
+        if lines[i].strip():
+            if kinds[i] == OWN_TEXT and m.GREETING.match(lines[i]):
+                kinds[i] = GREETING
+            return
+
+
+def _name_like(line: str) -> bool:
+    """"Dakota Yazzie", "D. Yazzie", "Dakota", "Dakota Yazzie, IT Manager" (no digits in the name)."""
+    text = line.strip().lstrip("-–—~ ").strip()
+    if not text or len(text) > NAME_LINE_CHARS:
+        return False
+    name, _, title = text.replace("|", ",").partition(",")
+    if title.strip()[-1:] in (".", "!", "?", ":") or len(title.split()) > 5:
+        return False
+    words = name.split()
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "").isalpha() for w in words)
+
+
+def _signoff(
+    lines: list[str], offsets: list[int], kinds: list[str], first: int, end: int, own: bool, footer: bool
+) -> Signoff | None:
+    """The last closing line of a message (or a name line near its end) and its signature block."""
+    top = max(first, end - SIGNOFF_SEARCH_LINES)
+    start = None
+    names: list[tuple[int, int]] = []
+    for i in range(end - 1, top - 1, -1):
+        if kinds[i] not in (OWN_TEXT, QUOTED, ATTACHMENT):
+            continue
+        line = lines[i]
+        closing = m.CLOSING.match(line)
+        if not closing and (m.SIG_SEPARATOR.match(line) or m.SENT_FROM_DEVICE.match(line)):
+            # "Sent from my iPhone" under a sign-off: the closing above starts the block
+            above = next((k for k in range(i - 1, max(top, i - DEVICE_LINE_REACH) - 1, -1) if m.CLOSING.match(lines[k])), None)
+            if above is not None and kinds[above] in (OWN_TEXT, QUOTED, ATTACHMENT):
+                i, line, closing = above, lines[above], m.CLOSING.match(lines[above])
+        if closing or m.SIG_SEPARATOR.match(line) or m.SENT_FROM_DEVICE.match(line):
+            start = i
+            if closing and closing.group("rest").strip():
+                s = offsets[i] + closing.start("rest")
+                names.append((s, offsets[i] + len(line)))
+            nxt = next((k for k in range(i + 1, end) if lines[k].strip()), None)
+            if nxt is not None and _name_like(lines[nxt]):
+                names.append((offsets[nxt], offsets[nxt] + len(lines[nxt])))
+            break
+    if start is None:
+        # no closing words: a name line after a blank line near the end ("...\n\nDakota Yazzie\nTel ...")
+        for i in range(end - 1, max(first, end - 8) - 1, -1):
+            if lines[i].strip() and _name_like(lines[i]) and (i == first or not lines[i - 1].strip()):
+                start = i
+                names.append((offsets[i], offsets[i] + len(lines[i])))
+                break
+    if start is None:
+        return None
+    last = start
+    blank = 0
+    for i in range(start + 1, min(end, start + 1 + SIGNATURE_MAX_LINES)):
+        line = lines[i].strip()
+        if not line:
+            blank += 1
+            if blank > 1:
+                break
+            continue
+        if (
+            len(line) > SIGNATURE_LINE_CHARS or len(line.split()) > PROSE_WORDS or (footer and m.LEGAL_FOOTER.search(line))
+            or line[:2].upper() in ("PS", "P.") or kinds[i] not in (OWN_TEXT, QUOTED, ATTACHMENT)
+            or m.QUOTE_START.match(line)
+        ):
+            break
+        blank = 0
+        last = i
+    for i in range(start, last + 1):
+        kinds[i] = SIGNATURE
+    return Signoff(offsets[start], offsets[last] + len(lines[last]) + 1, tuple(names), own)
+
+
+def _footers(lines: list[str], kinds: list[str]) -> None:
+    """A line naming a register, an officer or a confidentiality notice, and the rest of its
+    paragraph (and lines above it in the paragraph that are not the signature)."""
+    for i, line in enumerate(lines):
+        if kinds[i] in (FORWARD_HEADER, LEGAL_FOOTER):
+            continue
+        found = m.LEGAL_FOOTER.search(line)
+        if not found:
+            continue
+        if len(line.split()) > FOOTER_PROSE_WORDS and ":" not in line and line[: found.start()].strip():
+            continue  # a sentence that mentions a company number is not a footer
+        up = i
+        while (up - 1 >= 0 and i - up < 3 and lines[up - 1].strip() and kinds[up - 1] in _OVERRIDABLE
+               and len(lines[up - 1]) <= SIGNATURE_LINE_CHARS):
+            up -= 1
+        down = i
+        while down + 1 < len(lines) and lines[down + 1].strip() and kinds[down + 1] in _OVERRIDABLE | {SIGNATURE}:
+            down += 1
+        for k in range(up, down + 1):
+            kinds[k] = LEGAL_FOOTER
+
+
+def _logs(lines: list[str], kinds: list[str]) -> None:
+    fenced = False
+    for i, line in enumerate(lines):
+        if m.CODE_FENCE.match(line):
+            fenced = not fenced
+            if kinds[i] in _OVERRIDABLE:
+                kinds[i] = LOG
+            continue
+        if kinds[i] in _OVERRIDABLE and (fenced or m.LOG_LINE.match(line)):
+            kinds[i] = LOG

@@ -1,0 +1,57 @@
+"""Full names: a first name from the name list and a surname; not products, companies or titles.
+
+The shipped rules: text -> what counts (score at or above the type's threshold), in
+each language. Values are invented; every case is a pattern.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.rules import Rules
+from bridge.scanner import Scanner
+from tests.support.scanning import assert_found, found_of
+
+ENTITY = "PERSON"
+
+# (language, text, expected): a value that must count, "!value" one that must not,
+# {values} exactly these, None nothing of this type
+CASES: list[tuple[str, str, str | set[str] | None]] = [
+    # full names (name list + surname), all languages
+    ("en", "Same issue for Luke Whitehead, by the way.", "Luke Whitehead"),
+    ("sv", "Sedan i måndags kopplas Erik Sköld ner från VPN.", "Erik Sköld"),
+    ("sv", "Efter återställningen kan Hans Andersson inte logga in.", "Hans Andersson"),
+    ("de", "Unsere Agentin Caren Lübs hat die Gespräche angenommen.", "Caren Lübs"),
+    ("de", "Horst-Dieter Mohaupt aus demselben Team hat das Problem.", "Horst-Dieter Mohaupt"),
+    ("de", "Beste Grüße aus Bremen", None),
+    ("de", "Seit gestern hat Frank Probleme mit der App.", None),
+    ("en", "File Edit View Reports Tools Help", None),
+    ("en", "Hi Jonas, the export fails.", None),
+    ("sv", "Bergström & Johansson HB har inte fått fakturan.", None),
+    ("de", "Mende Liebelt GmbH, Zentrale", None),
+    # US compass letter before the street name; German streets named with a preposition
+    ("en", "Jefferson Blvd is closed for roadworks.", None),
+    # pet forms of common first names; German surnames that are also words
+    ("en", "Alfie Murphy cannot log in since Monday.", "Alfie Murphy"),
+    ("de", "Anja Lange aus dem Lager meldet sich.", "Anja Lange"),
+    ("de", "Seit gestern hat Frank Lange Probleme.", "Frank Lange"),
+    ("de", "Seit gestern hat Frank lange gewartet.", None),
+    ("en", "Will Not Sync After Update", None),
+    ("en", "Cookie Settings page is blank.", None),
+    ("sv", "Hej Anna Efter lunch funkar det", None),
+    # names with letters outside ASCII-Nordic-German and capitals inside
+    ("sv", "Det var Ebba Marković på lönekontoret som såg det.", "Ebba Marković"),
+    ("de", "Der Export für Torben Aydın bricht ab.", "Torben Aydın"),
+    ("en", "The invite for Łukasz Wiśniewski bounced.", "Łukasz Wiśniewski"),
+    ("en", "The login for DeShawn Miller bounced.", "DeShawn Miller"),
+    ("en", "Please ask Sean O'Brien about it.", "Sean O'Brien"),
+    ("en", "Ronald McDonald has the same problem.", "Ronald McDonald"),
+    ("en", "Niamh MacKinnon has the same problem.", "Niamh MacKinnon"),
+    ("en", "We use TeamViewer and PowerShell on the terminals.", None),
+    ("en", "Mark JavaScript errors as resolved.", None),
+]
+
+
+@pytest.mark.parametrize("language, text, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_found_or_not(scanner: Scanner, rules: Rules, language: str, text: str, expected: str | set[str] | None) -> None:
+    assert_found(found_of(scanner, rules, text, language, ENTITY), expected)

@@ -1,0 +1,35 @@
+"""UK NHS numbers (mod 11 and a context word).
+
+The shipped rules: text -> what counts (score at or above the type's threshold), in
+each language. Values are invented; every case is a pattern.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.rules import Rules
+from bridge.scanner import Scanner
+from tests.support.scanning import assert_found, found_of
+
+ENTITY = "UK_NHS"
+
+# (language, text, expected): a value that must count, "!value" one that must not,
+# {values} exactly these, None nothing of this type
+CASES: list[tuple[str, str, str | set[str] | None]] = [
+    # UK NHS number (mod 11 + context)
+    ("en", "Please correct the NHS number 943 476 5919 on the record.", "943 476 5919"),
+    ("en", "NHS no. 9434765919 is wrong.", "9434765919"),
+    ("sv", "NHS-nummer: NHS 943-476-5919 i journalen.", "943-476-5919"),
+    ("de", "Die NHS 9434765919 ist falsch.", "9434765919"),
+    ("en", "NHS number 9434765918 on the form.", None),  # mod 11 fails
+    ("en", "Order 943 476 5919 was shipped.", None),  # no context
+    # found whatever language the ticket is in
+    ("sv", "Please correct the NHS number 943 476 5919 on the record.", "943 476 5919"),
+    ("de", "The health service number 9434765919 is wrong.", "9434765919"),
+]
+
+
+@pytest.mark.parametrize("language, text, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_found_or_not(scanner: Scanner, rules: Rules, language: str, text: str, expected: str | set[str] | None) -> None:
+    assert_found(found_of(scanner, rules, text, language, ENTITY), expected)

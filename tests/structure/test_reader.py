@@ -1,0 +1,136 @@
+"""The structure reader on hand-written mails: each value lands in the part it stands in."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.structure import read_structure
+from bridge.structure.parts import (
+    ATTACHMENT, FORWARD_HEADER, GREETING, LEGAL_FOOTER, LOG, OWN_TEXT, QUOTED, SIGNATURE, TABLE,
+)
+from tests.structure import mails
+
+
+def part_of(text: str, needle: str, occurrence: int = 0, attachment: bool = False) -> str:
+    index = -1
+    for _ in range(occurrence + 1):
+        index = text.index(needle, index + 1)
+    return read_structure(text, attachment).part_at(index)
+
+
+@pytest.mark.parametrize(
+    "mail, needle, occurrence, part",
+    [
+        # Outlook, English reply with an Outlook header block and a legal footer
+        (mails.OUTLOOK_EN_REPLY, "Hi Support", 0, GREETING),
+        (mails.OUTLOOK_EN_REPLY, "Megan Clarke", 0, OWN_TEXT),
+        (mails.OUTLOOK_EN_REPLY, "Bob Whitfield", 0, SIGNATURE),
+        (mails.OUTLOOK_EN_REPLY, "0161 496 0734", 0, SIGNATURE),
+        (mails.OUTLOOK_EN_REPLY, "4 Quay Street", 0, LEGAL_FOOTER),
+        (mails.OUTLOOK_EN_REPLY, "megan.clarke@", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_EN_REPLY, "payroll@", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_EN_REPLY, "my overtime", 0, QUOTED),
+        (mails.OUTLOOK_EN_REPLY, "07700 900461", 0, SIGNATURE),
+        # Gmail forward: the forwarded headers, the forwarded text, the "--" signature
+        (mails.GMAIL_EN_FORWARD, "See below", 0, OWN_TEXT),
+        (mails.GMAIL_EN_FORWARD, "liam.oneill@", 0, FORWARD_HEADER),
+        (mails.GMAIL_EN_FORWARD, "07700 900512", 0, QUOTED),
+        (mails.GMAIL_EN_FORWARD, "Sent from Gmail", 0, SIGNATURE),
+        # Apple Mail, Swedish: a pasted table, a sign-off, "> ... skrev" quoting
+        (mails.APPLE_SV_REPLY, "Hej!", 0, GREETING),
+        (mails.APPLE_SV_REPLY, "070-123 45 67", 0, TABLE),
+        (mails.APPLE_SV_REPLY, "Kicki Andersson", 0, SIGNATURE),
+        (mails.APPLE_SV_REPLY, "08-555 123 00", 0, SIGNATURE),
+        (mails.APPLE_SV_REPLY, "johan.ek@telia.com", 0, QUOTED),
+        # Outlook, Swedish forward: Från/Skickat/Till/Kopia
+        (mails.OUTLOOK_SV_FORWARD, "eva.holm@", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_SV_FORWARD, "lars.nyberg@", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_SV_FORWARD, "schemat", 0, QUOTED),
+        (mails.OUTLOOK_SV_FORWARD, "070-222 33 44", 0, SIGNATURE),
+        (mails.OUTLOOK_SV_FORWARD, "Anders\n", 0, SIGNATURE),
+        # Thunderbird, German: a log, an Impressum footer, "Am ... schrieb" quoting
+        (mails.THUNDERBIRD_DE_REPLY, "2025-03-04 07:55:12", 0, LOG),
+        (mails.THUNDERBIRD_DE_REPLY, "at com.acme", 0, LOG),
+        (mails.THUNDERBIRD_DE_REPLY, "030 1234567", 0, SIGNATURE),
+        (mails.THUNDERBIRD_DE_REPLY, "Klaus Weber", 0, LEGAL_FOOTER),
+        (mails.THUNDERBIRD_DE_REPLY, "DE123456789", 0, LEGAL_FOOTER),
+        (mails.THUNDERBIRD_DE_REPLY, "Bitte das Log", 0, QUOTED),
+        # Outlook, German: -----Ursprüngliche Nachricht----- with Von/Gesendet/An
+        (mails.OUTLOOK_DE_FORWARD, "anja.schulz@web.de", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_DE_FORWARD, "t.richter@", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_DE_FORWARD, "0171 2345678", 0, QUOTED),
+        (mails.OUTLOOK_DE_FORWARD, "Tobias Richter\n", 0, SIGNATURE),
+        (mails.OUTLOOK_DE_FORWARD, "Anja Schulz\n", 0, SIGNATURE),
+        # -----Original Message----- with a [mailto:] sender
+        (mails.OUTLOOK_EN_ORIGINAL, "dana.fox@", 0, FORWARD_HEADER),
+        (mails.OUTLOOK_EN_ORIGINAL, "07700 900777", 0, QUOTED),
+        # tables of every kind, logs and code
+        (mails.TAB_TABLE, "07700 900124", 0, TABLE),
+        (mails.SEMICOLON_TABLE, "0171 2345671", 0, TABLE),
+        (mails.ALIGNED_TABLE, "07700 900123", 0, TABLE),
+        (mails.MARKDOWN_TABLE, "07700 900123", 0, TABLE),
+        (mails.CODE_FENCE, "curl -u admin", 0, LOG),
+        (mails.CODE_FENCE, "Any idea", 0, OWN_TEXT),
+    ],
+)
+def test_each_value_lands_in_its_part(mail: str, needle: str, occurrence: int, part: str) -> None:
+    assert part_of(mail, needle, occurrence) == part
+
+
+def test_attachment_text_is_attachment_or_table() -> None:
+    assert part_of(mails.CSV_ATTACHMENT_TEXT, "07700 900123", attachment=True) == TABLE
+    assert part_of("Just a note in a text file.\nNothing else.", "Nothing", attachment=True) == ATTACHMENT
+
+
+def test_a_table_header_names_the_columns() -> None:
+    structure = read_structure(mails.APPLE_SV_REPLY)
+    i = mails.APPLE_SV_REPLY.index("070-765 43 21")
+    assert structure.column_header(i) == "Mobil"
+    j = mails.APPLE_SV_REPLY.index("Sara Lind")
+    assert structure.row_of(i) == structure.row_of(j), "one row is one person"
+    assert structure.row_of(i) != structure.row_of(mails.APPLE_SV_REPLY.index("Johan Ek |"))
+
+
+def test_tab_and_semicolon_tables_have_headers() -> None:
+    for text, value, header in [(mails.TAB_TABLE, "07700 900124", "Mobile"), (mails.SEMICOLON_TABLE, "5522", "Personalnr")]:
+        assert read_structure(text).column_header(text.index(value)) == header
+
+
+def test_signoffs_know_their_name_lines_and_whether_they_are_the_writers() -> None:
+    text = mails.OUTLOOK_EN_REPLY
+    structure = read_structure(text)
+    names = [[text[a:b] for a, b in s.names] for s in structure.signoffs]
+    assert ["Bob Whitfield"] in names
+    own = [s for s in structure.signoffs if s.own]
+    assert len(own) == 1 and text[own[0].names[0][0]:own[0].names[0][1]] == "Bob Whitfield"
+    quoted = [s for s in structure.signoffs if not s.own]
+    assert quoted and any("Megan" in text[a:b] for s in quoted for a, b in s.names)
+
+
+def test_prose_after_a_signature_ends_it() -> None:
+    text = "Regards\nDakota Yazzie\nPS: my colleague Tom Hill is on 07700 900123 if I am out.\n"
+    assert part_of(text, "07700 900123") == OWN_TEXT
+    assert part_of(text, "Dakota") == SIGNATURE
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("As Tom wrote in his mail, the report is late: please call 07700 900123.", "07700"),
+        ("From what I see, the numbers are wrong; Sent: nothing.", "nothing"),
+        ("We have a company number question for Tom Hill 07700 900123 in the invoice text below that is long.", "07700"),
+    ],
+)
+def test_words_inside_sentences_are_not_markers(text: str, needle: str) -> None:
+    assert part_of(text, needle) == OWN_TEXT
+
+
+def test_a_comma_list_in_prose_is_no_table() -> None:
+    text = "Affected: Amy Reid, Tom Hale, Jo Smith\nAlso: Ann Lee, Bo Ek, Cy Park\n"
+    assert part_of(text, "Ann Lee") == OWN_TEXT
+
+
+def test_reading_is_cached_and_pure() -> None:
+    first = read_structure(mails.OUTLOOK_EN_REPLY)
+    assert read_structure(mails.OUTLOOK_EN_REPLY) is first
+    assert read_structure(mails.OUTLOOK_EN_REPLY, True) is not first

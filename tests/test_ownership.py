@@ -1,0 +1,163 @@
+"""Whose each finding is: requester, organisation, system or third party (bridge.ownership),
+on hand-written mails; only a third party's data counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.findings import Finding
+from bridge.ownership import ORGANISATION, REQUESTER, SYSTEM, THIRD_PARTY, holder_of
+from bridge.ownership.names import signs_as
+from bridge.platform import Requester, Ticket
+from bridge.policy import decide
+from bridge.rules import Rules
+from bridge.structure import read_structure
+from tests.structure import mails
+
+
+def finding_in(body: str, kind: str, value: str, occurrence: int = 0, score: float = 0.9) -> Finding:
+    index = -1
+    for _ in range(occurrence + 1):
+        index = body.index(value, index + 1)
+    part = read_structure(body).part_at(index)
+    return Finding(kind, "body", index, index + len(value), score, "test", value=value, part=part)
+
+
+def ticket(body: str, name: str | None = None, email: str | None = None, phone: str | None = None) -> Ticket:
+    return Ticket(id="t", platform="test", subject="s", body=body, requester=Requester(name=name, email=email, phone=phone))
+
+
+@pytest.mark.parametrize(
+    "line, profile, same",
+    [
+        ("Bob Whitfield", "Robert Whitfield", True),
+        ("Bob", "Robert Whitfield", True),
+        ("R. Whitfield", "Robert Whitfield", True),
+        ("RW", "Robert Whitfield", True),
+        ("Whitfield", "Robert Whitfield", True),
+        ("Chris Hale, IT Manager", "Christopher Hale", True),
+        ("Kate Moss", "Katherine Moss", True),
+        ("Bob S.", "Robert Smith", True),
+        ("Tom Hill", "Robert Whitfield", False),
+        ("Bob Hill", "Robert Whitfield", False),
+        ("Megan", "Robert Whitfield", False),
+    ],
+)
+def test_a_sign_off_name_means_the_requester_by_nickname_initial_or_surname(line: str, profile: str, same: bool) -> None:
+    assert signs_as(line, profile) is same
+
+
+def test_the_requesters_sign_off_under_a_nickname_holds_their_direct_line(rules: Rules) -> None:
+    body = mails.OUTLOOK_EN_REPLY
+    t = ticket(body, name="Robert Whitfield", email="bob.whitfield@harbourfoods.co.uk")
+    direct = holder_of(finding_in(body, "PHONE_NUMBER", "0161 496 0734"), t, rules)
+    assert direct.holder == REQUESTER and "signature" in direct.why
+    name = holder_of(finding_in(body, "PERSON", "Bob Whitfield"), t, rules)
+    assert name.holder == REQUESTER
+
+
+def test_a_colleagues_data_in_quoted_history_is_a_third_partys(rules: Rules) -> None:
+    body = mails.OUTLOOK_EN_REPLY
+    t = ticket(body, name="Robert Whitfield", email="bob.whitfield@harbourfoods.co.uk")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "07700 900461"), t, rules).holder == THIRD_PARTY
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", "megan.clarke@harbourfoods.co.uk"), t, rules).holder == THIRD_PARTY
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", "bob.whitfield@harbourfoods.co.uk"), t, rules).holder == REQUESTER
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", "payroll@harbourfoods.co.uk"), t, rules).holder == ORGANISATION
+
+
+def test_the_requesters_own_earlier_message_in_the_chain_is_theirs(rules: Rules) -> None:
+    body = mails.OUTLOOK_SV_FORWARD
+    t = ticket(body, name="Eva Holm")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "070-222 33 44"), t, rules).holder == REQUESTER
+    other = ticket(body, name="Anders Berg")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "070-222 33 44"), other, rules).holder == THIRD_PARTY
+
+
+def test_a_legal_footer_is_the_organisations(rules: Rules) -> None:
+    body = mails.THUNDERBIRD_DE_REPLY
+    t = ticket(body, name="Stefanie Krause")
+    officer = holder_of(finding_in(body, "PERSON", "Klaus Weber"), t, rules)
+    assert officer.holder == ORGANISATION and "legal footer" in officer.why
+    english = ticket(mails.OUTLOOK_EN_REPLY, name="Stefanie Krause")
+    assert holder_of(finding_in(mails.OUTLOOK_EN_REPLY, "STREET_ADDRESS", "4 Quay Street"), english, rules).holder == ORGANISATION
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "030 1234567"), t, rules).holder == REQUESTER, "Steffi ~ Stefanie"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "payroll-inbound@harbourfoods.co.uk", "admissions@college.ac.uk", "it.servicedesk.emea@acme.com",
+        "teamleads@acme.de", "kundtjanst.nord@bygg-nord.se", "schichtplan-sued@pflege.de", "hr-uk@acme.co.uk",
+    ],
+)
+def test_function_mailboxes_are_judged_by_their_words(rules: Rules, address: str) -> None:
+    body = f"Please forward it to {address} today."
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", address), ticket(body, name="Ann Lee"), rules).holder == ORGANISATION
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "mailer-daemon@mx.acme.com", "bounces+12345-abcd@sendgrid.net", "reply+8f3a9c2e7b1d@reply.tool.io",
+        "jenkins@ci.acme.com", "notifications@github.com",
+    ],
+)
+def test_system_senders_and_machine_addresses_are_a_systems(rules: Rules, address: str) -> None:
+    body = f"The mail came from {address} at 10:00."
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", address), ticket(body, name="Ann Lee"), rules).holder == SYSTEM
+
+
+@pytest.mark.parametrize(
+    "body, value",
+    [
+        ("Clone it with git clone git@github.com:acme/export.git and retry.", "git@github.com"),
+        ("Then ssh deploy@build01 and restart the job.", "deploy@build01"),
+        ("The phone registers as sip:alice.berg@pbx.acme.se but drops.", "alice.berg@pbx.acme.se"),
+        ("Message-ID: <CAF3x9=abc@mail.gmail.com>", "CAF3x9=abc@mail.gmail.com"),
+        ("Call-ID: a84b4c76e66710@pc33.atlanta-voip.com", "a84b4c76e66710@pc33.atlanta-voip.com"),
+    ],
+)
+def test_technical_user_at_host_strings_are_a_systems(rules: Rules, body: str, value: str) -> None:
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", value), ticket(body, name="Ann Lee"), rules).holder == SYSTEM
+
+
+@pytest.mark.parametrize(
+    "address", ["rosa.tan@acme.co.uk", "rtan@acme.co.uk", "planner.jo@acme.de", "anna.svensson1985@gmail.com",
+                "support.anna@acme.se", "k.mueller@mail.acme.de"],
+)
+def test_a_persons_mailbox_stays_a_third_partys(rules: Rules, address: str) -> None:
+    body = f"Please add {address} to the group."
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", address), ticket(body, name="Ann Lee"), rules).holder == THIRD_PARTY
+
+
+def test_toll_free_numbers_are_the_organisations(rules: Rules) -> None:
+    body = "Customers ring 0800 028 0345 for the shop."
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "0800 028 0345"), ticket(body, name="Ann Lee"), rules).holder == ORGANISATION
+
+
+def test_a_switchboard_column_is_the_organisations(rules: Rules) -> None:
+    body = "Sites:\nSite | Switchboard | Manager mobile\nLeeds | 0113 496 0000 | 07700 900123\nYork | 01904 496000 | 07700 900124\n"
+    t = ticket(body, name="Ann Lee")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "0113 496 0000"), t, rules).holder == ORGANISATION
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "07700 900123"), t, rules).holder == THIRD_PARTY
+
+
+def test_what_the_requester_calls_their_own_is_theirs(rules: Rules) -> None:
+    body = "Please update it: my new address is 12 Albion Crescent, Leeds LS6 1AB."
+    t = ticket(body, name="Ann Lee")
+    assert holder_of(finding_in(body, "STREET_ADDRESS", "12 Albion Crescent, Leeds LS6 1AB"), t, rules).holder == REQUESTER
+    other = "Please update it: her new address is 12 Albion Crescent, Leeds LS6 1AB."
+    assert holder_of(finding_in(other, "STREET_ADDRESS", "12 Albion Crescent, Leeds LS6 1AB"), ticket(other, name="Ann Lee"), rules).holder == THIRD_PARTY
+
+
+def test_the_policy_counts_only_third_party_data_and_marks_every_finding(rules: Rules) -> None:
+    body = mails.OUTLOOK_EN_REPLY
+    t = ticket(body, name="Robert Whitfield", email="bob.whitfield@harbourfoods.co.uk")
+    own = finding_in(body, "PHONE_NUMBER", "0161 496 0734")
+    decision = decide([own], t, rules, [])
+    assert decision.action == "none"
+    assert [(f.holder, f.part) for f in decision.findings] == [(REQUESTER, "signature")]
+    colleague = finding_in(body, "PHONE_NUMBER", "07700 900461")
+    decision = decide([own, colleague], t, rules, [])
+    assert decision.action == "delete" and decision.counted == [colleague]
+    assert decision.counted[0].holder == THIRD_PARTY and decision.counted[0].part == "signature"
