@@ -130,11 +130,11 @@ class Sweep(_Model):
     window_minutes: int = Field(120, gt=0)
 
 
-<<<<<<< HEAD:bridge/rules.py
 class RateLimit(_Model):
     requests_per_minute: float = Field(gt=0, description="API requests a minute all workers together may make")
     burst: int | None = Field(None, ge=1, description="requests at once after a quiet spell; default 5 % of a minute's")
-=======
+
+
 def email_template_languages() -> set[str]:
     """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
     ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
@@ -147,7 +147,6 @@ def email_template_languages() -> set[str]:
         if root.is_dir():
             found.update(d.name for d in root.iterdir() if (d / "subject.txt").is_file() and (d / "body.txt").is_file())
     return found
->>>>>>> main:bridge/rules/schema.py
 
 
 class Languages(_Model):
