@@ -237,7 +237,7 @@ class AttachmentTooLarge(PlatformError):
     """The attachment is larger than the limit; the ticket goes to review."""
 
 
-# name -> the package that implements the platform (it exports PLATFORM, WEBHOOK and INSTALL).
+# name -> the package that implements the platform (it exports PLATFORM, WEBHOOK, SETTINGS, INSTALL).
 # Adding a platform means adding one package under adapters/ and one line here.
 _PLATFORMS: dict[str, str] = {
     "zendesk": "adapters.zendesk",
@@ -250,7 +250,7 @@ def platform_names() -> list[str]:
 
 
 def platform_package(name: str) -> Any:
-    """The package that implements platform ``name`` (``PLATFORM``, ``WEBHOOK``, ``SETTINGS``)."""
+    """The package that implements platform ``name`` (``PLATFORM``, ``WEBHOOK``, ``SETTINGS``, ``INSTALL``)."""
     try:
         module_name = _PLATFORMS[name]
     except KeyError:
