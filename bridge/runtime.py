@@ -136,6 +136,7 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     from bridge.tasks import requeue_stale
 
     began = time.monotonic()
+    wait_for_state_database(runtime)
     runtime.services()  # load rules, models and templates before taking any job
     requeued = requeue_stale(runtime)
     from bridge.attest import remind_if_due
@@ -148,6 +149,19 @@ def start_consumer(runtime: Runtime, workers: int, worker_type: str = "thread") 
     log.info("worker ready", extra={"seconds": round(time.monotonic() - began, 2), "requeued": requeued,
                                     "workers": workers})
     return consumer
+
+
+def wait_for_state_database(runtime: Runtime, pause: float = 5.0) -> None:
+    """A worker started while the state database is down waits for it (jobs stay queued)."""
+    from bridge.db import DatabaseError
+
+    while True:
+        try:
+            runtime.database()
+            return
+        except DatabaseError as exc:
+            log.warning("state database unavailable, worker waits", extra={"error": str(exc), "retry_in_seconds": pause})
+            time.sleep(pause)
 
 
 def run_worker(runtime: Runtime, workers: int, worker_type: str) -> None:

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from huey import Huey, crontab
 from huey.exceptions import RetryTask
+from sqlalchemy.exc import SQLAlchemyError
 
 from bridge import metrics
+from bridge.db import DatabaseError
 from bridge.deliveries import DeliveryMemory
 from bridge.jobs import JobStore
 from bridge.logs import job_context
@@ -98,9 +100,29 @@ def safe_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+STATE_OUTAGE_RETRY_SECONDS = 15.0
+
+
 def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
+    """Run one job; while the state database is unreachable the job waits (retried
+    without counting against its attempts) instead of failing."""
+    try:
+        return _process_job(runtime, platform, ticket_id, task)
+    except (SQLAlchemyError, DatabaseError) as exc:
+        metrics.JOBS.labels(platform, "state_unavailable").inc()
+        log.warning("state database unavailable, job waits",
+                    extra={"platform": platform, "ticket_id": ticket_id, "error_type": type(exc).__name__,
+                           "retry_in_seconds": STATE_OUTAGE_RETRY_SECONDS})
+        raise RetryTask(delay=STATE_OUTAGE_RETRY_SECONDS) from None
+
+
+def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
     store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
+    if claim == "done" and _to_enforce(runtime, platform, ticket_id):
+        if store.reopen(platform, ticket_id, "decided in monitor mode; enforce mode decides it again"):
+            log.info("monitor decision to be enforced", extra={"platform": platform, "ticket_id": ticket_id})
+        claim = store.acquire(platform, ticket_id)
     if claim != "acquired":
         metrics.JOBS.labels(platform, f"skipped_{claim}").inc()
         log.info("job skipped", extra={"platform": platform, "ticket_id": ticket_id, "reason": claim})
@@ -110,6 +132,12 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
     try:
         with store.heartbeat(platform, ticket_id):
             outcome = process_ticket(runtime.services(), platform, ticket_id)
+    except (SQLAlchemyError, DatabaseError):
+        try:  # give the lease back if the database is back already, so the retry is not "busy"
+            store.retrying(platform, ticket_id, "state database unavailable")
+        except (SQLAlchemyError, DatabaseError):
+            pass
+        raise
     except Exception as exc:
         reason = safe_error(exc)
         if isinstance(exc, PlatformError):
@@ -130,6 +158,14 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
     metrics.JOBS.labels(platform, "done").inc()
     log.info("job done", extra={"platform": platform, "ticket_id": ticket_id, "outcome": outcome})
     return outcome
+
+
+def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str) -> bool:
+    """In enforce mode, a job finished in monitor mode (and never acted on) is not done."""
+    from bridge.pipeline import monitored_only
+
+    services = runtime.services()
+    return services.mode == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
 
 
 def requeue_stale(runtime: JobRuntime) -> int:
@@ -168,7 +204,8 @@ def run_housekeeping(runtime: JobRuntime) -> None:
     hours = runtime.settings.jobs.delivery_memory_hours
     if minutes % 60 == 0:
         forgotten = runtime.deliveries().forget(hours * 3600.0)
-        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+        log.log(logging.INFO if forgotten else logging.DEBUG, "delivery ids forgotten",
+                extra={"count": forgotten, "hours": hours})
     if minutes % 1440 == 9 * 60:  # 09:00 UTC daily
         from bridge.attest import remind_if_due
 
@@ -179,7 +216,9 @@ def run_housekeeping(runtime: JobRuntime) -> None:
         return
     for name in runtime.configured_platforms():
         try:
-            sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            seen, queued = sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            log.log(logging.INFO if queued else logging.DEBUG, "sweep",
+                    extra={"platform": name, "seen": seen, "queued": queued})
         except PlatformError as exc:
             log.warning("sweep failed", extra={"platform": name, "error": safe_error(exc)})
 
@@ -197,5 +236,4 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
             queued += 1
         if progress is not None:
             progress.update(1)
-    log.info("sweep", extra={"platform": platform, "seen": seen, "queued": queued})
-    return seen, queued
+    return seen, queued  # the caller reports it (the housekeeping log, the sweep command's summary)
