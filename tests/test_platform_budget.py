@@ -22,6 +22,7 @@ from tests.fakes.zendesk_server import FakeZendesk
 from tests.support.budget_run import BudgetRun, pace_figures
 
 PER_MINUTE = 240
+pytestmark = pytest.mark.timeout(900)  # five processes start in the first test: minutes on a loaded machine
 WINDOW = (120, 30.0)  # the fake's limit: 240 a minute, counted over any 30 seconds
 
 
