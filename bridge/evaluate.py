@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from bridge.eval_breakdown import Breakdown, format_breakdown
 from bridge.findings import Decision, Finding
 from bridge.platform import Requester, Ticket
 from bridge.policy import admissible
@@ -207,10 +208,12 @@ class EvalReport:
     language_hits: int = 0
     attachment_items: EntityCounts = field(default_factory=EntityCounts)
     tickets: list[dict[str, Any]] = field(default_factory=list)
+    breakdown: Breakdown = field(default_factory=Breakdown)
 
     def to_dict(self) -> dict[str, Any]:
         n = self.overall.tickets
         return {
+            **self.breakdown.to_dict(),
             "corpus": self.corpus,
             "text_only": self.text_only,
             "rules_version": self.rules_version,
@@ -276,6 +279,7 @@ def evaluate(
         report.language_hits += detected == item.language
         counted = admissible(decision.findings, item.ticket, rules)
         _score_entities(report, item, counted, text_only)
+        report.breakdown.add(item.ticket, decision.findings, item.labels(text_only), finding_matches)
         counted_ids = {id(f) for f in counted}
         report.tickets.append(
             {
@@ -314,6 +318,8 @@ def format_report(data: dict[str, Any]) -> str:
         recall = "-" if e["recall"] is None else f"{e['recall'] * 100:.1f}%"
         precision = "-" if e["precision"] is None else f"{e['precision'] * 100:.1f}%"
         lines.append(f"{kind:18}{e['labels']:>8}{recall:>9}{e['findings']:>10}{precision:>11}")
+    if "by_part" in data:
+        lines += format_breakdown(data)
     if data.get("attachment_items_recall") is not None:
         lines += ["", f"recall on items inside attachments: {data['attachment_items_recall'] * 100:.1f}%"]
     lines += [

@@ -27,6 +27,7 @@ class TextPart:
     text: str
     detail: str | None = None
     language: str | None = None
+    ocr: bool = False  # read only by OCR (an image, a scanned page): weaker evidence
 
     @property
     def where(self) -> str:
@@ -52,6 +53,15 @@ class Finding:
     holder_why: str = field(default="", compare=False)
     # why it does not count (its holder, its score), empty when it counts; set by the policy
     excluded: str = field(default="", compare=False)
+    # what the recognizer saw ("number in brackets after a full name"); no value in it
+    evidence: str = field(default="", compare=False)
+    ocr: bool = field(default=False, compare=False)
+    # (table, row) in its text when it stands in a table row: one row is one person
+    row: tuple[int, int] | None = field(default=None, compare=False)
+    # calibrated score and band (delete / review) of a counted finding; set by the policy
+    confidence: float | None = field(default=None, compare=False)
+    band: str = field(default="", compare=False)
+    weak: str = field(default="", compare=False)  # why its evidence is weak, when it is
 
     def to_dict(self, show_values: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -68,6 +78,13 @@ class Finding:
             out["part"] = self.part
         if self.holder:
             out["holder"] = self.holder
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
+            out["band"] = self.band
+        if self.weak:
+            out["weak"] = self.weak
+        if self.ocr:
+            out["ocr"] = True
         if show_values:
             out["value"] = self.value
         return out

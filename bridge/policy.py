@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
 from bridge.ownership import THIRD_PARTY, holder_of, same_phone
 from bridge.platform import Ticket
@@ -67,9 +68,15 @@ class FiredRule:
     name: str
     action: Action
     findings: tuple[Finding, ...]
+    weak: str = ""  # why its evidence is weak (a delete became a review), or ''
+
+    @property
+    def reason(self) -> str:
+        return f"{self.name} (weak evidence: {self.weak})" if self.weak else self.name
 
 
 def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
+    """The rules the counted findings break; a delete on weak evidence becomes a review."""
     out = []
     for rule in rules.policy:
         first = [f for f in counted if f.entity_type in rule.if_any]
@@ -81,8 +88,13 @@ def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
             if not second or (len(first) == 1 and second == first):
                 continue
             involved += [f for f in second if f not in involved]
+            weak = combination_strength(first, second, rules.confidence)
+        else:
+            weak = direct_strength(first)
         action: Action = rules.actions.violation if rule.action == "violation" else rule.action
-        out.append(FiredRule(rule.name, action, tuple(involved)))
+        if action == "delete" and weak:
+            action = "review"
+        out.append(FiredRule(rule.name, action, tuple(involved), weak if action == "review" else ""))
     return out
 
 
@@ -93,7 +105,9 @@ def _synthetic(kind: str, attachment: ExtractedAttachment) -> Finding:
 def decide(
     findings: list[Finding], ticket: Ticket, rules: Rules, attachments: list[ExtractedAttachment]
 ) -> Decision:
-    findings = annotate(findings, ticket, rules)
+    findings = [
+        with_band(f, rules.confidence) if not f.excluded else f for f in annotate(findings, ticket, rules)
+    ]
     counted_pool = admissible(findings, ticket, rules)
     actions: list[Action] = ["none"]
     reasons: list[str] = []
@@ -101,7 +115,7 @@ def decide(
 
     for fired in fired_rules(counted_pool, rules):
         actions.append(fired.action)
-        reasons.append(fired.name)
+        reasons.append(fired.reason)
         counted.extend(f for f in fired.findings if f not in counted)
 
     if rules.attachments.screenshots == "reject":

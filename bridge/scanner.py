@@ -304,6 +304,9 @@ class Scanner:
                         detail=part.detail,
                         context=_context(scanned, r.start, r.end, masks, mask_ends),
                         part=structure.part_at(r.start),
+                        evidence=(r.analysis_explanation.textual_explanation or "") if r.analysis_explanation else "",
+                        ocr=part.ocr,
+                        row=structure.row_of(r.start),
                     )
                 )
 

@@ -197,8 +197,14 @@ def scan(
 @click.option("--text-only", is_flag=True, help="leave attachments out")
 @click.option("--limit", type=int, default=None, help="only the first N tickets")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr")
-def eval_corpus(directory: str, rules_path: str | None, as_json: bool, text_only: bool, limit: int | None, progress: bool) -> None:
-    """Run a labelled corpus and print false-delete, miss and review rates per language."""
+@click.option("--calibrate", is_flag=True,
+              help="print confidence.calibration points for rules.yaml measured on this set (never on the set you report)")
+def eval_corpus(
+    directory: str, rules_path: str | None, as_json: bool, text_only: bool, limit: int | None, progress: bool,
+    calibrate: bool = False,
+) -> None:
+    """Run a labelled corpus and print false-delete, miss and review rates per language, the
+    findings by part and by holder, and how reliable the calibrated scores are."""
     from bridge.evaluate import CorpusError, evaluate, format_report, load_corpus
 
     rules = _rules_or_exit(rules_path, code=1)
@@ -231,6 +237,10 @@ def eval_corpus(directory: str, rules_path: str | None, as_json: bool, text_only
         progress=lambda items: progress_bar(list(items), "eval", progress),
     )
     data = report.to_dict()
+    if calibrate:
+        points = report.breakdown.calibration()
+        click.echo(yaml.safe_dump({"confidence": {"calibration": points}}, sort_keys=True, default_flow_style=None))
+        return
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:

@@ -47,12 +47,16 @@ class Extraction:
 
     pieces: list[tuple[str | None, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ocr: set[int] = field(default_factory=set)  # indexes of pieces read only by OCR
 
-    def add(self, detail: str | None, text: str) -> None:
+    def add(self, detail: str | None, text: str, ocr: bool = False) -> None:
         if text and text.strip():
+            if ocr:
+                self.ocr.add(len(self.pieces))
             self.pieces.append((detail, text))
 
     def extend(self, other: Extraction) -> None:
+        self.ocr.update(len(self.pieces) + i for i in other.ocr)
         self.pieces.extend(other.pieces)
         self.problems.extend(other.problems)
 

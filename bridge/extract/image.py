@@ -46,7 +46,7 @@ def ocr_decoded(image: Image.Image, ctx: Context, detail: str | None) -> Extract
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ExtractionProblem("corrupt image") from None
-    out.add(ctx.detail(detail), ocr_image(image, ctx.language))
+    out.add(ctx.detail(detail), ocr_image(image, ctx.language), ocr=True)
     return out
 
 

@@ -73,7 +73,7 @@ def extract_inline(
     ctx = Context(limits=limits, language=language, ocr=ocr)
     result = extract_kind(kind, data, ctx)
     place = f"attachment:{filename}"
-    parts = [TextPart(place, text, detail) for detail, text in result.pieces]
+    parts = [TextPart(place, text, detail, ocr=i in result.ocr) for i, (detail, text) in enumerate(result.pieces)]
     return ExtractedAttachment(filename, kind, parts, problem=summarise(result.problems))
 
 

@@ -94,6 +94,39 @@ class Ownership(_Model):
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
 
 
+class WeakEvidence(_Model):
+    """What makes a counted finding weak evidence: its ticket goes to review, not deletion."""
+
+    ocr_only: bool = Field(True, description="a value read only by OCR (image, scanned page)")
+    address_without_number: bool = Field(True, description="a street address without a house number")
+    shape_name_with_bare_number: bool = Field(
+        True, description="a name known only by its shape, combined only with a bare number beside it"
+    )
+    bare_number_evidence: list[str] = Field(
+        default_factory=lambda: ["number in brackets after a full name"],
+        description="recognizer notes of numbers that stand bare, with no word saying what they are",
+    )
+
+
+class Confidence(_Model):
+    """Three bands for counted findings: delete when the evidence is strong, review when it is weak."""
+
+    delete_from: float = Field(0.5, ge=0.0, le=1.0, description="a calibrated score at least this is strong evidence")
+    weak_score: float = Field(0.45, ge=0.0, le=1.0, description="weak evidence scores at most this")
+    strong_name_score: float = Field(0.65, ge=0.0, le=1.0, description="a name scored this high had a cue beside it")
+    weak: WeakEvidence = Field(default_factory=WeakEvidence)
+    calibration: dict[str, list[tuple[float, float]]] = Field(
+        default_factory=dict,
+        description="per entity type, [raw score, calibrated score] points (gdpr-bridge eval --calibrate); none: the raw score",
+    )
+
+    @model_validator(mode="after")
+    def _weak_below_delete(self) -> "Confidence":
+        if self.weak_score >= self.delete_from:
+            raise ValueError("weak_score: must be below delete_from, or weak evidence would delete")
+        return self
+
+
 class PolicyRule(_Model):
     """A violation rule: a ticket breaks it when it holds any of ``if_any`` and,
     when ``together_with`` is given, also any of ``together_with`` (anywhere in the ticket)."""
@@ -197,6 +230,7 @@ class Rules(_Model):
     allow: AllowLists = Field(default_factory=AllowLists)
     requester_exemption: RequesterExemption = Field(default_factory=RequesterExemption)
     ownership: Ownership = Field(default_factory=Ownership)
+    confidence: Confidence = Field(default_factory=Confidence)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)

@@ -1,0 +1,98 @@
+"""Confidence bands: a counted finding is strong evidence (delete) or weak evidence (review).
+
+A finding's confidence is its recognizer score mapped through ``confidence.calibration``
+(points measured with ``gdpr-bridge eval --calibrate`` on labelled sets; without points the
+raw score), then held at ``confidence.weak_score`` when its evidence is weak (POLICY.md:
+a value read only by OCR, an address without a house number). A fired rule deletes only on
+strong evidence; a combination needs a strong finding on each side and is weak when a name
+known only by its shape stands with nothing but a bare number (unless one table row holds
+both: a row is one person, its header names the columns). Weak evidence goes to review:
+permanent deletion cannot be undone, doubt goes to a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable
+
+from bridge.findings import Finding
+from bridge.rules.schema import Confidence
+
+DELETE, REVIEW = "delete", "review"
+
+
+def calibrated(score: float, points: list[tuple[float, float]] | None) -> float:
+    """Piecewise-linear through ``points`` (sorted by raw score); the raw score without points."""
+    if not points:
+        return score
+    points = sorted(points)
+    if score <= points[0][0]:
+        return points[0][1] * (score / points[0][0]) if points[0][0] > 0 else points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if score <= x1:
+            return y0 + (y1 - y0) * (score - x0) / (x1 - x0) if x1 > x0 else y1
+    return points[-1][1]
+
+
+def weakness(finding: Finding, config: Confidence) -> str:
+    """Why this finding alone is weak evidence, or ''."""
+    weak = config.weak
+    if weak.ocr_only and finding.ocr:
+        return "read only by OCR"
+    if weak.address_without_number and finding.entity_type == "STREET_ADDRESS" and not any(ch.isdigit() for ch in finding.value):
+        return "an address without a house number"
+    return ""
+
+
+def with_band(finding: Finding, config: Confidence) -> Finding:
+    confidence = calibrated(finding.score, config.calibration.get(finding.entity_type))
+    why = weakness(finding, config)
+    if why:
+        confidence = min(confidence, config.weak_score)
+    band = DELETE if confidence >= config.delete_from else REVIEW
+    return replace(finding, confidence=confidence, band=band, weak=why)
+
+
+def _bare_number(finding: Finding, config: Confidence) -> bool:
+    return any(finding.evidence.startswith(note) for note in config.weak.bare_number_evidence)
+
+
+def _shape_name(finding: Finding, config: Confidence) -> bool:
+    return finding.entity_type == "PERSON" and finding.score < config.strong_name_score
+
+
+def _same_row(a: Finding, b: Finding) -> bool:
+    return a.row is not None and a.place == b.place and a.detail == b.detail and a.row == b.row
+
+
+def combination_strength(first: Iterable[Finding], second: Iterable[Finding], config: Confidence) -> str:
+    """'' when some strong pair stands (one of each side), else why the combination is weak."""
+    first, second = list(first), list(second)
+    reason = next((f.weak for f in first + second if f.weak), "low confidence on one side")
+    for a in first:
+        for b in second:
+            if a is b or not strong(a) or not strong(b):
+                continue
+            pair = (a, b) if a.entity_type == "PERSON" else (b, a)
+            name, other = pair
+            if (
+                config.weak.shape_name_with_bare_number and _shape_name(name, config) and _bare_number(other, config)
+                and not _same_row(name, other)
+            ):
+                reason = "a name known only by its shape with a bare number"
+                continue
+            return ""
+    return reason
+
+
+def strong(finding: Finding) -> bool:
+    """Strong evidence; a finding the bands never saw (band '') counts as strong."""
+    return finding.band in ("", DELETE)
+
+
+def direct_strength(findings: Iterable[Finding]) -> str:
+    """'' when one finding is strong evidence, else why not."""
+    findings = list(findings)
+    if any(strong(f) for f in findings):
+        return ""
+    return next((f.weak for f in findings if f.weak), "low confidence")
