@@ -53,7 +53,8 @@ def audit_verify() -> None:
 @audit.command("attest")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First day, e.g. 2026-01-01.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day, e.g. 2026-06-30.")
-@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True,
+              help="A page to read and print, or JSON for your records.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file (default: stdout).")
 def audit_attest(start: Any, end: Any, fmt: str, out: str | None) -> None:
