@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from bridge.extract import extract_attachments
+from bridge.filenames import name_as_text, name_place
 from bridge.findings import Decision, ExtractedAttachment, TextPart
 from bridge.language import detect_language, guess_language
 from bridge.platform import Ticket
@@ -40,6 +41,12 @@ class TicketAnalyzer:
     def language_of(self, ticket: Ticket) -> str:
         return detect_language(f"{ticket.subject}\n{ticket.body}", ticket.requester.locale, self.rules)
 
+    def written_language(self, ticket: Ticket) -> str | None:
+        """The language the ticket's text is written in (lingua), whatever the requester's
+        locale says; None when unsure. The email's language needs it: a requester left on
+        the platform's default locale may write in another language."""
+        return guess_language(f"{ticket.subject}\n{ticket.body}", self.rules)
+
     def extract(self, attachments: Iterable[AttachmentInput], language: str) -> list[ExtractedAttachment]:
         """Extract what was downloaded, bounded per attachment and per ticket, in order."""
         items = list(attachments)
@@ -68,6 +75,9 @@ class TicketAnalyzer:
         parts = [TextPart("subject", ticket.subject or ""), TextPart("body", ticket.body or "")]
         for item in extracted:
             parts.extend(self.in_own_language(item.parts, language))
+        # file names are data too ("payslip_<name>_<personnummer>.txt"), read or not
+        for number, item in enumerate(extracted, start=1):
+            parts.append(TextPart(name_place(number), name_as_text(item.filename)))
         try:
             bounds = self.rules.scanner
             findings, cut_short = self.scanner.scan_within(parts, language, bounds.max_ticket_chars,

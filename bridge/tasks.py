@@ -119,6 +119,10 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
 def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
     store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
+    if claim == "done" and _to_enforce(runtime, platform, ticket_id):
+        if store.reopen(platform, ticket_id, "decided in monitor mode; enforce mode decides it again"):
+            log.info("monitor decision to be enforced", extra={"platform": platform, "ticket_id": ticket_id})
+        claim = store.acquire(platform, ticket_id)
     if claim != "acquired":
         metrics.JOBS.labels(platform, f"skipped_{claim}").inc()
         log.info("job skipped", extra={"platform": platform, "ticket_id": ticket_id, "reason": claim})
@@ -154,6 +158,14 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) 
     metrics.JOBS.labels(platform, "done").inc()
     log.info("job done", extra={"platform": platform, "ticket_id": ticket_id, "outcome": outcome})
     return outcome
+
+
+def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str) -> bool:
+    """In enforce mode, a job finished in monitor mode (and never acted on) is not done."""
+    from bridge.pipeline import monitored_only
+
+    services = runtime.services()
+    return services.mode == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
 
 
 def requeue_stale(runtime: JobRuntime) -> int:
@@ -192,7 +204,8 @@ def run_housekeeping(runtime: JobRuntime) -> None:
     hours = runtime.settings.jobs.delivery_memory_hours
     if minutes % 60 == 0:
         forgotten = runtime.deliveries().forget(hours * 3600.0)
-        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+        log.log(logging.INFO if forgotten else logging.DEBUG, "delivery ids forgotten",
+                extra={"count": forgotten, "hours": hours})
     if minutes % 1440 == 9 * 60:  # 09:00 UTC daily
         from bridge.attest import remind_if_due
 
@@ -203,7 +216,9 @@ def run_housekeeping(runtime: JobRuntime) -> None:
         return
     for name in runtime.configured_platforms():
         try:
-            sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            seen, queued = sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            log.log(logging.INFO if queued else logging.DEBUG, "sweep",
+                    extra={"platform": name, "seen": seen, "queued": queued})
         except PlatformError as exc:
             log.warning("sweep failed", extra={"platform": name, "error": safe_error(exc)})
 
@@ -221,5 +236,4 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
             queued += 1
         if progress is not None:
             progress.update(1)
-    log.info("sweep", extra={"platform": platform, "seen": seen, "queued": queued})
-    return seen, queued
+    return seen, queued  # the caller reports it (the housekeeping log, the sweep command's summary)
