@@ -111,11 +111,13 @@ def notify_requester(services: Services, platform: str, ticket: Ticket, decision
         to_email=requester.email,
         to_name=requester.name,
         locale=requester.locale,
-        ticket_language=language,
+        ticket_language=services.analyzer.written_language(ticket) or language,
         platform=platform,
         ticket_id=ticket.id,
         places=decision.places,
         idempotency_key=f"{platform}:{ticket.id}:delete",
+        audience=services.rules.notify.audience,
+        default_locale=services.rules.notify.platform_default_locale,
     )
     message_id = services.notifier.send(notice)
     services.audit.record_step(platform, ticket.id, NOTIFIED, message_id)

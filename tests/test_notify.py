@@ -587,3 +587,45 @@ def test_broken_override_template_fails_check(tmp_path: Path) -> None:
     with pytest.raises(NotifyError):
         notifier.render(make_notice(locale="de"))
 
+
+
+@pytest.mark.parametrize(
+    "locale, ticket_language, expected",
+    [
+        ("en-US", "sv", "sv"),  # left on the platform's default: the ticket's language
+        ("en_US", "sv", "sv"),  # Jira spells it en_US
+        ("en", "de", "de"),  # a bare "en" is no choice either
+        ("en-GB", "sv", "en"),  # chosen: the requester's locale wins
+        ("de-DE", "sv", "de"),
+        ("en-US", "fi", "en"),  # no Finnish templates: the requester's (default) locale
+        ("en-US", None, "en"),
+        (None, "sv", "sv"),
+    ],
+)
+def test_language_precedence_with_the_platform_default_locale(tmp_path: Path, locale: str | None,
+                                                              ticket_language: str | None, expected: str) -> None:
+    notifier = outbox_notifier(tmp_path)
+    msg = notifier.render(make_notice(locale=locale, ticket_language=ticket_language, default_locale="en-US"))
+    assert str(msg["Subject"]).startswith(SUBJECT_LINES[expected]) and msg["Content-Language"] == expected
+
+
+STAFF_WORDING = {"en": "clock number or person code", "sv": "klocknummer", "de": "Personalnummer"}
+CUSTOMER_WORDING = {"en": "without their name or contact details", "sv": "utan namn eller kontaktuppgifter",
+                    "de": "ohne deren Namen oder Kontaktdaten"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_audience_wording_in_each_language_over_smtp(smtp_server: tuple[Sink, int], lang: str) -> None:
+    sink, port = smtp_server
+    notifier = Notifier.from_env({"SMTP_URL": f"smtp://127.0.0.1:{port}?helo=bridge.test"})
+    for audience in ("staff", "customers"):
+        notifier.send(make_notice(locale=lang, audience=audience, idempotency_key=f"audience:{lang}:{audience}"))
+    staff, customers = (email.message_from_bytes(e.content, policy=email.policy.default) for e in sink.envelopes[-2:])
+    for msg, wanted, unwanted in ((staff, STAFF_WORDING, CUSTOMER_WORDING), (customers, CUSTOMER_WORDING, STAFF_WORDING)):
+        _, text, html = parts(msg)  # type: ignore[arg-type]
+        flat_text, flat_html = " ".join(text.split()), " ".join(html.split())
+        assert wanted[lang] in flat_text and wanted[lang] in flat_html
+        assert unwanted[lang] not in flat_text and unwanted[lang] not in flat_html
+    _, customer_text, _ = parts(customers)  # type: ignore[arg-type]
+    for word in ("employee", "medarbetare", "Mitarbeiter", "clock", "klocknummer", "Personalnummer"):
+        assert word not in customer_text

@@ -104,6 +104,7 @@ class JiraPlatform(JiraSubjects):
         self._jira: JIRA | None = None
         self._reader: JIRA | None = None
         self._http_client: httpx.Client | None = None
+        self._anonymous_client: httpx.Client | None = None
         self._zone: ZoneInfo | None = None
         self._installer = Installer(self._http, self._call, self.scope_jql, known_secret=webhook_secret)
 
@@ -174,8 +175,18 @@ class JiraPlatform(JiraSubjects):
                 )
             return self._http_client
 
+    def _anonymous(self) -> httpx.Client:
+        """The client for temporary download URLs on other hosts: no credentials, no base URL."""
+        with self._lock:
+            if self._anonymous_client is None:
+                self._anonymous_client = httpx.Client(timeout=self.timeout, follow_redirects=False)
+            return self._anonymous_client
+
     def close(self) -> None:
         with self._lock:
+            if self._anonymous_client is not None:
+                self._anonymous_client.close()
+                self._anonymous_client = None
             for client in (self._jira, self._reader):
                 if client is not None:
                     client.close()
@@ -294,16 +305,17 @@ class JiraPlatform(JiraSubjects):
 
     def _download_anonymous(self, location: str, what: str, consume: Callable[[httpx.Response], T]) -> T:
         """Follow the temporary URL with a separate client that holds no credentials."""
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as anonymous:
-            for _hop in range(4):
-                if urlsplit(location).scheme not in ("http", "https"):
-                    raise PlatformRejected(f"jira: {what}: redirected to a non-HTTP address")
-                with anonymous.stream("GET", location) as response:
-                    if response.status_code in REDIRECTS and response.headers.get("location"):
-                        location = urljoin(location, response.headers["location"])
-                        continue
-                    check(response, what)
-                    return consume(response)
+        anonymous = self._anonymous()  # one client for every download: building one loads the CA store
+        anonymous.cookies.clear()  # nothing carried from one temporary URL to the next
+        for _hop in range(4):
+            if urlsplit(location).scheme not in ("http", "https"):
+                raise PlatformRejected(f"jira: {what}: redirected to a non-HTTP address")
+            with anonymous.stream("GET", location) as response:
+                if response.status_code in REDIRECTS and response.headers.get("location"):
+                    location = urljoin(location, response.headers["location"])
+                    continue
+                check(response, what)
+                return consume(response)
         raise PlatformRejected(f"jira: {what}: too many redirects")
 
     def delete_ticket(self, ticket_id: str) -> DeletionResult:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.errors
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -36,6 +37,8 @@ from bridge.notify.base import Notice, NotifyError, message_id_for
 from bridge.notify.render import Renderer
 from bridge.notify.transport import OutboxTransport, SmtpTransport, Transport
 from bridge.platform import Ticket
+
+AUDIENCES = ("staff", "customers")  # rules.yaml notify.audience
 
 if TYPE_CHECKING:
     from bridge.settings import MailSection
@@ -114,7 +117,8 @@ class Notifier:
     def check(self) -> None:
         """Raise ``NotifyError`` (with a hint) if mail cannot go out or a template is broken."""
         for language in sorted(self.renderer.languages):
-            self.renderer.render(_sample_notice(self.renderer, language), language)
+            for audience in AUDIENCES:
+                self.renderer.render(replace(_sample_notice(self.renderer, language), audience=audience), language)
         self.transport.check()
 
 

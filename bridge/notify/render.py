@@ -125,6 +125,14 @@ def primary_language(tag: str | None) -> str | None:
     return head if head.isalpha() else None
 
 
+def same_locale(locale: str | None, default: str | None) -> bool:
+    """``en_US`` is ``en-US``; a bare ``en`` is the default ``en-US`` too (the platform left it unset)."""
+    if not locale or not default:
+        return False
+    a, b = (re.split(r"[-_.@]", tag.strip().lower()) for tag in (locale, default))
+    return a[:2] == b[:2] or (len(a) == 1 and a[0] == b[0])
+
+
 def ticket_ref(platform: str, ticket_id: str) -> str:
     """How the requester knows the ticket: ``#123`` (numeric ids) or ``SD-42`` (Jira keys)."""
     return f"#{ticket_id}" if ticket_id.isdigit() else ticket_id
@@ -157,15 +165,24 @@ class Renderer:
         self._html = {lang for lang in self.languages if f"{lang}/body.html" in templates}
         self.names = {lang: self._load_names(lang) for lang in self.languages}
 
-    def language_for(self, locale: str | None, ticket_language: str | None) -> str:
-        """The requester's locale if there are templates for it, else the ticket's language, else English."""
-        for candidate in (primary_language(locale), primary_language(ticket_language)):
+    def language_for(self, locale: str | None, ticket_language: str | None, default_locale: str | None = None) -> str:
+        """The email's language, the first of these that has templates:
+
+        1. the requester's locale, when they chose it: it is not the platform's default locale
+           (a requester left on the default en-US who writes in Swedish never chose English);
+        2. the ticket's language (as detected, or as the platform gives it);
+        3. the requester's locale, even when it is the platform's default;
+        4. English.
+        """
+        requester, ticket = primary_language(locale), primary_language(ticket_language)
+        chosen = requester if locale and not same_locale(locale, default_locale) else None
+        for candidate in (chosen, ticket, requester):
             if candidate in self.languages:
                 return candidate
         return FALLBACK_LANGUAGE
 
     def render(self, notice: Notice, language: str | None = None) -> Rendered:
-        lang = language or self.language_for(notice.locale, notice.ticket_language)
+        lang = language or self.language_for(notice.locale, notice.ticket_language, notice.default_locale)
         try:
             return self._render_all(lang, notice)
         except TemplateError as exc:
@@ -188,6 +205,7 @@ class Renderer:
             "screenshot": SCREENSHOT in all_codes,
             "portal_url": self.portal_url,
             "org_name": self.org_name,
+            "audience": notice.audience,
         }
         subject = " ".join(self._render(f"{lang}/subject.txt", context).split())
         context["subject"] = subject
