@@ -14,6 +14,8 @@ from typing import Any, Iterator
 
 import pytest
 
+from bridge.audit import AuditLog
+from bridge.db import open_database
 from tests.fakes.jira_server import FakeJira
 from tests.fakes.zendesk_server import FakeZendesk
 
@@ -68,6 +70,9 @@ class Zendesk:
     def inject_delete_429(self, ticket_id: str) -> None:
         self.fake.inject(rf"^/api/v2/deleted_tickets/{ticket_id}", "DELETE", [(429, {"Retry-After": "1"})])
 
+    def inject_delete_refused(self, ticket_id: str) -> None:
+        self.fake.inject(rf"^/api/v2/tickets/{ticket_id}(\.json)?$", "DELETE", [403])
+
     def stop(self) -> None:
         self.fake.stop()
 
@@ -117,6 +122,10 @@ class Jira:
 
     def inject_delete_429(self, ticket_id: str) -> None:
         self.fake.inject(rf"^/rest/api/2/issue/({ticket_id}|\d+)$", "DELETE", [(429, {"Retry-After": "1"})])
+
+    def inject_delete_refused(self, ticket_id: str) -> None:
+        issue = self.fake.issues[ticket_id]
+        self.fake.inject(rf"^/rest/api/2/issue/({ticket_id}|{issue.id})$", "DELETE", [403])
 
     def stop(self) -> None:
         self.fake.stop()
@@ -273,6 +282,27 @@ def test_erase_deletes_tickets_and_record_for_good_through_a_429_and_check_finds
     assert files_holding(written, EMAIL) == [], "the address is in a file the bridge wrote"
     assert EMAIL not in (result.stdout + result.stderr + checked.stdout + checked.stderr).lower()
     assert "hmac-sha256:" in "".join(p.read_bytes().decode("latin-1") for p in written.rglob("*.db"))
+    audit = AuditLog(open_database(f"sqlite:///{written / 'bridge.db'}"))
+    assert audit.verify().ok, "the erasure records are links of the audit chain"
+    assert audit.steps(platform.name, tickets[1])["subject_erased"].detail
+
+
+def test_an_erasure_that_cannot_finish_keeps_the_record_says_so_and_a_rerun_finishes(tmp_path, platform) -> None:
+    ref = platform.person(EMAIL)
+    kept, done = platform.ticket(ref, "Heater", "x"), platform.ticket(ref, "Invoice", "y")
+    platform.inject_delete_refused(kept)
+    env = bridge_env(tmp_path, platform)
+    first = run(env, "erase", "--email", EMAIL, "--yes")
+    assert first.returncode == 1
+    assert f"failed: {kept}: {platform.name}: " in first.stdout and "HTTP 403" in first.stdout
+    assert "erasure incomplete: run the same command again" in first.stderr
+    assert platform.exists(kept) and platform.erased(done)
+    assert not platform.record_erased(ref), "the person's record stays while a ticket of theirs does"
+    second = run(env, "erase", "--email", EMAIL, "--yes")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert platform.erased(kept) and platform.record_erased(ref)
+    checked = run(env, "check", "--email", EMAIL)
+    assert checked.returncode == 0 and checked.stdout.count("Erased on") == 2
 
 
 def test_erase_dry_run_and_a_no_delete_nothing(tmp_path, platform) -> None:
