@@ -366,6 +366,11 @@ def platform_package(name: str) -> Any:
     return importlib.import_module(module_name)
 
 
+def is_platform_module(module: str) -> bool:
+    """Whether ``module`` belongs to a platform package (``adapters`` and below)."""
+    return module == "adapters" or module.startswith("adapters.")
+
+
 def get_platform(name: str, environ: Mapping[str, str] | None = None,
                  budget: BudgetFactory | None = None) -> Platform:
     """Build the platform client ``name`` from the environment (its credentials), spending
