@@ -163,6 +163,11 @@ class Sweep(_Model):
     window_minutes: int = Field(120, gt=0)
 
 
+class RateLimit(_Model):
+    requests_per_minute: float = Field(gt=0, description="API requests a minute all workers together may make")
+    burst: int | None = Field(None, ge=1, description="requests at once after a quiet spell; default 5 % of a minute's")
+
+
 def email_template_languages() -> set[str]:
     """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
     ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
@@ -243,6 +248,15 @@ class ScannerConfig(_Model):
     )
 
 
+class NotifyRules(_Model):
+    """The requester's email."""
+
+    audience: Literal["staff", "customers"] = Field(
+        "staff", description="staff: asks for a clock number / person code instead of a name; customers: no such wording")
+    platform_default_locale: str | None = Field(
+        "en-US", description="the helpdesk's default user locale: a requester left on it gets the ticket's language")
+
+
 class Rules(_Model):
     """The validated contents of rules.yaml."""
 
@@ -257,9 +271,11 @@ class Rules(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
+    notify: NotifyRules = Field(default_factory=NotifyRules)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
+    rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")

@@ -83,6 +83,11 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Her mobile is +48 601-234-567.", "+48 601-234-567"),
     ("en", "Her mobile is +33 6.12.34.56.78", "+33 6.12.34.56.78"),
     ("de", "Handy: 0171 / 123 45 67", "0171 / 123 45 67"),
+    # national forms of neighbouring plans in the language's tickets (CH, AT, IE)
+    ("de", "Seine Durchwahl: 044 668 18 00", "044 668 18 00"),
+    ("de", "Ihre Handynummer ist 076 123 45 67", "076 123 45 67"),
+    ("de", "Ihre Handynummer ist 0676 123 4567", "0676 123 4567"),
+    ("en", "His mobile is 087 123 4567.", "087 123 4567"),
 ]
 
 

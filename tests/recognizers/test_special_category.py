@@ -45,6 +45,11 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "The file was converted to PDF on the server.", None),
     ("de", "Er sucht die Datei seit gestern.", None),
     ("sv", "Exporten är beroende av servern.", None),
+    # wards and sites of care customers name no one's health
+    ("de", "Das Terminal im Krankenhaus Nord ist offline.", None),
+    ("sv", "Schemat för psykiatrin visar fel pass.", None),
+    ("en", "The FreeBSD jail on the build host is down.", None),
+    ("de", "Die Wartung erfolgt ohne Behinderung des Betriebs.", None),
     # about no one: an awareness campaign, a training, a policy
     ("en", "We run a cancer awareness campaign next week.", None),
     ("sv", "Vi har utbildning om psykisk ohälsa i maj.", None),
