@@ -54,7 +54,7 @@ class BridgeProcess:
     def metrics_url(self) -> str:
         return f"http://127.0.0.1:{self.metrics_port}"
 
-    def start(self, wait_ready: bool = True, timeout: float = 60) -> "BridgeProcess":
+    def start(self, wait_ready: bool = True, timeout: float = 180) -> "BridgeProcess":
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bridge.cli", *self.command], env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -64,7 +64,7 @@ class BridgeProcess:
             self.wait_ready(timeout)
         return self
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.proc is not None
