@@ -17,7 +17,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bridge.findings import Decision, Finding
 from bridge.notify import Notice, Notifier, NotifyError, message_id_for, notice_for
-from bridge.platform import Requester, Ticket
+from bridge.platform import AttachmentRef, Requester, Ticket
 
 LANGUAGES = ("en", "sv", "de")
 
@@ -46,22 +46,23 @@ KIND_NAMES: dict[str, dict[str, str]] = {
 PLACES: dict[str, dict[str, str]] = {
     "subject": {"en": "the subject line", "sv": "ämnesraden", "de": "der Betreffzeile"},
     "body": {"en": "the description", "sv": "beskrivningen", "de": "der Beschreibung"},
-    "attachment:report.pdf (page 2)": {
-        "en": "the attachment report.pdf (page 2)",
-        "sv": "bilagan report.pdf (sida 2)",
-        "de": "Anhang report.pdf (Seite 2)",
+    "attachment #1 pdf (page 2)": {
+        "en": "the 1st attachment, a PDF document (page 2)",
+        "sv": "den 1:a bilagan, ett PDF-dokument (sida 2)",
+        "de": "1. Anhang, einem PDF-Dokument (Seite 2)",
     },
-    "attachment:staff.xlsx (sheet Rota)": {
-        "en": "the attachment staff.xlsx (sheet Rota)",
-        "sv": "bilagan staff.xlsx (bladet Rota)",
-        "de": "Anhang staff.xlsx (Tabellenblatt Rota)",
+    "attachment #3 xlsx (sheet)": {
+        "en": "the 3rd attachment, a spreadsheet (a sheet)",
+        "sv": "den 3:e bilagan, ett kalkylark (ett kalkylblad)",
+        "de": "3. Anhang, einer Tabelle (ein Tabellenblatt)",
     },
-    "attachment:logs.zip (member app.log)": {
-        "en": "the attachment logs.zip (file app.log)",
-        "sv": "bilagan logs.zip (filen app.log)",
-        "de": "Anhang logs.zip (Datei app.log)",
+    "attachment #4 zip (inner #2 text)": {
+        "en": "the 4th attachment, a ZIP archive (the 2nd file in it, a text file)",
+        "sv": "den 4:e bilagan, ett ZIP-arkiv (den 2:a filen i den, en textfil)",
+        "de": "4. Anhang, einem ZIP-Archiv (in der 2. Datei darin, einer Textdatei)",
     },
-    "attachment:screen.png": {"en": "the attachment screen.png", "sv": "bilagan screen.png", "de": "Anhang screen.png"},
+    "attachment #2 image": {"en": "the 2nd attachment, an image", "sv": "den 2:a bilagan, en bild",
+                            "de": "2. Anhang, einem Bild"},
 }
 
 SUBJECT_LINES = {
@@ -105,7 +106,7 @@ def make_notice(**changes: Any) -> Notice:
         ticket_language="en",
         platform="zendesk",
         ticket_id="4711",
-        places={"body": ["PHONE_NUMBER"], "attachment:report.pdf (page 2)": ["PERSON", "SE_PERSONNUMMER"]},
+        places={"body": ["PHONE_NUMBER"], "attachment #1 pdf (page 2)": ["PERSON", "SE_PERSONNUMMER"]},
         idempotency_key="zendesk:4711:delete",
     )
     return dataclasses.replace(base, **changes)
@@ -398,6 +399,7 @@ def seeded() -> tuple[Ticket, Decision]:
         subject=SEEDED_SUBJECT,
         body=SEEDED_BODY,
         requester=REQUESTER,
+        attachments=[AttachmentRef("1", "report.pdf", "application/pdf"), AttachmentRef("2", "screen.png", "image/png")],
     )
     findings: list[Finding] = []
 
@@ -441,8 +443,9 @@ def test_seeded_ticket_email_names_kinds_and_places_but_no_values(tmp_path: Path
     for body in (text, html):
         for kind in SEEDED_VALUES:
             assert KIND_NAMES[kind][lang] in body, kind
-        for place in ("subject", "body", "attachment:report.pdf (page 2)", "attachment:screen.png"):
+        for place in ("subject", "body", "attachment #1 pdf (page 2)", "attachment #2 image"):
             assert PLACES[place][lang] in body, place
+        assert "report.pdf" not in body and "screen.png" not in body
     assert "#4711" in str(msg["Subject"])
 
 
@@ -471,7 +474,7 @@ def test_unknown_place_is_not_spelled_out(tmp_path: Path, lang: str) -> None:
 def test_screenshot_advice_only_when_an_image_was_rejected(tmp_path: Path, lang: str) -> None:
     advice = {"en": "cannot accept screenshots", "sv": "inte ta emot skärmbilder", "de": "Screenshots und andere Bilder"}[lang]
     notifier = outbox_notifier(tmp_path)
-    with_image = parts(notifier.render(make_notice(locale=lang, places={"attachment:a.png": ["SCREENSHOT"]})))[1]
+    with_image = parts(notifier.render(make_notice(locale=lang, places={"attachment #1 image": ["SCREENSHOT"]})))[1]
     without = parts(notifier.render(make_notice(locale=lang)))[1]
     assert advice in with_image and advice not in without
 
@@ -484,13 +487,13 @@ def test_jira_keys_are_not_prefixed_with_a_hash(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- HTML, env options
 
 
-def test_html_part_escapes_a_filename(tmp_path: Path) -> None:
-    places = {"attachment:<b>x</b>.pdf (page 1)": ["PHONE_NUMBER"]}
+def test_a_place_that_still_names_a_file_reads_elsewhere(tmp_path: Path) -> None:
+    """The renderer spells out only neutral places: a raw file name never reaches the email."""
+    places = {"attachment:<b>x</b> anna.berg@example.se.pdf (page 1)": ["PHONE_NUMBER"]}
     msg = outbox_notifier(tmp_path).render(make_notice(places=places))
-    _, text, html = parts(msg)
-    assert "&lt;b&gt;x&lt;/b&gt;.pdf" in html
-    assert "<b>x</b>" not in html
-    assert "the attachment <b>x</b>.pdf (page 1)" in text  # plain text is not escaped
+    shown = visible(msg)
+    assert "anna.berg" not in shown and "<b>x</b>" not in shown and "&lt;b&gt;" not in shown
+    assert "Elsewhere in the request: phone number" in parts(msg)[1]
 
 
 def test_portal_link_and_organisation(tmp_path: Path) -> None:

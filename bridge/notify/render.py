@@ -8,9 +8,10 @@ Templates are Jinja2 files in ``bridge/templates/email/<lang>/``:
   plain text only),
 - ``names.yaml``: the human names of entity kinds (``kinds``, with ``generic`` for
   kinds it does not list), of places (``places``: ``subject``, ``body``,
-  ``attachment`` with ``{name}``, ``other``), of details inside an attachment
-  (``details``: ``page`` with ``{n}``, ``sheet``/``member`` with ``{name}``) and the
-  word for "and".
+  ``attachment`` with ``{nth}`` and ``{file}``, ``other``), of details inside an
+  attachment (``details``: ``page``/``frame`` with ``{n}``, ``sheet``, ``headers``,
+  Word parts, ``inner`` with ``{nth}`` and ``{file}`` for a file inside it), of file
+  kinds (``files``: ``image``, ``pdf``, … ``file``) and the word for "and".
 
 Overrides: when ``BRIDGE_TEMPLATES_DIR`` is set, that folder is searched first with the
 same layout. A template file there replaces the built-in file of the same name (the
@@ -21,8 +22,9 @@ single built-in entries; a new ``<lang>/`` folder with at least ``subject.txt`` 
 Templates see only: ``lang``, ``ticket_ref`` (``#123`` or ``SD-42``), ``ticket_id``,
 ``platform``, ``places`` (each with ``where``, ``kinds``, ``kinds_text``), ``kinds``
 (all kind names), ``screenshot`` (an image was rejected), ``portal_url``, ``org_name``
-and, in ``body.html``, ``subject``. Ticket text is never given to them; attachment
-filenames (chosen by the requester) are, inside ``where``.
+and, in ``body.html``, ``subject``. Ticket text is never given to them, nor file names:
+attachments are named by position and kind ("the 2nd attachment, an image"), from the
+neutral places of ``bridge.notify.places``; any other place reads "elsewhere".
 """
 
 from __future__ import annotations
@@ -36,17 +38,12 @@ import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from bridge.notify.base import Notice, NotifyError
+from bridge.notify.places import NEUTRAL
 
 BUILTIN_DIR = Path(__file__).parent.parent / "templates" / "email"
 FALLBACK_LANGUAGE = "en"
 SCREENSHOT = "SCREENSHOT"
 
-_DETAIL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("page", re.compile(r"^page (?P<n>\d+)$")),
-    ("sheet", re.compile(r"^sheet (?P<name>.+)$")),
-    ("member", re.compile(r"^member (?P<name>.+)$")),
-)
-_WITH_DETAIL = re.compile(r"^(?P<base>.*) \((?P<detail>[^()]*)\)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,8 @@ class Names:
     kinds: dict[str, str]
     places: dict[str, str]
     details: dict[str, str]
+    files: dict[str, str]
+    language: str = FALLBACK_LANGUAGE
 
     def kind(self, code: str) -> str:
         return self.kinds.get(code) or self.kinds["generic"]
@@ -95,26 +94,54 @@ class Names:
         return f"{', '.join(items[:-1])} {self.and_word} {items[-1]}"
 
     def place(self, where: str) -> str:
-        """``attachment:report.pdf (page 2)`` -> ``in the attachment report.pdf (page 2)``."""
-        base, detail = where, None
-        match = _WITH_DETAIL.match(where)
-        if match:
-            base, detail = match["base"], match["detail"]
-        if base.startswith("attachment:"):
-            name = base[len("attachment:"):]
-            if detail:
-                name = f"{name} ({self.detail(detail)})"
-            return self.places["attachment"].format(name=name)
-        if base in ("subject", "body"):
-            return self.places[base]
-        return self.places["other"]  # an unknown place is not spelled out: it may be anything
+        """``attachment #2 pdf (page 3)`` -> ``in the 2nd attachment, a PDF document (page 3)``.
+
+        Only the neutral form of ``bridge.notify.places`` is spelled out; anything else
+        that is not the subject or the description reads "elsewhere" (it may hold a name).
+        """
+        if where in ("subject", "body"):
+            return self.places[where]
+        match = NEUTRAL.match(where)
+        if not match:
+            return self.places["other"]
+        text = _fill(self.places["attachment"], nth=self.nth(int(match["n"])), file=self.file(match["kind"]))
+        details = [self.detail(d) for d in (match["details"] or "").split(", ") if d]
+        return f"{text} ({', '.join(details)})" if details else text
 
     def detail(self, detail: str) -> str:
-        for key, pattern in _DETAIL_PATTERNS:
-            match = pattern.match(detail)
-            if match and key in self.details:
-                return self.details[key].format(**match.groupdict())
-        return detail
+        key, _, rest = detail.partition(" ")
+        if key == "inner":
+            number, _, kind = rest.partition(" ")
+            return _fill(self.details["inner"], nth=self.nth(int(number.lstrip("#"))), file=self.file(kind))
+        if key in ("page", "frame"):
+            return _fill(self.details[key], n=rest)
+        return self.details.get(key, "")
+
+    def file(self, kind: str) -> str:
+        return self.files.get(kind) or self.files["file"]
+
+    def nth(self, n: int) -> str:
+        return ordinal(self.language, n)
+
+
+def ordinal(language: str, n: int) -> str:
+    """1st/2nd/3rd, 1:a/2:a/3:e, 1./2./3. (other languages: ``n.``)."""
+    if language == "en":
+        suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    if language == "sv":
+        return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"
+    return f"{n}."
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, **values: str) -> str:
+    """``str.format`` that leaves unknown fields empty (an old override may still say ``{name}``)."""
+    return template.format_map(_Blank(values))
 
 
 def primary_language(tag: str | None) -> str | None:
@@ -230,7 +257,7 @@ class Renderer:
         return views
 
     def _load_names(self, lang: str) -> Names:
-        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}}
+        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}, "files": {}}
         chain = [FALLBACK_LANGUAGE, lang] if lang != FALLBACK_LANGUAGE else [lang]
         for language in chain:
             for directory in reversed(self.search_path):  # built-in first, override on top
@@ -242,6 +269,8 @@ class Renderer:
             kinds=merged["kinds"],
             places=merged["places"],
             details=merged["details"],
+            files=merged["files"],
+            language=lang,
         )
 
 
@@ -251,11 +280,11 @@ def _read_names(path: Path) -> dict[str, Any]:
     except (OSError, yaml.YAMLError) as exc:
         raise NotifyError(f"cannot read {path}: {exc}", transient=False) from None
     if not isinstance(data, dict):
-        raise NotifyError(f"{path}: expected a mapping with 'kinds', 'places', 'details' and 'and'", transient=False)
-    unknown = set(data) - {"and", "kinds", "places", "details"}
+        raise NotifyError(f"{path}: expected a mapping with 'kinds', 'places', 'details', 'files' and 'and'", transient=False)
+    unknown = set(data) - {"and", "kinds", "places", "details", "files"}
     if unknown:
-        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details", transient=False)
-    for key in ("kinds", "places", "details"):
+        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details, files", transient=False)
+    for key in ("kinds", "places", "details", "files"):
         section = data.get(key, {})
         if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
             raise NotifyError(f"{path}: '{key}' must map names to text", transient=False)
@@ -267,5 +296,5 @@ def _read_names(path: Path) -> dict[str, Any]:
 def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
     if "and" in data:
         into["and"] = data["and"]
-    for key in ("kinds", "places", "details"):
+    for key in ("kinds", "places", "details", "files"):
         into[key].update(data.get(key) or {})

@@ -163,6 +163,11 @@ class Sweep(_Model):
     window_minutes: int = Field(120, gt=0)
 
 
+class RateLimit(_Model):
+    requests_per_minute: float = Field(gt=0, description="API requests a minute all workers together may make")
+    burst: int | None = Field(None, ge=1, description="requests at once after a quiet spell; default 5 % of a minute's")
+
+
 def email_template_languages() -> set[str]:
     """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
     ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
@@ -270,6 +275,7 @@ class Rules(_Model):
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
+    rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
