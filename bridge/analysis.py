@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from bridge.extract import extract_attachments
+from bridge.filenames import name_as_text, name_place
 from bridge.findings import Decision, ExtractedAttachment, TextPart
 from bridge.language import detect_language, guess_language
 from bridge.platform import Ticket
@@ -68,6 +69,9 @@ class TicketAnalyzer:
         parts = [TextPart("subject", ticket.subject or ""), TextPart("body", ticket.body or "")]
         for item in extracted:
             parts.extend(self.in_own_language(item.parts, language))
+        # file names are data too ("payslip_<name>_<personnummer>.txt"), read or not
+        for number, item in enumerate(extracted, start=1):
+            parts.append(TextPart(name_place(number), name_as_text(item.filename)))
         try:
             bounds = self.rules.scanner
             findings, cut_short = self.scanner.scan_within(parts, language, bounds.max_ticket_chars,

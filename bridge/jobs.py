@@ -142,6 +142,16 @@ class JobStore:
         finally:
             beat.stop()
 
+    def reopen(self, platform: str, ticket_id: str, reason: str) -> bool:
+        """Make a ``done`` job takeable again (monitor mode's decision, now to be enforced).
+        True for the one caller that reopened it; concurrent callers get False."""
+        with self.db.write() as conn:
+            touched = conn.execute(
+                update(jobs).where(self._key(platform, ticket_id) & (jobs.c.state == "done"))
+                .values(state="retrying", updated_at=time.time(), last_error=reason)
+            ).rowcount
+        return touched == 1
+
     def _finish(self, platform: str, ticket_id: str, state: str, error: str | None) -> None:
         with self.db.write() as conn:
             conn.execute(update(jobs).where(self._key(platform, ticket_id)).values(

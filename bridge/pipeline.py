@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from bridge import metrics
 from bridge.analysis import AttachmentInput, TicketAnalyzer
@@ -31,6 +31,17 @@ CLEARED = "cleared"
 MONITORED = "monitored"
 GONE = "gone"
 OUT_OF_SCOPE = "out_of_scope"
+ENFORCED = "enforced"  # enforce mode left a clean ticket alone (no clear tag to record it by)
+
+# Steps after which there is nothing left to enforce: what enforce mode did, or the ticket is gone.
+ACTED = frozenset({NOTIFIED, NOTIFY_SKIPPED, DELETED, REVIEW_MARKED, CLEARED, ENFORCED, GONE})
+
+
+def monitored_only(steps: Iterable[str]) -> bool:
+    """Decided in monitor mode and never acted on: enforce mode decides such a ticket again
+    (a redelivered webhook, ``gdpr-bridge redecide``) instead of taking it as done."""
+    names = set(steps)
+    return MONITORED in names and not names & ACTED
 
 
 @dataclass
@@ -183,5 +194,7 @@ def process_ticket(services: Services, platform_name: str, ticket_id: str) -> st
         outcome = f"monitored ({decision.verdict})"
     else:
         outcome = act(services, platform_name, ticket, decision, language)
+        if outcome == "clean" and not services.rules.actions.clear_tag:  # the one action that records no step
+            services.audit.record_step(platform_name, ticket_id, ENFORCED, outcome)
     metrics.JOB_SECONDS.observe(time.monotonic() - started)
     return outcome

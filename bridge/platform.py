@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator, Mapping, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Iterator, Mapping, Protocol, runtime_checkable
 
 
 class PlatformError(Exception):
@@ -153,6 +153,114 @@ class Platform(Protocol):
 
     def created_since(self, since: datetime) -> Iterator[str]:
         """Ids of tickets created at or after ``since`` (for the reconciliation sweep)."""
+        ...
+
+
+# ---------------------------------------------------------------------- data-subject requests
+
+REQUESTER = "requester"  # the person raised the ticket
+CC = "cc"  # the person is only copied on it, follows it or takes part in it
+
+STAFF_ROLES = frozenset({"agent", "admin"})
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user record found by e-mail address on one platform. ``email`` is personal data:
+    it is kept out of ``repr`` so that a logged object does not carry it."""
+
+    platform: str
+    id: str
+    role: str  # "end-user", "agent" or "admin": each platform maps its own roles to these
+    email: str = field(default="", repr=False)
+
+    @property
+    def staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    """One ticket of a person, without its content."""
+
+    platform: str
+    id: str
+    relation: str  # REQUESTER or CC
+    status: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ExportedComment:
+    """A comment as the person may read it: who wrote it by role only, never by name."""
+
+    author_role: str  # "requester", "agent" or "other" (another customer, a system)
+    created_at: datetime | None
+    body: str
+    public: bool
+    attachments: tuple[AttachmentRef, ...] = ()
+
+
+@dataclass
+class TicketExport:
+    """Everything a ticket holds, for the right of access (personal data: never log)."""
+
+    platform: str
+    id: str
+    subject: str
+    description: str
+    status: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    comments: list[ExportedComment] = field(default_factory=list)
+    attachments: list[AttachmentRef] = field(default_factory=list)  # attached to the ticket, not a comment
+
+    def all_attachments(self) -> list[AttachmentRef]:
+        seen: dict[str, AttachmentRef] = {a.id: a for a in self.attachments}
+        for comment in self.comments:
+            for ref in comment.attachments:
+                seen.setdefault(ref.id, ref)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class UserErasure:
+    """What became of a person's user record. ``not_removed`` says plainly, in sentences
+    without personal data, what the platform's API could not remove."""
+
+    person_id: str
+    deleted: bool  # the record is gone for good
+    confirmation: str
+    not_removed: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class SubjectRequests(Protocol):
+    """What data-subject requests (``gdpr-bridge subject``) need from a platform.
+
+    The e-mail address is personal data: adapters never put it in an error message."""
+
+    name: str
+
+    def find_users(self, email: str) -> list[Person]:
+        """The user records whose address is exactly ``email`` (case-insensitive)."""
+        ...
+
+    def tickets_of(self, person: Person, relation: str) -> Iterator[TicketSummary]:
+        """Tickets the person raised (``REQUESTER``) or is only copied on / follows (``CC``)."""
+        ...
+
+    def export_ticket(self, ticket_id: str) -> TicketExport:
+        ...
+
+    def download_attachment_to(self, attachment: AttachmentRef, out: BinaryIO, max_bytes: int) -> int:
+        """Stream the attachment into ``out`` (rewound and truncated before each attempt);
+        returns the bytes written; ``AttachmentTooLarge`` past ``max_bytes``."""
+        ...
+
+    def delete_user(self, person: Person) -> UserErasure:
+        """Delete the user record for good where the platform can (its tickets first)."""
         ...
 
 

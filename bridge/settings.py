@@ -1,7 +1,7 @@
 """The one settings object: read once from the environment by the CLI, then passed down.
 
 Each part has its section (``web``, ``rules``, ``state``, ``queue``, ``jobs``, ``extract``,
-``mail``, ``log``) and each platform has one, declared by its package under ``adapters/``
+``mail``, ``log``, ``subject``) and each platform has one, declared by its package under ``adapters/``
 (``SETTINGS``, a ``PlatformSection``). A field names its environment variable through its
 alias; README's configuration table lists every one (a test compares them).
 
@@ -167,6 +167,18 @@ class LogSection(Section):
     level: str = env("BRIDGE_LOG_LEVEL", "INFO")
 
 
+class SubjectSection(Section):
+    # the key of the keyed hash (HMAC-SHA256) that stands for an address in the audit
+    hash_key: SecretStr | None = env("BRIDGE_SUBJECT_HASH_KEY")
+
+    @field_validator("hash_key", mode="after")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. `openssl rand -hex 32`)")
+        return value
+
+
 class PlatformSection(Section):
     """A platform's settings, declared by its package (``adapters/<name>/``, ``SETTINGS``).
 
@@ -215,6 +227,7 @@ class Settings(BaseModel):
     mail: MailSection
     log: LogSection
     platforms: dict[str, PlatformSection]
+    subject: SubjectSection = SubjectSection()
 
     # -- derived values the parts ask for -------------------------------------------
     @property
@@ -303,14 +316,14 @@ class Settings(BaseModel):
         return self.extract.concurrency
 
     def sections(self) -> Iterator[tuple[str, BaseModel]]:
-        for name in ("web", "rules", "state", "queue", "jobs", "extract", "mail", "log"):
+        for name in ("web", "rules", "state", "queue", "jobs", "extract", "mail", "log", "subject"):
             yield name, getattr(self, name)
         for name, section in sorted(self.platforms.items()):
             yield name, section
 
 
 CORE_SECTIONS: tuple[type[Section], ...] = (WebSection, RulesSection, StateSection, QueueSection, JobsSection,
-                                            ExtractSection, MailSection, LogSection)
+                                            ExtractSection, MailSection, LogSection, SubjectSection)
 
 
 def all_variables() -> list[str]:
@@ -338,4 +351,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail=MailSection.read(source),
         log=LogSection.read(source),
         platforms=_platform_sections(source),
+        subject=SubjectSection.read(source),
     )

@@ -119,6 +119,10 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
 def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
     store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
+    if claim == "done" and _to_enforce(runtime, platform, ticket_id):
+        if store.reopen(platform, ticket_id, "decided in monitor mode; enforce mode decides it again"):
+            log.info("monitor decision to be enforced", extra={"platform": platform, "ticket_id": ticket_id})
+        claim = store.acquire(platform, ticket_id)
     if claim != "acquired":
         metrics.JOBS.labels(platform, f"skipped_{claim}").inc()
         log.info("job skipped", extra={"platform": platform, "ticket_id": ticket_id, "reason": claim})
@@ -154,6 +158,14 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) 
     metrics.JOBS.labels(platform, "done").inc()
     log.info("job done", extra={"platform": platform, "ticket_id": ticket_id, "outcome": outcome})
     return outcome
+
+
+def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str) -> bool:
+    """In enforce mode, a job finished in monitor mode (and never acted on) is not done."""
+    from bridge.pipeline import monitored_only
+
+    services = runtime.services()
+    return services.mode == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
 
 
 def requeue_stale(runtime: JobRuntime) -> int:

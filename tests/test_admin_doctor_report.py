@@ -22,7 +22,8 @@ from bridge.db import Database
 from bridge.findings import Decision, Finding
 from tests.fakes.jira_server import FakeJira
 from tests.fakes.zendesk_server import FakeZendesk
-from tests.support.smtp import SmtpSink
+from tests.support.bridge_process import BridgeProcess
+from tests.support.smtp import SmtpSink, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_URL = "https://bridge.acme.example"
@@ -59,6 +60,15 @@ def secret_from(output: str, name: str) -> str:
 def test_doctor_all_pass_when_installed_against_the_fakes(tmp_path, fakes) -> None:
     zendesk, jira, sink = fakes
     env = base_env(tmp_path, zendesk, jira, sink)
+    web = BridgeProcess(tmp_path / "web", {}, command=("web",)).start(timeout=240)  # answers /healthz
+    try:
+        env["BRIDGE_PUBLIC_URL"] = web.url
+        doctor_all_pass(env, zendesk, jira, sink, web.url)
+    finally:
+        web.stop()
+
+
+def doctor_all_pass(env: dict[str, str], zendesk: FakeZendesk, jira: FakeJira, sink: SmtpSink, PUBLIC_URL: str) -> None:
     for platform, var in (("zendesk", "ZENDESK_WEBHOOK_SECRET"), ("jira", "JIRA_WEBHOOK_SECRET")):
         code, out = invoke(env, "install", platform, "--url", PUBLIC_URL)
         assert code == 0, out
@@ -69,6 +79,8 @@ def test_doctor_all_pass_when_installed_against_the_fakes(tmp_path, fakes) -> No
     assert code == 0, out
     assert lines and all(l.startswith("PASS  ") for l in lines), out
     names = {l[6:].split(":", 1)[0] for l in lines}
+    assert f"PASS  public URL: {PUBLIC_URL}/healthz answers 200" in lines
+    assert f"PASS  rules: rules {ROOT / 'rules.yaml'} valid" in out
     assert names >= {"configuration", "rules", "data dir", "queue", "mail", "tesseract", "zendesk credentials",
                      "zendesk webhook secret", "zendesk webhook", "jira credentials", "jira webhook secret",
                      "jira webhook"}
@@ -91,7 +103,7 @@ def test_doctor_all_pass_when_installed_against_the_fakes(tmp_path, fakes) -> No
     assert invoke(env, "install", "zendesk", "--url", PUBLIC_URL, "--remove")[0] == 0
     code, out = invoke(env, "doctor")
     assert code == 1
-    assert f"FAIL  zendesk webhook: RuntimeError: no active webhook on zendesk points at {PUBLIC_URL}" in out
+    assert f"FAIL  zendesk webhook: no active webhook on zendesk points at {PUBLIC_URL}" in out
     assert "hint: run `gdpr-bridge install zendesk`" in out
     assert invoke(env, "install", "jira", "--url", PUBLIC_URL, "--remove")[0] == 0
 
@@ -107,6 +119,45 @@ def test_doctor_wrong_api_token_fails_with_hint_and_exit_1(tmp_path, fakes) -> N
     assert hint.strip() == ("hint: check ZENDESK_* credentials; the token needs admin rights for install and sweep")
     assert "PASS  jira credentials" in out and "PASS  mail" in out
     assert "not-the-token" not in out and zendesk.token not in out
+
+
+CLASS_NAME = re.compile(r"\b[A-Z]\w*(Error|Exception|Rejected|Unavailable|Gone)\b|instance of")
+
+
+def test_doctor_warns_of_enforce_without_smtp_and_checks_the_public_url(tmp_path, fakes) -> None:
+    import os
+    import subprocess
+    import sys
+
+    zendesk, jira, sink = fakes
+    env = {**os.environ, **base_env(tmp_path, zendesk, jira, sink), "PYTHONPATH": str(ROOT), "BRIDGE_MODE": "enforce",
+           "SMTP_URL": "", "BRIDGE_PUBLIC_URL": f"http://127.0.0.1:{free_port()}", "BRIDGE_RULES": ""}
+    env.pop("BRIDGE_RULES")
+    run = subprocess.run([sys.executable, "-m", "bridge.cli", "doctor"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=240)
+    lines = run.stdout.splitlines()
+    outbox = tmp_path / "data" / "outbox"
+    [mail] = [l for l in lines if l.startswith(("PASS  mail", "WARN  mail", "FAIL  mail"))]
+    assert mail.startswith("WARN  mail:") and str(outbox) in mail and "enforce mode without SMTP_URL" in mail
+    assert lines[lines.index(mail) + 1].strip().startswith("hint: set SMTP_URL")
+    [public] = [l for l in lines if l.startswith(("PASS  public URL", "FAIL  public URL"))]
+    assert public == f"FAIL  public URL: {env['BRIDGE_PUBLIC_URL']}/healthz does not answer (All connection attempts failed)" \
+        or public.startswith(f"FAIL  public URL: {env['BRIDGE_PUBLIC_URL']}/healthz does not answer")
+    assert "hint: BRIDGE_PUBLIC_URL must be where the helpdesk reaches this bridge" in run.stdout
+    # the folder and the rules it read, absolute: here no BRIDGE_RULES and no ./rules.yaml
+    assert f"PASS  configuration: data folder {tmp_path / 'data'}," in run.stdout
+    [rules] = [l for l in lines if l.startswith("PASS  rules:")]
+    assert "/bridge/data/default_rules.yaml (the packaged default: no BRIDGE_RULES, no ./rules.yaml)" in rules
+    assert run.returncode == 1  # the public URL fails; the WARN alone would not
+    assert not CLASS_NAME.search(run.stdout), run.stdout
+
+
+def test_rules_errors_name_no_python_class(tmp_path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("allow:\n  patterns:\n    - just-a-string\n", encoding="utf-8")
+    code, out = invoke({"BRIDGE_RULES": str(rules), "BRIDGE_DATA_DIR": str(tmp_path / "data")}, "rules", "check")
+    assert code != 0 and "allow.patterns[0]" in out
+    assert not CLASS_NAME.search(out), out
 
 
 # ---------------------------------------------------------------------------------- report / export
@@ -222,3 +273,20 @@ def test_doctor_fails_while_the_published_test_secret_is_accepted(tmp_path, fake
     [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook signing:")]
     assert "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET is on" in fail and "anyone can sign" in fail
     assert "zd-signing-secret-of-the-webhook" not in out
+
+
+@pytest.mark.parametrize("command", [["report"], ["audit", "export"], ["deadletters", "list"],
+                                     ["redecide", "--dry-run"]])
+def test_read_commands_outside_a_data_folder_say_so_and_create_nothing(tmp_path, command) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    run = subprocess.run([sys.executable, "-m", "bridge.cli", *command], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip() == (f"Error: no bridge data in {tmp_path / 'data'} (no bridge.db there): run this where"
+                                  " the bridge runs, or set BRIDGE_DATA_DIR to its data folder")
+    assert list(tmp_path.iterdir()) == []  # no ./data made, no "0 tickets" reported

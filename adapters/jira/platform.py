@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,7 +44,9 @@ from ..common.download import REDIRECTS, read_bounded
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
 from .install import INSTALL, WEBHOOK_NAME, Installer
-from .text import description_to_text, field_value_to_text
+from .shapes import _attachment_ref, _check_key, _parse_time, _request_field_text
+from .subject import JiraSubjects
+from .text import description_to_text
 from .webhook import JiraWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,13 +54,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["INSTALL", "JiraPlatform", "JiraWebhook", "JiraConfigError", "RetryPolicy", "WEBHOOK_NAME"]
 
-_KEY = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}|[1-9][0-9]{0,17})$")
 _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
-_SKIP_REQUEST_FIELDS = {"summary", "description", "attachment"}
+T = TypeVar("T")
 
 
-class JiraPlatform:
-    """``Platform`` + ``WebhookInstaller`` for Jira Cloud / JSM (and Server/DC where the APIs match)."""
+class JiraPlatform(JiraSubjects):
+    """``Platform`` + ``SubjectRequests`` + ``WebhookInstaller`` for Jira Cloud / JSM (and Server/DC where the APIs match)."""
 
     name = "jira"
 
@@ -262,6 +263,9 @@ class JiraPlatform:
         return self._call(what, lambda: self._download(attachment.id, max_bytes, what))
 
     def _download(self, attachment_id: str, max_bytes: int, what: str) -> bytes:
+        return self._fetch_content(attachment_id, what, lambda r: read_bounded(r, max_bytes, what, "jira"))
+
+    def _fetch_content(self, attachment_id: str, what: str, consume: Callable[[httpx.Response], T]) -> T:
         url = f"{self.url}/rest/api/3/attachment/content/{attachment_id}"
         with self._http().stream("GET", url, headers={"Accept": "*/*"}) as response:
             if response.status_code in REDIRECTS and response.headers.get("location"):
@@ -270,10 +274,10 @@ class JiraPlatform:
                 raise PlatformRejected(f"jira: {what}: attachment not found (HTTP 404)")
             else:
                 check(response, what)
-                return read_bounded(response, max_bytes, what, "jira")
-        return self._download_anonymous(location, max_bytes, what)
+                return consume(response)
+        return self._download_anonymous(location, what, consume)
 
-    def _download_anonymous(self, location: str, max_bytes: int, what: str) -> bytes:
+    def _download_anonymous(self, location: str, what: str, consume: Callable[[httpx.Response], T]) -> T:
         """Follow the temporary URL with a separate client that holds no credentials."""
         with httpx.Client(timeout=self.timeout, follow_redirects=False) as anonymous:
             for _hop in range(4):
@@ -284,7 +288,7 @@ class JiraPlatform:
                         location = urljoin(location, response.headers["location"])
                         continue
                     check(response, what)
-                    return read_bounded(response, max_bytes, what, "jira")
+                    return consume(response)
         raise PlatformRejected(f"jira: {what}: too many redirects")
 
     def delete_ticket(self, ticket_id: str) -> DeletionResult:
@@ -352,8 +356,17 @@ class JiraPlatform:
         jql = f'created >= "{local:%Y/%m/%d %H:%M}" ORDER BY created ASC'
         if self.scope_jql:
             jql = f"({self.scope_jql}) AND {jql}"
-        client = self._call("connect", self._client)
         seen: set[str] = set()
+        for issue in self._search(jql, ["created"]):
+            key = str(issue.get("key") or "")
+            created = _parse_time((issue.get("fields") or {}).get("created"))
+            if key and key not in seen and (created is None or created >= since):
+                seen.add(key)
+                yield key
+
+    def _search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
+        """Every issue the JQL finds (raw JSON), page by page, each page retried on its own."""
+        client = self._call("connect", self._client)
         cloud = getattr(client, "deploymentType", None) == "Cloud"
         token: str | None = None
         start = 0
@@ -362,23 +375,18 @@ class JiraPlatform:
                 page = self._call(
                     "search",
                     lambda: client.enhanced_search_issues(
-                        jql, nextPageToken=token, maxResults=self.page_size, fields=["created"], json_result=True
+                        jql, nextPageToken=token, maxResults=self.page_size, fields=fields, json_result=True
                     ),
                 )
             else:
                 page = self._call(
                     "search",
                     lambda: client.search_issues(
-                        jql, startAt=start, maxResults=self.page_size, fields=["created"], json_result=True
+                        jql, startAt=start, maxResults=self.page_size, fields=fields, json_result=True
                     ),
                 )
             issues = (page or {}).get("issues") or []
-            for issue in issues:
-                key = str(issue.get("key") or "")
-                created = _parse_time((issue.get("fields") or {}).get("created"))
-                if key and key not in seen and (created is None or created >= since):
-                    seen.add(key)
-                    yield key
+            yield from issues
             if cloud:
                 token = page.get("nextPageToken")
                 if not token or page.get("isLast") or not issues:
@@ -419,25 +427,6 @@ class JiraPlatform:
 # ---------------------------------------------------------------------- helpers
 
 
-def _check_key(ticket_id: str) -> str:
-    key = str(ticket_id).strip()
-    if not _KEY.match(key):
-        raise PlatformRejected("jira: not an issue key or id")
-    return key
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
-        except ValueError:
-            return None
-
-
 def _attachment_ids(issue: dict[str, Any]) -> frozenset[str]:
     attachments = (issue.get("fields") or {}).get("attachment") or []
     return frozenset(str(a.get("id")) for a in attachments if isinstance(a, dict))
@@ -452,27 +441,3 @@ def _quiet_for(issue: dict[str, Any]) -> float:
     if not known:
         return 0.0
     return max(0.0, (datetime.now(timezone.utc) - max(known)).total_seconds())
-
-
-def _attachment_ref(raw: dict[str, Any]) -> AttachmentRef:
-    size = raw.get("size")
-    return AttachmentRef(
-        id=str(raw.get("id")),
-        filename=str(raw.get("filename") or f"attachment-{raw.get('id')}"),
-        content_type=raw.get("mimeType"),
-        size=int(size) if isinstance(size, (int, float)) or (isinstance(size, str) and size.isdigit()) else None,
-        url=raw.get("content"),
-    )
-
-
-def _request_field_text(request: dict[str, Any] | None) -> str:
-    """JSM form fields beyond summary/description (customers type personal data there too)."""
-    lines = []
-    for item in (request or {}).get("requestFieldValues") or []:
-        if not isinstance(item, dict) or item.get("fieldId") in _SKIP_REQUEST_FIELDS:
-            continue
-        value = field_value_to_text(item.get("value"))
-        if value:
-            label = str(item.get("label") or item.get("fieldId") or "")
-            lines.append(f"{label}: {value}" if label else value)
-    return "\n".join(lines)

@@ -18,21 +18,29 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, BinaryIO, Callable, Iterator, TypeVar
 
 from bridge.platform import (
+    CC,
+    REQUESTER,
     AttachmentRef,
     AttachmentTooLarge,
     DeletionResult,
+    ExportedComment,
+    Person,
     PlatformError,
     PlatformRejected,
     PlatformUnavailable,
     Requester,
     Ticket,
+    TicketExport,
     TicketGone,
+    TicketSummary,
+    UserErasure,
 )
 
 from ..common import retry
+from ..common.download import rewind
 
 T = TypeVar("T")
 log = logging.getLogger("adapters.memory")
@@ -56,6 +64,18 @@ class StoredTicket:
     notes: list[str] = field(default_factory=list)  # private notes for the agents
     project: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    requester_id: str | None = None  # a user of the store
+    cc_ids: list[str] = field(default_factory=list)
+    comments: list[tuple[str, str, bool]] = field(default_factory=list)  # (author user id, body, public)
+    status: str = "new"
+
+
+@dataclass
+class StoredUser:
+    id: str
+    email: str
+    role: str = "end-user"  # end-user | agent | admin
+    deleted: bool = False  # soft-deleted; gone from ``users`` once permanently deleted
 
 
 @dataclass(frozen=True)
@@ -76,20 +96,39 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._ids = itertools.count(1001)
         self._attachment_ids = itertools.count(5001)
+        self._user_ids = itertools.count(7001)
         self.tickets: dict[str, StoredTicket] = {}
+        self.users: dict[str, StoredUser] = {}
+        self.erased_users: list[str] = []
         self.deletions: list[str] = []  # ids, once per deletion the store carried out
         self.operations: list[Operation] = []
         self._faults: dict[str, list[Any]] = {}
 
     # ------------------------------------------------------------------ test set-up
 
+    def add_user(self, email: str, role: str = "end-user") -> str:
+        """A user record (the requester of a ticket gets one by its address unless it exists)."""
+        with self._lock:
+            for user in self.users.values():
+                if user.email.casefold() == email.casefold():
+                    return user.id
+            user_id = str(next(self._user_ids))
+            self.users[user_id] = StoredUser(user_id, email, role)
+            return user_id
+
     def add_ticket(self, subject: str, body: str, *, requester: Requester | None = None,
                    attachments: list[tuple[str, bytes, str]] | None = None, tags: list[str] | None = None,
-                   project: str | None = None, created_at: datetime | None = None) -> str:
+                   project: str | None = None, created_at: datetime | None = None,
+                   cc: list[str] | None = None, comments: list[tuple[str, str, bool]] | None = None) -> str:
+        """``cc`` = addresses copied on it; ``comments`` = ``(author address, body, public)``."""
         with self._lock:
             ticket_id = str(next(self._ids))
             stored = StoredTicket(ticket_id, subject, body, requester or Requester(), tags=list(tags or []),
                                   project=project)
+            if stored.requester.email:
+                stored.requester_id = self.add_user(stored.requester.email)
+            stored.cc_ids = [self.add_user(address) for address in cc or []]
+            stored.comments = [(self.add_user(author), text, public) for author, text, public in comments or []]
             if created_at is not None:
                 stored.created_at = created_at
             for name, data, mime in attachments or []:
@@ -136,8 +175,88 @@ class MemoryStore:
         return result
 
 
-class MemoryPlatform:
-    """``bridge.platform.Platform`` over a ``MemoryStore``."""
+class MemorySubjects:
+    """``SubjectRequests`` over the store (mixed into ``MemoryPlatform``)."""
+
+    name: str
+    store: MemoryStore
+    _call: retry.Caller
+    _serve: Callable[..., Any]
+    _ticket: Callable[[str], StoredTicket]
+
+    def find_users(self, email: str) -> list[Person]:
+        wanted = email.strip().casefold()
+
+        def work() -> list[Person]:
+            return [Person(self.name, u.id, u.role, u.email) for u in self.store.users.values()
+                    if u.email.casefold() == wanted and not u.deleted]
+
+        return self._call("search users", lambda: self._serve("users", None, work))
+
+    def tickets_of(self, person: Person, relation: str) -> Iterator[TicketSummary]:
+        if relation not in (REQUESTER, CC):
+            raise ValueError(f"unknown relation {relation!r}")
+
+        def work() -> list[TicketSummary]:
+            found = [t for t in self.store.tickets.values()
+                     if (t.requester_id == person.id if relation == REQUESTER
+                         else person.id in t.cc_ids and t.requester_id != person.id)]
+            return [TicketSummary(self.name, t.id, relation, t.status, t.created_at, t.created_at) for t in found]
+
+        yield from self._call("list tickets", lambda: self._serve("list", None, work))
+
+    def export_ticket(self, ticket_id: str) -> TicketExport:
+        key = _check_id(ticket_id)
+
+        def work() -> TicketExport:
+            stored = self._ticket(key)
+            first = ExportedComment("requester", stored.created_at, stored.body, True,
+                                    tuple(ref for ref, _ in stored.attachments))
+            later = [ExportedComment(self._role_of(author, stored), stored.created_at, text, public)
+                     for author, text, public in stored.comments]
+            return TicketExport(self.name, key, stored.subject, stored.body, stored.status, stored.created_at,
+                                stored.created_at, [first, *later])
+
+        return self._call(f"export {key}", lambda: self._serve("fetch", key, work))
+
+    def _role_of(self, author_id: str, stored: StoredTicket) -> str:
+        if author_id == stored.requester_id:
+            return "requester"
+        user = self.store.users.get(author_id)
+        return "agent" if user is not None and user.role in ("agent", "admin") else "other"
+
+    def download_attachment_to(self, attachment: AttachmentRef, out: BinaryIO, max_bytes: int) -> int:
+        def unit() -> int:
+            rewind(out)
+            data = self.download_attachment(attachment, max_bytes)  # type: ignore[attr-defined]
+            for start in range(0, len(data), CHUNK):
+                out.write(data[start:start + CHUNK])
+            return len(data)
+
+        return unit()
+
+    def delete_user(self, person: Person) -> UserErasure:
+        if person.staff:
+            raise PlatformRejected(f"memory: user {person.id} is staff: not erased")
+        attempted = False
+
+        def work() -> UserErasure:
+            nonlocal attempted
+            user = self.store.users.get(person.id)
+            if user is None:
+                if attempted:
+                    return UserErasure(person.id, True, "user gone after a lost answer")
+                raise TicketGone(f"memory: user {person.id}: not found")
+            attempted = True
+            del self.store.users[person.id]
+            self.store.erased_users.append(person.id)
+            return UserErasure(person.id, True, f"user {person.id} deleted")
+
+        return self._call(f"delete user {person.id}", lambda: self._serve("delete_user", None, work))
+
+
+class MemoryPlatform(MemorySubjects):
+    """``bridge.platform.Platform`` (and ``SubjectRequests``) over a ``MemoryStore``."""
 
     name = "memory"
 
@@ -261,4 +380,4 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-__all__ = ["AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredTicket"]
+__all__ = ["AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredTicket", "StoredUser"]

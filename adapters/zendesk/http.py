@@ -11,18 +11,19 @@ Units here raise httpx/our errors; the caller wraps them in ``Caller`` for retri
 from __future__ import annotations
 
 import base64
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Callable, Iterator, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from bridge.platform import PlatformRejected, PlatformUnavailable
 
-from ..common.download import REDIRECTS, read_bounded
+from ..common.download import REDIRECTS, read_bounded, rewind, write_bounded
 from .config import ZendeskSettings
 from .errors import check
 
 MAX_REDIRECTS = 5
+T = TypeVar("T")
 MAX_PAGES = 10_000
 
 
@@ -93,6 +94,14 @@ class ZendeskHttp:
 
     def download(self, url: str, max_bytes: int, what: str) -> bytes:
         """GET ``url`` following redirects by hand; credentials only for the API host."""
+        return self._follow(url, what, lambda response: read_bounded(response, max_bytes, what, "zendesk"))
+
+    def download_to(self, url: str, out: BinaryIO, max_bytes: int, what: str) -> int:
+        """Like ``download``, streaming the body into ``out`` (emptied first)."""
+        rewind(out)
+        return self._follow(url, what, lambda response: write_bounded(response, out, max_bytes, what, "zendesk"))
+
+    def _follow(self, url: str, what: str, consume: Callable[[httpx.Response], T]) -> T:
         redirected = False
         for _ in range(MAX_REDIRECTS + 1):
             scheme = urlsplit(url).scheme
@@ -111,6 +120,5 @@ class ZendeskHttp:
                     raise PlatformUnavailable(f"zendesk: {what}: temporary download address refused "
                                               f"(HTTP {response.status_code})")
                 check(response, what, gone_on_404=True)
-                return read_bounded(response, max_bytes, what, "zendesk")
+                return consume(response)
         raise PlatformUnavailable(f"zendesk: {what}: too many redirects")
-

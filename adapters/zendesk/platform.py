@@ -36,6 +36,8 @@ from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
 from .install import Installer
+from .shapes import _attachment_ref, _get, _number, _parse_time
+from .subject import ZendeskSubjects
 from .webhook import ZendeskWebhook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,8 +49,8 @@ _TICKET_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 _JOB_FAILED = frozenset({"failed", "killed"})
 
 
-class ZendeskPlatform:
-    """``Platform`` and ``WebhookInstaller`` for one Zendesk account."""
+class ZendeskPlatform(ZendeskSubjects):
+    """``Platform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
 
     name = "zendesk"
 
@@ -61,6 +63,7 @@ class ZendeskPlatform:
         self._installer = Installer(self._http, self._call)
         self._local = threading.local()
         self._sessions: list[Any] = []
+        self._author_roles: dict[int, str] = {}  # user id -> agent | other, for exports
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "ZendeskPlatform":
@@ -286,53 +289,10 @@ class ZendeskPlatform:
         return hook_id
 
 
-def _number(ticket_id: str) -> int:
-    text = str(ticket_id).strip()
-    if not _TICKET_ID.match(text):
-        raise PlatformRejected("zendesk: not a Zendesk ticket id")
-    return int(text)
-
-
 def _check_tag(tag: str) -> None:
     if not tag or any(ch.isspace() for ch in tag) or len(tag) > 80:
         raise PlatformRejected("zendesk: a tag must be one word of at most 80 characters")
 
 
-def _get(obj: Any, key: str) -> Any:
-    """A field of a zenpy object or of a plain dict."""
-    if isinstance(obj, Mapping):
-        return obj.get(key)
-    return getattr(obj, key, None)
-
-
 def _same_text(a: Any, b: str) -> bool:
     return " ".join(str(a or "").split()) == " ".join(b.split())
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _attachment_ref(raw: Any) -> AttachmentRef | None:
-    if _get(raw, "deleted"):
-        return None
-    attachment_id, url = _get(raw, "id"), _get(raw, "content_url")
-    if attachment_id is None or not url:
-        return None
-    size = _get(raw, "size")
-    return AttachmentRef(
-        id=str(attachment_id),
-        filename=str(_get(raw, "file_name") or f"attachment-{attachment_id}"),
-        content_type=_get(raw, "content_type") or None,
-        size=int(size) if isinstance(size, int) and not isinstance(size, bool) else None,
-        url=str(url),
-        inline=bool(_get(raw, "inline")),
-    )

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from bridge.commands.params import DURATION, PLATFORM, Duration, settings_or_exit
+from bridge.commands.params import DURATION, PLATFORM, Duration, data_or_exit, settings_or_exit
 
 
 @click.group()
@@ -26,6 +26,7 @@ def audit_export(since: Duration, fmt: str, platform: str | None) -> None:
     from bridge.db import open_database
 
     settings = settings_or_exit()
+    data_or_exit(settings)
     start = time.time() - since.total_seconds()
     log = AuditLog(open_database(settings.state_url))
     click.echo(export(log.records(since=start, platform=platform), fmt), nl=False)
@@ -38,6 +39,7 @@ def audit_verify() -> None:
     from bridge.db import open_database
 
     settings = settings_or_exit()
+    data_or_exit(settings)
     report = AuditLog(open_database(settings.state_url)).verify()
     if report.ok:
         click.echo(f"audit chain verified: {report.records} record(s), none changed, removed or reordered")
@@ -53,7 +55,8 @@ def audit_verify() -> None:
 @audit.command("attest")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First day, e.g. 2026-01-01.")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day, e.g. 2026-06-30.")
-@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True,
+              help="HTML to print or archive, or JSON for tools.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file (default: stdout).")
 def audit_attest(start: Any, end: Any, fmt: str, out: str | None) -> None:

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from bridge.commands.params import PLATFORM, runtime_or_exit
+from bridge.commands.params import PLATFORM, data_or_exit, runtime_or_exit, settings_or_exit
 
 
 @click.group()
@@ -19,6 +19,7 @@ def deadletters() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
 def deadletters_list(as_json: bool) -> None:
     """List the dead jobs: platform, ticket id, attempts, when and why they failed."""
+    data_or_exit(settings_or_exit())  # before the runtime, which would create the queue's folder
     jobs = runtime_or_exit().job_store().list("dead")
     if as_json:
         click.echo(json.dumps([{"platform": j.platform, "ticket_id": j.ticket_id, "attempts": j.attempts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -18,6 +19,7 @@ class Check:
     ok: bool | None  # None: skipped
     detail: str
     hint: str = ""
+    warn: bool = False  # works, but not as an admin would want (shown as WARN; does not fail)
 
 
 class _Explained(Exception):
@@ -29,26 +31,29 @@ def _run(name: str, probe: Callable[[], str], hint: str) -> Check:
         return Check(name, True, probe())
     except _Explained as exc:
         return Check(name, False, str(exc)[:300], hint)
-    except Exception as exc:
-        return Check(name, False, f"{type(exc).__name__}: {exc}"[:300], hint)
+    except Exception as exc:  # the message only: an exception's class name means nothing to an admin
+        return Check(name, False, (str(exc).strip() or "failed without saying why")[:300], hint)
 
 
 def doctor_checks() -> list[Check]:
     checks: list[Check] = []
     try:
         settings = settings_or_exit()
-        checks.append(Check("configuration", True, f"data dir {settings.data_dir}, queue {settings.queue_name}"))
+        checks.append(Check("configuration", True,
+                            f"data folder {settings.data_dir.resolve()}, queue {settings.queue_name}"))
     except click.ClickException as exc:
         return [Check("configuration", False, exc.message, "fix the environment variable named above")]
 
     def rules_probe() -> str:
-        from bridge.rules import RulesError, load_rules
+        from bridge.rules import RulesError, default_rules_path, load_rules
 
         try:
             rules = load_rules(settings.rules_path)
         except RulesError as exc:  # its message names the file and the fault: no class name
             raise _Explained(str(exc)) from None
-        return f"rules {settings.rules_path or 'default'} valid (version {rules.version_hash}), mode {settings.mode(rules.mode)}"
+        source = Path(rules.source).resolve()
+        which = " (the packaged default: no BRIDGE_RULES, no ./rules.yaml)" if source == default_rules_path().resolve() else ""
+        return f"rules {source}{which} valid (version {rules.version_hash}), mode {settings.mode(rules.mode)}"
 
     checks.append(_run("rules", rules_probe, "run `gdpr-bridge rules check` for the line at fault"))
 
@@ -86,7 +91,19 @@ def doctor_checks() -> list[Check]:
         notifier.check()
         return notifier.describe()
 
-    checks.append(_run("mail", mail_probe, "check SMTP_URL (smtp://user:pass@host:port) or unset it to use the outbox"))
+    mail = _run("mail", mail_probe, "check SMTP_URL (smtp://user:pass@host:port) or unset it to use the outbox")
+    checks.append(mail)
+    if mail.ok and settings.mail.smtp_url is None and _mode(settings) == "enforce":
+        mail.warn = True
+        mail.detail += " — enforce mode without SMTP_URL: requesters get no email, the notices stay in that folder"
+        mail.hint = "set SMTP_URL (smtp://user:pass@host:587?starttls=1) so that requesters are told"
+
+    if settings.public_url:
+        checks.append(_run("public URL", lambda: _healthz_probe(settings.public_url or ""),
+                           "BRIDGE_PUBLIC_URL must be where the helpdesk reaches this bridge (its proxy forwards"
+                           " /healthz and /webhooks/ to the web process)"))
+    else:
+        checks.append(Check("public URL", None, "BRIDGE_PUBLIC_URL not set: cannot check that the helpdesk reaches the bridge"))
 
     def tesseract_probe() -> str:
         import pytesseract
@@ -95,7 +112,7 @@ def doctor_checks() -> list[Check]:
         languages = set(pytesseract.get_languages(config=""))
         missing = {"eng", "swe", "deu"} - languages
         if missing:
-            raise RuntimeError(f"tesseract {version} lacks languages: {', '.join(sorted(missing))}")
+            raise _Explained(f"tesseract {version} lacks languages: {', '.join(sorted(missing))}")
         return f"tesseract {version} with eng, swe, deu"
 
     checks.append(_run("tesseract", tesseract_probe,
@@ -122,7 +139,7 @@ def doctor_checks() -> list[Check]:
             def webhook_probe(c: Any = client, n: str = name) -> str:
                 found = c.webhook_status(settings.public_url)
                 if not found:
-                    raise RuntimeError(f"no active webhook on {n} points at {settings.public_url}")
+                    raise _Explained(f"no active webhook on {n} points at {settings.public_url}")
                 return f"webhook {found} points at this bridge"
 
             checks.append(_run(f"{name} webhook", webhook_probe, f"run `gdpr-bridge install {name}`"))
@@ -132,6 +149,28 @@ def doctor_checks() -> list[Check]:
         settings_of = ["/".join(install_spec(name).settings) or f"the {name} settings" for name in platform_names()]
         checks.append(Check("platforms", False, "no platform configured", "set " + " or ".join(settings_of)))
     return checks
+
+
+def _mode(settings: Any) -> str | None:
+    from bridge.rules import RulesError, load_rules
+
+    try:
+        return str(settings.mode(load_rules(settings.rules_path).mode))
+    except RulesError:  # the rules check says what is wrong
+        return settings.mode_override
+
+
+def _healthz_probe(public_url: str) -> str:
+    import httpx
+
+    url = public_url.rstrip("/") + "/healthz"
+    try:
+        response = httpx.get(url, timeout=10, follow_redirects=True)
+    except httpx.HTTPError as exc:
+        raise _Explained(f"{url} does not answer ({exc or 'no connection'})") from None
+    if response.status_code != 200:
+        raise _Explained(f"{url} answers HTTP {response.status_code}, not 200")
+    return f"{url} answers 200"
 
 
 def _receiver_insecure(name: str, environ: dict[str, str]) -> str | None:
@@ -153,10 +192,10 @@ def doctor() -> None:
     checks = doctor_checks()
     failed = False
     for check in checks:
-        mark = {True: "PASS", False: "FAIL", None: "SKIP"}[check.ok]
+        mark = "WARN" if check.warn else {True: "PASS", False: "FAIL", None: "SKIP"}[check.ok]
         click.echo(f"{mark}  {check.name}: {check.detail}")
-        if check.ok is False:
-            failed = True
+        if check.ok is False or check.warn:
+            failed = failed or check.ok is False
             if check.hint:
                 click.echo(f"      hint: {check.hint}")
     if failed:

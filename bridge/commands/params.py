@@ -128,3 +128,15 @@ def start_logging() -> None:
 
     log = settings_or_exit().log
     setup_logging(log.level, log.format)
+
+
+def data_or_exit(settings: Settings) -> None:
+    """Read commands (report, audit, deadletters, redecide) need the bridge's data: from a
+    folder without it they say so, instead of creating an empty ``./data`` and reporting 0."""
+    if getattr(settings.state, "database_url", None):  # a shared database, not a file in the data folder
+        return
+    if not settings.state_db.is_file():
+        raise click.ClickException(
+            f"no bridge data in {settings.data_dir} (no bridge.db there): run this where the bridge runs,"
+            " or set BRIDGE_DATA_DIR to its data folder"
+        )

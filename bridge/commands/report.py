@@ -1,4 +1,8 @@
-"""``gdpr-bridge report``: what enforce mode would have done (or did) in a window."""
+"""``gdpr-bridge report``: what monitor mode would have done, and what enforce mode did, in a window.
+
+Each ticket counts once, by its latest decision: a ticket decided in monitor mode and then
+again in enforce mode (``redecide``, a redelivered webhook) counts as enforced.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,30 @@ from typing import Any
 
 import click
 
-from bridge.commands.params import DURATION, settings_or_exit
+from bridge.commands.params import DURATION, data_or_exit, settings_or_exit
 
 WOULD_DO = {"violation": "email the requester and delete the ticket", "review": "tag it for human review",
             "clean": "leave it alone"}
+# What enforce mode did, from the steps it recorded (first match wins).
+DID = ("deleted", "review_marked", "gone")
+DONE_WORDS = {"deleted": "deleted", "review_marked": "tagged for review", "gone": "gone",
+              "left_alone": "left alone", "pending": "violation not deleted yet (pending or failed)"}
+
+
+def enforce_outcome(record: dict[str, Any]) -> str:
+    steps = {step["step"] for step in record["steps"]}
+    for step in DID:
+        if step in steps:
+            return step
+    return "pending" if record["verdict"] == "violation" and record["action"] == "delete" else "left_alone"
 
 
 def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
     verdicts = Counter(r["verdict"] for r in records)
+    monitor = [r for r in records if r["mode"] != "enforce"]
+    enforce = [r for r in records if r["mode"] == "enforce"]
+    would = Counter(r["verdict"] for r in monitor)
+    did = Counter(enforce_outcome(r) for r in enforce)
     kinds: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     review_reasons: Counter[str] = Counter()
@@ -29,7 +49,11 @@ def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "tickets": len(records),
         "by_verdict": dict(verdicts),
-        "would_do": {v: {"tickets": n, "action": WOULD_DO.get(v, v)} for v, n in verdicts.items()},
+        "monitor": {"tickets": len(monitor), "by_verdict": dict(would),
+                    "would_do": {v: {"tickets": n, "action": WOULD_DO.get(v, v)} for v, n in would.items()}},
+        "enforce": {"tickets": len(enforce), "by_verdict": dict(Counter(r["verdict"] for r in enforce)),
+                    "done": dict(did)},
+        "would_do": {v: {"tickets": n, "action": WOULD_DO.get(v, v)} for v, n in would.items()},
         "kinds": dict(kinds.most_common()),
         "rules_fired": dict(reasons.most_common()),
         "review_reasons": dict(review_reasons.most_common()),
@@ -41,11 +65,13 @@ def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
               help="Text for people, or JSON / CSV (section,name,count rows) for tools.")
 def report(since: timedelta, fmt: str) -> None:
-    """What enforce mode would have done (or did) with the tickets decided in the window."""
+    """What monitor mode would have done ("would delete") and what enforce mode did ("deleted")
+    with the tickets decided in the window."""
     from bridge.audit import AuditLog
     from bridge.db import open_database
 
     settings = settings_or_exit()
+    data_or_exit(settings)
     start = time.time() - since.total_seconds()
     records = list(AuditLog(open_database(settings.state_url)).records(since=start))
     data = build_report(records)
@@ -57,15 +83,28 @@ def report(since: timedelta, fmt: str) -> None:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["section", "name", "count"])
-        for section in ("by_verdict", "kinds", "rules_fired", "review_reasons"):
-            for name, count in data[section].items():
+        rows = [("by_verdict", data["by_verdict"]), ("monitor_would", data["monitor"]["by_verdict"]),
+                ("enforce_done", data["enforce"]["done"]), ("kinds", data["kinds"]),
+                ("rules_fired", data["rules_fired"]), ("review_reasons", data["review_reasons"])]
+        for section, counts in rows:
+            for name, count in counts.items():
                 writer.writerow([section, name, count])
         click.echo(out.getvalue(), nl=False)
         return
     click.echo(f"{data['tickets']} ticket(s) decided in the last {since}")
-    for verdict in ("violation", "review", "clean"):
-        n = data["by_verdict"].get(verdict, 0)
-        click.echo(f"  {verdict:<10} {n:>6}  enforce mode would {WOULD_DO[verdict]}")
+    if data["monitor"]["tickets"] or not data["enforce"]["tickets"]:
+        click.echo(f"In monitor mode ({data['monitor']['tickets']}; nothing was changed):")
+        for verdict in ("violation", "review", "clean"):
+            n = data["monitor"]["by_verdict"].get(verdict, 0)
+            click.echo(f"  {verdict:<10} {n:>6}  enforce mode would {WOULD_DO[verdict]}")
+    if data["enforce"]["tickets"]:
+        click.echo(f"In enforce mode ({data['enforce']['tickets']}):")
+        for outcome in ("deleted", "review_marked", "left_alone", "pending", "gone"):
+            n = data["enforce"]["done"].get(outcome, 0)
+            if n or outcome in ("deleted", "review_marked", "left_alone"):
+                click.echo(f"  {DONE_WORDS[outcome]:<18} {n:>6}")
+    if data["monitor"]["tickets"] and data["enforce"]["tickets"]:
+        click.echo("  (`gdpr-bridge redecide --dry-run` shows what enforce mode would do with the monitor ones)")
     for title, section in (("Kinds found", "kinds"), ("Rules that fired", "rules_fired"),
                            ("Review reasons", "review_reasons")):
         if data[section]:

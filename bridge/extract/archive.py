@@ -12,6 +12,7 @@ import io
 import zipfile
 
 from bridge.extract.base import Context, Extraction, ExtractionProblem, megabytes
+from bridge.filenames import name_as_text
 
 # Small members are not ratio-checked: 10 KB of spaces compresses 500:1 and is harmless.
 RATIO_FLOOR_BYTES = 1024 * 1024
@@ -68,6 +69,8 @@ def extract(data: bytes, ctx: Context) -> Extraction:
     out = Extraction()
     with archive:
         for number, info in enumerate(checked_members(archive, len(data), ctx), start=1):
+            # a member's path is data too ("staff/Anna_Berg/payslip.pdf"); its detail names no file
+            out.pieces.append((f"name of archive member {number}", name_as_text(info.filename)))
             try:
                 content = read_member(archive, info, number)
             except ExtractionProblem as exc:

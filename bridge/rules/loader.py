@@ -110,6 +110,7 @@ def _format_error(label: str, root: yaml.Node | None, exc: ValidationError) -> s
             msg = msg.split(":", 1)[1].strip() if ":" in msg else msg
         if err["type"] == "extra_forbidden":
             msg = "unknown key (a typo?)"
+        msg = re.sub(r" or instance of \w+", "", msg)  # pydantic names our model class: not for admins
         lines.append(f"{where}: {key}: {msg}")
     return "\n".join(lines)
 

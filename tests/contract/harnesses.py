@@ -39,6 +39,12 @@ class Harness(Protocol):
     def private_notes(self, ticket_id: str) -> list[str]: ...
     def tags(self, ticket_id: str) -> list[str]: ...
     def pending_faults(self) -> int: ...
+    # data-subject requests: a "ref" is the platform's user id for a person
+    def person(self, email: str, staff: bool = False) -> str: ...
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = ...,
+                   cc: list[str] = ..., reply_by: str | None = ...) -> str: ...
+    def record_gone(self, ref: str) -> bool: ...
+    def inject_listing(self, faults: list[Any]) -> None: ...
 
 
 class HttpHarness(Harness, Protocol):
@@ -115,6 +121,24 @@ class ZendeskHarness:
     def download_requests(self) -> tuple[list[Logged], list[Logged]]:
         return self.fake.calls("GET", r"^/attachments/token/"), list(self.fake.blob_requests)
 
+    def person(self, email: str, staff: bool = False) -> str:
+        return str(self.fake.add_user("Person", email, role="agent" if staff else "end-user"))
+
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = [],
+                   cc: list[str] = [], reply_by: str | None = None) -> str:
+        files = [(name, data, mime, False) for name, data, mime in attachments]
+        ticket = self.fake.add_ticket(subject, body, requester_id=int(ref), attachments=files,
+                                      cc_ids=[int(c) for c in cc])
+        if reply_by is not None:
+            self.fake.add_comment(ticket, "a reply", author_id=int(reply_by))
+        return str(ticket)
+
+    def inject_listing(self, faults: list[Any]) -> None:
+        self.fake.inject(r"^/api/v2/users/\d+/tickets/requested", "GET", faults)
+
+    def record_gone(self, ref: str) -> bool:
+        return int(ref) in self.fake.permanently_deleted_users and int(ref) not in self.fake.users
+
 
 # ---------------------------------------------------------------------- Jira
 
@@ -176,6 +200,27 @@ class JiraHarness:
     def download_requests(self) -> tuple[list[Logged], list[Logged]]:
         return self.fake.calls("GET", r"^/rest/api/3/attachment/content/"), list(self.fake.media_requests)
 
+    def person(self, email: str, staff: bool = False) -> str:
+        account = self.fake.add_user("Person", email, customer=not staff)
+        if not staff:  # a JSM customer of the service desk
+            self.fake.customers[self.fake.service_desks["SD"]].add(account)
+        return account
+
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = [],
+                   cc: list[str] = [], reply_by: str | None = None) -> str:
+        key = self.fake.add_issue("SD", subject, body, reporter_id=ref, attachments=list(attachments),
+                                  participants=list(cc))
+        if reply_by is not None:
+            self.fake.add_comment(key, "a reply", author=reply_by)
+        return key
+
+    def inject_listing(self, faults: list[Any]) -> None:
+        self.fake.inject(r"^/rest/api/\d/search", "*", faults)
+
+    def record_gone(self, ref: str) -> bool:
+        # JSM: the customer leaves every service desk; the account itself cannot be deleted by API
+        return all(ref not in customers for customers in self.fake.customers.values())
+
 
 def jira_platform(fake: FakeJira, token: str | None = None) -> JiraPlatform:
     return JiraPlatform(fake.url, fake.email, token or fake.token, settle_seconds=0, timeout=0.3, retry=JIRA_FAST)
@@ -224,6 +269,22 @@ class MemoryHarness:
 
     def pending_faults(self) -> int:
         return self.store.pending_faults()
+
+    def person(self, email: str, staff: bool = False) -> str:
+        return self.store.add_user(email, "agent" if staff else "end-user")
+
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = [],
+                   cc: list[str] = [], reply_by: str | None = None) -> str:
+        users = self.store.users
+        return self.store.add_ticket(subject, body, requester=Requester(email=users[ref].email),
+                                     attachments=list(attachments), cc=[users[c].email for c in cc],
+                                     comments=[(users[reply_by].email, "a reply", True)] if reply_by else [])
+
+    def inject_listing(self, faults: list[Any]) -> None:
+        self.store.inject("list", faults)
+
+    def record_gone(self, ref: str) -> bool:
+        return ref not in self.store.users and ref in self.store.erased_users
 
 
 def zendesk_harness() -> Iterator[ZendeskHarness]:

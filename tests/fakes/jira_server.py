@@ -19,6 +19,13 @@ shapes of Atlassian's REST references:
   ``project =``/``in``, ``AND`` and ``ORDER BY created``; dates are read in the
   API user's time zone, as Jira does.
 - ``GET /rest/servicedeskapi/request/{key}`` (404 outside JSM projects).
+- ``GET /rest/api/{2,3}/user/search?query=`` (Atlassian accounts whose name or address holds
+  the query; JSM customer accounts are not listed there, their addresses hidden);
+  JQL ``reporter = "<accountId>"``, ``"Request participants" = "<accountId>"``, ``watcher = …``.
+- ``GET /rest/servicedeskapi/servicedesk`` and, with ``X-ExperimentalApi: opt-in``,
+  ``GET|DELETE /rest/servicedeskapi/servicedesk/{id}/customer`` (``?query=``; DELETE takes
+  ``{"accountIds": [...]}``, 204; 400 for a service desk with open access, whose customers
+  cannot be removed). Accounts themselves cannot be deleted through the REST API.
 - ``/rest/webhooks/1.0/webhook[/{id}]`` CRUD (admin webhooks; secrets are write-only).
 
 Every ``/rest`` call needs Basic auth (``email:token``) → otherwise 401.
@@ -75,6 +82,7 @@ class FakeComment:
     body: Any
     internal: bool
     created: datetime
+    author: str | None = None  # accountId; None: the bridge's own account
 
 
 @dataclass
@@ -94,6 +102,9 @@ class FakeIssue:
     subtasks: list[str] = field(default_factory=list)
     parent: str | None = None
     request_fields: dict[str, tuple[str, Any]] = field(default_factory=dict)  # id -> (label, value)
+    participants: list[str] = field(default_factory=list)  # accountIds (JSM request participants)
+    watchers: list[str] = field(default_factory=list)
+    status: str = "Waiting for support"
 
 
 def sign(secret: str, raw: bytes) -> str:
@@ -132,6 +143,9 @@ class FakeJira(FakeServer):
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.deleted: list[str] = []
+        self.service_desks: dict[str, str] = {p: str(n) for n, p in enumerate(sorted(self.jsm_projects), start=1)}
+        self.customers: dict[str, set[str]] = {desk: set() for desk in self.service_desks.values()}
+        self.open_access: set[str] = set()  # service desk ids whose customers cannot be removed
         self.webhooks: dict[int, dict[str, Any]] = {}
         self.requests: list[Logged] = []
         self.media_requests: list[Logged] = []
@@ -196,18 +210,23 @@ class FakeJira(FakeServer):
         created: datetime | None = None,
         request_fields: dict[str, Any] | None = None,
         labels: Iterable[str] = (),
+        reporter_id: str | None = None,
+        participants: Iterable[str] = (),
+        watchers: Iterable[str] = (),
+        status: str = "Waiting for support",
     ) -> str:
         """Create an issue and return its key.
 
         ``reporter`` = ``{"name", "email", "locale"}`` (plus ``customer`` / ``email_visible``);
         ``description_format`` says how ``description`` is given ("wiki" string or "adf" dict);
-        ``request_fields`` = ``{"Label": value}``: extra JSM form fields.
+        ``request_fields`` = ``{"Label": value}``: extra JSM form fields; ``reporter_id`` reuses
+        an account; ``participants`` / ``watchers`` are accountIds.
         """
         if description_format not in ("wiki", "adf"):
             raise ValueError("description_format is 'wiki' or 'adf'")
         reporter = reporter or {"name": "Customer", "email": "customer@example.com"}
         is_jsm = project in self.jsm_projects
-        account_id = self.add_user(
+        account_id = reporter_id or self.add_user(
             reporter.get("name", "Customer"),
             reporter.get("email"),
             reporter.get("locale"),
@@ -228,7 +247,12 @@ class FakeJira(FakeServer):
                 created=when,
                 updated=when,
                 labels=list(labels),
+                participants=list(participants),
+                watchers=list(watchers),
+                status=status,
             )
+            if is_jsm:  # raising a request makes the reporter (and participants) customers of the desk
+                self.customers[self.service_desks[project]].update([account_id, *issue.participants])
             for number, (label, value) in enumerate((request_fields or {}).items()):
                 issue.request_fields[f"customfield_{10050 + number}"] = (label, value)
             for filename, data, mime in attachments:
@@ -254,6 +278,15 @@ class FakeJira(FakeServer):
     def _new_key(self, project: str) -> str:
         counter = self._project_counters.setdefault(project, itertools.count(1))
         return f"{project}-{next(counter)}"
+
+    def add_comment(self, key: str, body: Any, internal: bool = False, author: str | None = None) -> int:
+        """A comment by ``author`` (an accountId; default the bridge's account)."""
+        with self._lock:
+            issue = self.issues[key]
+            comment = FakeComment(next(self._comment_ids), body, internal, datetime.now(timezone.utc), author)
+            issue.comments.append(comment)
+            issue.updated = comment.created
+            return comment.id
 
     def add_attachment(self, key: str, filename: str, data: bytes, mime: str = "application/octet-stream") -> int:
         with self._lock:
@@ -444,6 +477,8 @@ class FakeJira(FakeServer):
                 if account not in self.users:
                     return _errors(f"The user with account ID '{account}' does not exist", 404)
                 return JSONResponse(self._user_json(account, version, full=True))
+            if rest == "user/search" and method == "GET":
+                return self._user_search(query.get("query") or "", version)
             if rest in ("search", "search/jql"):
                 return self._search(request, rest, version, body)
             im = re.fullmatch(r"issue/([^/]+)(/comment)?", rest)
@@ -463,6 +498,13 @@ class FakeJira(FakeServer):
             if am and method == "GET":
                 return self._attachment_content(int(am.group(1)), query.get("redirect", "true"))
             return _errors("Not found", 404)
+        if path == "/rest/servicedeskapi/servicedesk" and method == "GET":
+            desks = [{"id": desk, "projectId": str(abs(hash(project)) % 100000), "projectKey": project,
+                      "projectName": f"Project {project}"} for project, desk in sorted(self.service_desks.items())]
+            return JSONResponse({"size": len(desks), "start": 0, "limit": 50, "isLastPage": True, "values": desks})
+        cm = re.fullmatch(r"/rest/servicedeskapi/servicedesk/([^/]+)/customer", path)
+        if cm:
+            return self._desk_customers(request, cm.group(1), body)
         sm = re.fullmatch(r"/rest/servicedeskapi/request/([^/]+)", path)
         if sm and method == "GET":
             return self._request(sm.group(1))
@@ -550,7 +592,7 @@ class FakeJira(FakeServer):
             "updated": jira_time(issue.updated),
             "labels": list(issue.labels),
             "issuetype": {"name": "Sub-task" if issue.parent else "Service Request", "subtask": bool(issue.parent)},
-            "status": {"name": "Waiting for support"},
+            "status": {"name": issue.status},
             "attachment": [
                 {
                     "self": f"{base}/attachment/{a.id}",
@@ -594,7 +636,7 @@ class FakeJira(FakeServer):
         return {
             "self": f"{self.url}/rest/api/{version}/issue/{issue.id}/comment/{comment.id}",
             "id": str(comment.id),
-            "author": self._user_json(self.bot_account_id, version),
+            "author": self._user_json(comment.author or self.bot_account_id, version),
             "body": comment.body,
             "created": jira_time(comment.created),
             "updated": jira_time(comment.created),
@@ -754,6 +796,45 @@ class FakeJira(FakeServer):
             }
         )
 
+    def _user_search(self, text: str, version: str) -> Response:
+        needle = text.strip().lower()
+        if not needle:
+            return _errors("The query parameter is required.", 400)
+        found = [a for a, u in self.users.items() if u["accountType"] != "customer"
+                 and (needle in str(u.get("emailAddress") or "").lower() or needle in u["displayName"].lower())]
+        return JSONResponse([self._user_json(a, version) for a in found])
+
+    def _desk_customers(self, request: Request, desk: str, body: bytes) -> Response:
+        if request.headers.get("x-experimentalapi", "").lower() != "opt-in":
+            return _errors("This is an experimental API: set the header X-ExperimentalApi: opt-in", 400)
+        if desk not in self.customers:
+            return _errors("Service desk does not exist", 404)
+        if request.method == "DELETE":
+            try:
+                accounts = [str(a) for a in json.loads(body or b"{}").get("accountIds") or []]
+            except ValueError:
+                return _errors("Invalid JSON", 400)
+            if desk in self.open_access:
+                return _errors("Customers cannot be removed from a service desk with open access.", 400)
+            self.customers[desk].difference_update(accounts)
+            return Response(status_code=204)
+        if request.method != "GET":
+            return _errors("Method not allowed", 405)
+        needle = (request.query_params.get("query") or "").strip().lower()
+        values = []
+        for account in sorted(self.customers[desk]):
+            user = self.users.get(account)
+            if user is None or (needle and needle not in str(user.get("emailAddress") or "").lower()
+                                and needle not in user["displayName"].lower()):
+                continue
+            values.append({"accountId": account, "emailAddress": user["emailAddress"],
+                           "displayName": user["displayName"], "active": True, "timeZone": user["timeZone"]})
+        start = int(request.query_params.get("start") or 0)
+        limit = max(1, min(int(request.query_params.get("limit") or 50), 50))
+        page = values[start:start + limit]
+        return JSONResponse({"size": len(page), "start": start, "limit": limit,
+                             "isLastPage": start + limit >= len(values), "values": page})
+
     def _search(self, request: Request, rest: str, version: str, body: bytes) -> Response:
         if rest == "search" and self.deployment == "Cloud":
             return _errors("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.", 410)
@@ -887,6 +968,7 @@ _CREATED = re.compile(r'^created\s*>=\s*"?([^"]+?)"?$', re.IGNORECASE)
 _PROJECT_EQ = re.compile(r'^project\s*=\s*"?([A-Za-z0-9_]+)"?$', re.IGNORECASE)
 _PROJECT_IN = re.compile(r"^project\s+in\s*\(([^)]*)\)$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^-(\d+)([mhdw])$")
+_PERSON = re.compile(r'^(reporter|"Request participants"|watcher)\s*=\s*"?([^"\s]+)"?$', re.IGNORECASE)
 
 
 def _parse_jql(jql: str, zone: ZoneInfo) -> tuple[Any, bool]:
@@ -906,6 +988,14 @@ def _parse_jql(jql: str, zone: ZoneInfo) -> tuple[Any, bool]:
         elif m := _PROJECT_EQ.match(clause):
             key = m.group(1).upper()
             tests.append(lambda i, key=key: i.project == key)
+        elif m := _PERSON.match(clause):
+            who, account = m.group(1).strip('"').lower(), m.group(2)
+            if who == "reporter":
+                tests.append(lambda i, a=account: i.reporter == a)
+            elif who == "watcher":
+                tests.append(lambda i, a=account: a in i.watchers)
+            else:
+                tests.append(lambda i, a=account: a in i.participants)
         elif m := _PROJECT_IN.match(clause):
             keys = {k.strip().strip('"').upper() for k in m.group(1).split(",")}
             tests.append(lambda i, keys=keys: i.project in keys)

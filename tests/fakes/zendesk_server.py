@@ -3,7 +3,10 @@
 It answers what the bridge and zenpy use, with the JSON shapes of Zendesk's API
 reference (paths work with and without zenpy's ``.json`` suffix):
 
-- ``GET /api/v2/users/me``, ``GET /api/v2/users/{id}``;
+- ``GET /api/v2/users/me``, ``GET /api/v2/users/{id}``, ``GET /api/v2/users/search?query=`` (a part of
+  the name or address, case-insensitive), ``GET /api/v2/users/{id}/tickets/requested|ccd``;
+  ``DELETE /api/v2/users/{id}`` (soft: the user moves to deleted users, inactive) and
+  ``DELETE /api/v2/deleted_users/{id}`` (permanent; 404 unless the user was deleted first);
 - ``GET|PUT|DELETE /api/v2/tickets/{id}`` (PUT takes ``comment``/``tags``/``status``
   and answers ``{"ticket", "audit"}``; DELETE is the soft delete → Deleted Tickets);
 - ``GET /api/v2/tickets/{id}/comments`` (cursor pagination with ``page[size]``, else
@@ -115,6 +118,8 @@ class FakeZendesk(FakeServer):
         self._ticket_ids = itertools.count(35436)
         self._ids = itertools.count(900001)  # users, comments, attachments, audits, triggers
         self.users: dict[int, dict[str, Any]] = {}
+        self.deleted_users: dict[int, dict[str, Any]] = {}  # soft-deleted, not yet permanently
+        self.permanently_deleted_users: list[int] = []
         self.tickets: dict[int, dict[str, Any]] = {}
         self.deleted: dict[int, dict[str, Any]] = {}  # soft-deleted (Deleted Tickets view)
         self.permanently_deleted: list[int] = []
@@ -168,13 +173,20 @@ class FakeZendesk(FakeServer):
         ticket_form_id: int | None = None,
         created_at: datetime | None = None,
         comments: Iterable[tuple[str, bool, Iterable[tuple[str, bytes, str, bool]]]] = (),
+        requester_id: int | None = None,
+        cc_ids: Iterable[int] = (),
+        status: str = "new",
     ) -> int:
         """A ticket and its first comment (the description). ``requester`` = ``{name, email,
         phone, locale}``; ``attachments`` = ``(filename, bytes, content_type, inline)`` on the
-        first comment; ``comments`` = more ``(body, public, attachments)`` after it."""
-        requester = requester or {"name": "Customer", "email": "customer@example.com"}
-        user_id = self.add_user(requester.get("name", "Customer"), requester.get("email"),
-                                requester.get("phone"), requester.get("locale"))
+        first comment; ``comments`` = more ``(body, public, attachments)`` after it;
+        ``requester_id`` reuses a user (else one is made from ``requester``); ``cc_ids`` are CC'd users."""
+        if requester_id is not None:
+            user_id = requester_id
+        else:
+            requester = requester or {"name": "Customer", "email": "customer@example.com"}
+            user_id = self.add_user(requester.get("name", "Customer"), requester.get("email"),
+                                    requester.get("phone"), requester.get("locale"))
         when = created_at or datetime.now(timezone.utc)
         with self._lock:
             ticket_id = next(self._ticket_ids)
@@ -183,9 +195,10 @@ class FakeZendesk(FakeServer):
                 "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
                 "created_at": zendesk_time(when), "updated_at": zendesk_time(when), "generated_timestamp": int(when.timestamp()),
                 "type": None, "subject": subject, "raw_subject": subject, "description": description,
-                "priority": None, "status": "new", "recipient": None, "requester_id": user_id,
+                "priority": None, "status": status, "recipient": None, "requester_id": user_id,
                 "submitter_id": user_id, "assignee_id": None, "organization_id": None, "group_id": None,
-                "collaborator_ids": [], "follower_ids": [], "email_cc_ids": [], "forum_topic_id": None,
+                "collaborator_ids": list(cc_ids), "follower_ids": [], "email_cc_ids": list(cc_ids),
+                "forum_topic_id": None,
                 "problem_id": None, "has_incidents": False, "is_public": True, "due_at": None,
                 "tags": list(tags), "custom_fields": [], "satisfaction_rating": None, "sharing_agreement_ids": [],
                 "custom_status_id": 1, "fields": [], "followup_ids": [], "ticket_form_id": ticket_form_id,
@@ -197,6 +210,16 @@ class FakeZendesk(FakeServer):
             for body, public, extra in comments:
                 self._add_comment(ticket_id, body, public, user_id, extra, when)
         return ticket_id
+
+    def add_comment(self, ticket_id: int, body: str, public: bool = True, author_id: int | None = None,
+                    attachments: Iterable[tuple[str, bytes, str, bool]] = ()) -> int:
+        """A later comment (by ``author_id``, default the requester); returns its id."""
+        with self._lock:
+            ticket = self.tickets[ticket_id]
+            author = author_id if author_id is not None else ticket["requester_id"]
+            comment = self._add_comment(ticket_id, body, public, author, attachments, datetime.now(timezone.utc))
+            self._touch(ticket)
+            return int(comment["id"])
 
     def add_trigger(self, title: str, conditions: dict[str, Any], actions: list[Any], active: bool = True) -> int:
         with self._lock:
@@ -433,7 +456,11 @@ class FakeZendesk(FakeServer):
     def _routes(self) -> list[Route]:
         return [
             Route("/api/v2/users/me", self._me, methods=["GET"]),
-            Route("/api/v2/users/{id:int}", self._user, methods=["GET"]),
+            Route("/api/v2/users/search", self._user_search, methods=["GET"]),
+            Route("/api/v2/users/{id:int}", self._user, methods=["GET", "DELETE"]),
+            Route("/api/v2/users/{id:int}/tickets/requested", self._user_tickets, methods=["GET"]),
+            Route("/api/v2/users/{id:int}/tickets/ccd", self._user_tickets, methods=["GET"]),
+            Route("/api/v2/deleted_users/{id:int}", self._purge_user, methods=["DELETE"]),
             Route("/api/v2/tickets/{id:int}", self._ticket, methods=["GET", "PUT", "DELETE"]),
             Route("/api/v2/tickets/{id:int}/comments", self._ticket_comments, methods=["GET"]),
             Route("/api/v2/tickets/{id:int}/tags", self._ticket_tags, methods=["GET", "PUT", "POST", "DELETE"]),
@@ -476,8 +503,49 @@ class FakeZendesk(FakeServer):
 
     async def _user(self, request: Request) -> Response:
         with self._lock:
-            user = self.users.get(request.path_params["id"])
-            return JSONResponse({"user": user}) if user else _not_found()
+            user_id = request.path_params["id"]
+            user = self.users.get(user_id)
+            if user is None:
+                return _not_found()
+            if request.method == "DELETE":
+                if user_id == self.me_id:
+                    return _error(422, "RecordInvalid", "You cannot delete yourself")
+                gone = {**self.users.pop(user_id), "active": False}
+                self._touch(gone)
+                self.deleted_users[user_id] = gone
+                return JSONResponse({"user": gone})
+            return JSONResponse({"user": user})
+
+    async def _user_search(self, request: Request) -> Response:
+        query = (request.query_params.get("query") or "").strip().lower()
+        if not query:
+            return _error(400, "InvalidValue", "query or external_id is required")
+        with self._lock:
+            found = [u for u in self.users.values()
+                     if query in str(u.get("email") or "").lower() or query in str(u.get("name") or "").lower()]
+            return JSONResponse(self._page(request, "users", found))
+
+    async def _user_tickets(self, request: Request) -> Response:
+        user_id = request.path_params["id"]
+        ccd = request.url.path.rstrip("/").endswith("ccd")
+        with self._lock:
+            if user_id not in self.users:
+                return _not_found()
+            found = [t for t in self.tickets.values()
+                     if (user_id in t["email_cc_ids"] or user_id in t["collaborator_ids"] if ccd
+                         else t["requester_id"] == user_id)]
+            return JSONResponse(self._page(request, "tickets", found))
+
+    async def _purge_user(self, request: Request) -> Response:
+        user_id = request.path_params["id"]
+        with self._lock:
+            user = self.deleted_users.pop(user_id, None)
+            if user is None:  # active users (and ones already purged) are not in deleted users
+                return _not_found()
+            self.permanently_deleted_users.append(user_id)
+            return JSONResponse({"deleted_user": {"id": user_id, "name": "Permanently Deleted User", "email": None,
+                                                  "active": False, "created_at": user["created_at"],
+                                                  "updated_at": zendesk_time(datetime.now(timezone.utc))}})
 
     async def _ticket(self, request: Request) -> Response:
         ticket_id = request.path_params["id"]
