@@ -41,6 +41,12 @@ class TicketAnalyzer:
     def language_of(self, ticket: Ticket) -> str:
         return detect_language(f"{ticket.subject}\n{ticket.body}", ticket.requester.locale, self.rules)
 
+    def written_language(self, ticket: Ticket) -> str | None:
+        """The language the ticket's text is written in (lingua), whatever the requester's
+        locale says; None when unsure. The email's language needs it: a requester left on
+        the platform's default locale may write in another language."""
+        return guess_language(f"{ticket.subject}\n{ticket.body}", self.rules)
+
     def extract(self, attachments: Iterable[AttachmentInput], language: str) -> list[ExtractedAttachment]:
         """Extract what was downloaded, bounded per attachment and per ticket, in order."""
         items = list(attachments)

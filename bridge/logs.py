@@ -50,6 +50,19 @@ class JobFields(logging.Filter):
 QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
 
 
+class QuietHousekeeping(logging.Filter):
+    """huey logs every run of a periodic task at INFO ("Executing ...housekeeping", "... executed
+    in", "Enqueueing periodic task"): once a minute, saying nothing. Those become DEBUG; the
+    housekeeping task itself logs at INFO only when it did something."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("huey") and record.levelno == logging.INFO and "housekeeping" in record.getMessage():
+            if not logging.getLogger().isEnabledFor(logging.DEBUG):
+                return False
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 class ReadableFormatter(logging.Formatter):
     """``12:00:01 INFO bridge.tasks job done platform=zendesk ticket_id=12``."""
 
@@ -66,6 +79,7 @@ def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(DropColourFields())
     handler.addFilter(JobFields())
+    handler.addFilter(QuietHousekeeping())
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:

@@ -31,3 +31,11 @@ JOB_SECONDS = Histogram(
 )
 QUEUE_DEPTH = Gauge("gdpr_bridge_queue_depth", "Jobs waiting in the queue", registry=REGISTRY)
 DEAD_LETTERS = Gauge("gdpr_bridge_dead_letters", "Jobs that ended dead", registry=REGISTRY)
+NOTICES = Counter(
+    "gdpr_bridge_notices_total", "Requester emails after a deletion: sent, skipped (no address) or lost",
+    ["platform", "result"], registry=REGISTRY,
+)
+DELETIONS_FAILED = Counter(
+    "gdpr_bridge_deletions_failed_total", "Deletions the platform refused for good (ticket tagged for review)",
+    ["platform"], registry=REGISTRY,
+)

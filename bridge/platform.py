@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, BinaryIO, Iterator, Mapping, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Callable, Iterator, Mapping, Protocol, runtime_checkable
 
 
 class PlatformError(Exception):
@@ -320,11 +320,32 @@ class WebhookInstaller(Protocol):
         ...
 
 
+@runtime_checkable
+class RateBudget(Protocol):
+    """A platform account's API budget, shared by every worker (``bridge.ratebudget``).
+
+    Adapters call ``acquire`` before each request to the platform's API and report what
+    the answers say: a 429's Retry-After (``pause``: every worker waits) and the limit the
+    platform advertises (``observe_limit``, requests a minute; only ever lowers the budget)."""
+
+    def acquire(self) -> None:
+        ...
+
+    def pause(self, seconds: float) -> None:
+        ...
+
+    def observe_limit(self, per_minute: float) -> None:
+        ...
+
+
+BudgetFactory = Callable[[str], RateBudget]  # account (e.g. the API host) -> its budget
+
+
 class AttachmentTooLarge(PlatformError):
     """The attachment is larger than the limit; the ticket goes to review."""
 
 
-# name -> the package that implements the platform (it exports PLATFORM, WEBHOOK and INSTALL).
+# name -> the package that implements the platform (it exports PLATFORM, WEBHOOK, SETTINGS, INSTALL).
 # Adding a platform means adding one package under adapters/ and one line here.
 _PLATFORMS: dict[str, str] = {
     "zendesk": "adapters.zendesk",
@@ -337,7 +358,7 @@ def platform_names() -> list[str]:
 
 
 def platform_package(name: str) -> Any:
-    """The package that implements platform ``name`` (``PLATFORM``, ``WEBHOOK``, ``SETTINGS``)."""
+    """The package that implements platform ``name`` (``PLATFORM``, ``WEBHOOK``, ``SETTINGS``, ``INSTALL``)."""
     try:
         module_name = _PLATFORMS[name]
     except KeyError:
@@ -345,9 +366,19 @@ def platform_package(name: str) -> Any:
     return importlib.import_module(module_name)
 
 
-def get_platform(name: str, environ: Mapping[str, str] | None = None) -> Platform:
-    """Build the platform client ``name`` from the environment (its credentials)."""
-    return platform_package(name).PLATFORM.from_env(environ)  # type: ignore[no-any-return]
+def is_platform_module(module: str) -> bool:
+    """Whether ``module`` belongs to a platform package (``adapters`` and below)."""
+    return module == "adapters" or module.startswith("adapters.")
+
+
+def get_platform(name: str, environ: Mapping[str, str] | None = None,
+                 budget: BudgetFactory | None = None) -> Platform:
+    """Build the platform client ``name`` from the environment (its credentials), spending
+    ``budget`` (when given) on every request to the platform's API."""
+    cls = platform_package(name).PLATFORM
+    if budget is None:
+        return cls.from_env(environ)  # type: ignore[no-any-return]
+    return cls.from_env(environ, budget=budget)  # type: ignore[no-any-return]
 
 
 def get_webhook_receiver(name: str, environ: Mapping[str, str] | None = None) -> WebhookReceiver:

@@ -18,6 +18,7 @@ from bridge.deliveries import DeliveryMemory
 from bridge.jobs import JobStore
 from bridge.platform import Platform, get_platform, platform_names
 from bridge.queue import make_huey
+from bridge.ratebudget import Budgets
 from bridge.settings import Settings
 from bridge.tasks import Tasks, register
 
@@ -97,13 +98,14 @@ def build_services(settings: Settings, database: Database) -> "Services":
 
     set_extract_concurrency(settings.extract.concurrency)
     rules = load_rules(settings.rules.path)
+    budgets = Budgets(settings.queue_url, settings.data_dir, settings.queue.name, dict(rules.rate_limits))
     return Services(
         rules=rules,
         mode=settings.mode(rules.mode),
         analyzer=TicketAnalyzer(rules),
         notifier=Notifier.from_settings(settings.mail, data_dir=settings.data_dir),
         audit=AuditLog(database),
-        platform_factory=lambda name: get_platform(name, settings.platform_environ(name)),
+        platform_factory=lambda name: get_platform(name, settings.platform_environ(name), budgets.factory(name)),
     )
 
 

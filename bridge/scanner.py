@@ -29,7 +29,7 @@ from bridge.findings import Finding, TextPart
 from bridge.normalise import normalise
 from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadline
 from bridge.recognizers.factory import build_recognizers
-from bridge.rules.schema import Rules
+from bridge.rules.schema import Rules, model_hint
 from bridge.structure import Structure, read_structure, subject_structure
 from bridge.structure.parts import TABLE
 
@@ -58,7 +58,7 @@ class RulesNlpEngine(SpacyNlpEngine):
                 self.nlp[lang] = spacy.blank(lang)
                 continue
             if not spacy.util.is_package(name):
-                raise RuntimeError(f"spaCy model {name!r} for {lang!r} is not installed (pip install it, or use 'blank')")
+                raise RuntimeError(f"spaCy model {name!r} for {lang!r} is not installed ({model_hint(name)}, or use 'blank')")
             # the NER is the only component our recognizers read
             self.nlp[lang] = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from typing_extensions import Self
 
 __all__ = ["ConfigError", "PlatformSection", "SecretStr", "Section", "Settings", "load_settings"]
 
@@ -48,7 +49,7 @@ class Section(BaseModel):
         return [str(f.validation_alias) for f in cls.model_fields.values() if f.validation_alias]
 
     @classmethod
-    def read(cls, environ: Mapping[str, str]) -> "Section":
+    def read(cls, environ: Mapping[str, str]) -> Self:
         values = {name: environ[name].strip() for name in cls.variables() if (environ.get(name) or "").strip()}
         try:
             return cls.model_validate(values)

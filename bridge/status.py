@@ -38,7 +38,14 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     kinds: Counter[str] = Counter()
     review: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []  # deletions the platform refused for good (tagged for review)
+    notices_lost = 0  # deleted, but the requester could not be told (see docs/notification.md)
     for record in audit.records(since=since):
+        steps = {s["step"]: s for s in record["steps"]}
+        if "delete_failed" in steps and "deleted" not in steps:
+            refused.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
+                            "reason": steps["delete_failed"]["detail"], "at": steps["delete_failed"]["at"]})
+        notices_lost += "notice_lost" in steps
         day = time.strftime("%Y-%m-%d", time.gmtime(record["decided_at"]))
         per_day[day][record["verdict"]] += 1
         kinds.update(record["kinds"])
@@ -54,6 +61,8 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         "days": [{"day": d, **{v: per_day[d][v] for v in VERDICTS}} for d in days_sorted],
         "kinds": kinds.most_common(),
         "review": review[-50:],
+        "deletions_refused": refused[-50:],
+        "notices_lost": notices_lost,
         "dead_letters": [
             {"platform": j.platform, "ticket_id": j.ticket_id, "attempts": j.attempts, "reason": j.last_error,
              "failed_at": j.updated_at}

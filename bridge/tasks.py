@@ -204,7 +204,8 @@ def run_housekeeping(runtime: JobRuntime) -> None:
     hours = runtime.settings.jobs.delivery_memory_hours
     if minutes % 60 == 0:
         forgotten = runtime.deliveries().forget(hours * 3600.0)
-        log.info("delivery ids forgotten", extra={"count": forgotten, "hours": hours})
+        log.log(logging.INFO if forgotten else logging.DEBUG, "delivery ids forgotten",
+                extra={"count": forgotten, "hours": hours})
     if minutes % 1440 == 9 * 60:  # 09:00 UTC daily
         from bridge.attest import remind_if_due
 
@@ -215,7 +216,9 @@ def run_housekeeping(runtime: JobRuntime) -> None:
         return
     for name in runtime.configured_platforms():
         try:
-            sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            seen, queued = sweep(runtime, name, timedelta(minutes=rules.sweep.window_minutes))
+            log.log(logging.INFO if queued else logging.DEBUG, "sweep",
+                    extra={"platform": name, "seen": seen, "queued": queued})
         except PlatformError as exc:
             log.warning("sweep failed", extra={"platform": name, "error": safe_error(exc)})
 
@@ -233,5 +236,4 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
             queued += 1
         if progress is not None:
             progress.update(1)
-    log.info("sweep", extra={"platform": platform, "seen": seen, "queued": queued})
-    return seen, queued
+    return seen, queued  # the caller reports it (the housekeeping log, the sweep command's summary)

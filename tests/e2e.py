@@ -53,6 +53,9 @@ class ZendeskHarness:
     def tags(self, ticket_id: str) -> list[str]:
         return self.fake.tags(int(ticket_id))
 
+    def private_notes(self, ticket_id: str) -> list[str]:
+        return [c["body"] for c in self.fake.comments(int(ticket_id)) if not c["public"]]
+
     def stop(self) -> None:
         self.fake.stop()
 
@@ -91,6 +94,9 @@ class JiraHarness:
 
     def tags(self, ticket_id: str) -> list[str]:
         return self.fake.labels(ticket_id)
+
+    def private_notes(self, ticket_id: str) -> list[str]:
+        return [c["body"] for c in self.fake.comments(ticket_id) if c["internal"]]
 
     def stop(self) -> None:
         self.fake.stop()

@@ -62,3 +62,43 @@ def test_an_unknown_platform_is_refused_before_anything_runs() -> None:
     result = CliRunner().invoke(cli, ["sweep", "foo"])
     assert result.exit_code == 2
     assert "unknown platform 'foo'; choose one of:" in result.output
+
+
+def run_cli(tmp_path, monkeypatch, *args: str, **env: str):  # type: ignore[no-untyped-def]
+    """The command in a fresh environment (only what is given), from ``tmp_path``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    full = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "BRIDGE_DATA_DIR": str(tmp_path / "data"),
+            "BRIDGE_RULES": str(root / "rules.yaml"), **env}
+    return subprocess.run([sys.executable, "-m", "bridge.cli", *args], env=full, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+
+
+def assert_one_line_error(result, *expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("{")]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Error:" in lines[0] and "hint:" in lines[0]
+    for name in ("PlatformRejected", "PlatformUnavailable", "RuntimeError", "NotifyError", "ZendeskConfigError"):
+        assert name not in result.stderr
+    for text in expected:
+        assert text in lines[0]
+
+
+def test_a_wrong_api_token_is_one_line_with_a_hint(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.fakes.zendesk_server import FakeZendesk
+
+    with FakeZendesk() as fake:
+        env = fake.env(ZENDESK_API_TOKEN="wrong-token", ZENDESK_RETRY_ATTEMPTS="1")
+        result = run_cli(tmp_path, monkeypatch, "sweep", "zendesk", "--since", "1h", **env)
+    assert_one_line_error(result, "401", "check")
+
+
+def test_retrying_a_dead_letter_that_does_not_exist_says_so(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(tmp_path, monkeypatch, "deadletters", "retry", "jira", "SUP-404")
+    assert result.returncode == 1
+    assert "no dead letter for jira ticket SUP-404" in result.stderr and "deadletters list" in result.stderr
+    assert run_cli(tmp_path, monkeypatch, "deadletters", "retry").stdout.strip() == "0 job(s) queued again"

@@ -74,7 +74,7 @@ def mails_to(smtp_sink: SmtpSink, ticket_id: str) -> list[Any]:
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-def test_violation_is_notified_then_permanently_deleted_and_audited(platform, harnesses, enforcing, smtp_sink) -> None:
+def test_violation_is_permanently_deleted_then_notified_and_audited(platform, harnesses, enforcing, smtp_sink) -> None:
     harness = harnesses[platform]
     ticket_id = harness.create("Rota export fails", VIOLATION_BODY, REQUESTER)
     started = time.monotonic()
@@ -82,13 +82,13 @@ def test_violation_is_notified_then_permanently_deleted_and_audited(platform, ha
     assert response.status_code == 202, response.text
     wait_for(lambda: harness.deleted_permanently(ticket_id), timeout=60)
     TIMINGS.setdefault(platform, []).append(time.monotonic() - started)
-    record = wait_for(lambda: finished_record(enforcing.data_dir, platform, ticket_id, "deleted"))
+    record = wait_for(lambda: finished_record(enforcing.data_dir, platform, ticket_id, "notified"))
 
     assert not harness.exists(ticket_id)
     assert record["verdict"] == "violation"
     assert record["kinds"].get("PHONE_NUMBER") == 1
-    assert [s["step"] for s in record["steps"]] == ["notified", "deleted"]
-    assert record["steps"][0]["at"] <= record["steps"][1]["at"]
+    assert [s["step"] for s in record["steps"]] == ["deleting", "deleted", "notified"]
+    assert record["steps"][1]["at"] <= record["steps"][2]["at"]  # told only after the confirmed deletion
 
     [mail] = mails_to(smtp_sink, ticket_id)
     assert REQUESTER["email"] in mail["To"]
@@ -145,12 +145,12 @@ def test_same_webhook_three_times_gives_one_email_and_one_deletion(platform, har
     assert statuses == [202, 200, 200]
     # and two more deliveries with new ids (e.g. a retry from another trigger): still one of each
     statuses += [harness.deliver(enforcing.url, ticket_id).status_code for _ in range(2)]
-    wait_for(lambda: finished_record(enforcing.data_dir, platform, ticket_id, "deleted"), timeout=60)
+    wait_for(lambda: finished_record(enforcing.data_dir, platform, ticket_id, "notified"), timeout=60)
     time.sleep(1.0)
     assert len(mails_to(smtp_sink, ticket_id)) == 1
     assert harness.deletions(ticket_id) == 1
     record = record_for(enforcing.data_dir, platform, ticket_id)
-    assert [s["step"] for s in record["steps"]] == ["notified", "deleted"]
+    assert [s["step"] for s in record["steps"]] == ["deleting", "deleted", "notified"]
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

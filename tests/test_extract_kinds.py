@@ -75,8 +75,8 @@ def test_email_headers_body_and_its_own_attachments() -> None:
     assert_clean(result, "email")
     assert "eva.lund@example.se" in text_of(result, "headers")
     assert "see the attached list." in text_of(result, None)
-    assert "per olsson" in text_of(result, "attachment staff.csv")
-    assert "jonas karlsson 073-555 12 34" in text_of(result, "attachment shot.png")
+    assert "per olsson" in text_of(result, "attachment #1 csv: staff.csv")
+    assert "jonas karlsson 073-555 12 34" in text_of(result, "attachment #2 image: shot.png")
 
 
 def test_text_that_merely_looks_like_mail_loses_no_line() -> None:
@@ -178,8 +178,8 @@ def test_zip_members_one_level_deep() -> None:
     })
     result = read("bundle.zip", data, "sv")
     assert result.kind == "zip"
-    assert "anna.berg@example.se" in text_of(result, "member logs/inner.txt")
-    assert "tove sjöberg" in text_of(result, "member shot.png")
+    assert "anna.berg@example.se" in text_of(result, "member #1 text: logs/inner.txt")
+    assert "tove sjöberg" in text_of(result, "member #2 image: shot.png")
     assert "never read" not in text_of(result)
     assert result.problem is not None and "archive member 3" in result.problem and "not opened" in result.problem
 

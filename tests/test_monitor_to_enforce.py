@@ -93,6 +93,7 @@ def test_monitor_decisions_are_acted_on_after_switching_to_enforce(harness, sink
         # a webhook delivered again after the switch is acted on, not skipped as done
         assert harness.deliver(enforce.url, redelivered, delivery_id=str(uuid.uuid4())).status_code == 202
         wait_for(lambda: harness.deleted_permanently(redelivered), timeout=90)
+        wait_for(lambda: finished_record(tmp_path, platform, redelivered, "notified"), timeout=60)  # mail follows
         assert len(mails_to(sink, redelivered)) == 1
 
         run = cli(enforce, "redecide", "--since", "30d", mode="enforce")
@@ -100,6 +101,7 @@ def test_monitor_decisions_are_acted_on_after_switching_to_enforce(harness, sink
         assert run.stdout.splitlines()[0] == "3 ticket(s) decided in monitor mode in the last 30d and not acted on"
         assert "done — queued: 2; gone: 1" in run.stdout
         wait_for(lambda: harness.deleted_permanently(queued), timeout=90)
+        wait_for(lambda: finished_record(tmp_path, platform, queued, "notified"), timeout=60)
         record = wait_for(lambda: finished_record(tmp_path, platform, clean, "enforced"), timeout=90)
         assert record["mode"] == "enforce" and record["verdict"] == "clean"
         assert harness.exists(clean) and not mails_to(sink, clean)

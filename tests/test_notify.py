@@ -17,7 +17,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bridge.findings import Decision, Finding
 from bridge.notify import Notice, Notifier, NotifyError, message_id_for, notice_for
-from bridge.platform import Requester, Ticket
+from bridge.platform import AttachmentRef, Requester, Ticket
 
 LANGUAGES = ("en", "sv", "de")
 
@@ -46,22 +46,23 @@ KIND_NAMES: dict[str, dict[str, str]] = {
 PLACES: dict[str, dict[str, str]] = {
     "subject": {"en": "the subject line", "sv": "ämnesraden", "de": "der Betreffzeile"},
     "body": {"en": "the description", "sv": "beskrivningen", "de": "der Beschreibung"},
-    "attachment:report.pdf (page 2)": {
-        "en": "the attachment report.pdf (page 2)",
-        "sv": "bilagan report.pdf (sida 2)",
-        "de": "Anhang report.pdf (Seite 2)",
+    "attachment #1 pdf (page 2)": {
+        "en": "the 1st attachment, a PDF document (page 2)",
+        "sv": "den 1:a bilagan, ett PDF-dokument (sida 2)",
+        "de": "1. Anhang, einem PDF-Dokument (Seite 2)",
     },
-    "attachment:staff.xlsx (sheet Rota)": {
-        "en": "the attachment staff.xlsx (sheet Rota)",
-        "sv": "bilagan staff.xlsx (bladet Rota)",
-        "de": "Anhang staff.xlsx (Tabellenblatt Rota)",
+    "attachment #3 xlsx (sheet)": {
+        "en": "the 3rd attachment, a spreadsheet (a sheet)",
+        "sv": "den 3:e bilagan, ett kalkylark (ett kalkylblad)",
+        "de": "3. Anhang, einer Tabelle (ein Tabellenblatt)",
     },
-    "attachment:logs.zip (member app.log)": {
-        "en": "the attachment logs.zip (file app.log)",
-        "sv": "bilagan logs.zip (filen app.log)",
-        "de": "Anhang logs.zip (Datei app.log)",
+    "attachment #4 zip (inner #2 text)": {
+        "en": "the 4th attachment, a ZIP archive (the 2nd file in it, a text file)",
+        "sv": "den 4:e bilagan, ett ZIP-arkiv (den 2:a filen i den, en textfil)",
+        "de": "4. Anhang, einem ZIP-Archiv (in der 2. Datei darin, einer Textdatei)",
     },
-    "attachment:screen.png": {"en": "the attachment screen.png", "sv": "bilagan screen.png", "de": "Anhang screen.png"},
+    "attachment #2 image": {"en": "the 2nd attachment, an image", "sv": "den 2:a bilagan, en bild",
+                            "de": "2. Anhang, einem Bild"},
 }
 
 SUBJECT_LINES = {
@@ -105,7 +106,7 @@ def make_notice(**changes: Any) -> Notice:
         ticket_language="en",
         platform="zendesk",
         ticket_id="4711",
-        places={"body": ["PHONE_NUMBER"], "attachment:report.pdf (page 2)": ["PERSON", "SE_PERSONNUMMER"]},
+        places={"body": ["PHONE_NUMBER"], "attachment #1 pdf (page 2)": ["PERSON", "SE_PERSONNUMMER"]},
         idempotency_key="zendesk:4711:delete",
     )
     return dataclasses.replace(base, **changes)
@@ -398,6 +399,7 @@ def seeded() -> tuple[Ticket, Decision]:
         subject=SEEDED_SUBJECT,
         body=SEEDED_BODY,
         requester=REQUESTER,
+        attachments=[AttachmentRef("1", "report.pdf", "application/pdf"), AttachmentRef("2", "screen.png", "image/png")],
     )
     findings: list[Finding] = []
 
@@ -441,8 +443,9 @@ def test_seeded_ticket_email_names_kinds_and_places_but_no_values(tmp_path: Path
     for body in (text, html):
         for kind in SEEDED_VALUES:
             assert KIND_NAMES[kind][lang] in body, kind
-        for place in ("subject", "body", "attachment:report.pdf (page 2)", "attachment:screen.png"):
+        for place in ("subject", "body", "attachment #1 pdf (page 2)", "attachment #2 image"):
             assert PLACES[place][lang] in body, place
+        assert "report.pdf" not in body and "screen.png" not in body
     assert "#4711" in str(msg["Subject"])
 
 
@@ -471,7 +474,7 @@ def test_unknown_place_is_not_spelled_out(tmp_path: Path, lang: str) -> None:
 def test_screenshot_advice_only_when_an_image_was_rejected(tmp_path: Path, lang: str) -> None:
     advice = {"en": "cannot accept screenshots", "sv": "inte ta emot skärmbilder", "de": "Screenshots und andere Bilder"}[lang]
     notifier = outbox_notifier(tmp_path)
-    with_image = parts(notifier.render(make_notice(locale=lang, places={"attachment:a.png": ["SCREENSHOT"]})))[1]
+    with_image = parts(notifier.render(make_notice(locale=lang, places={"attachment #1 image": ["SCREENSHOT"]})))[1]
     without = parts(notifier.render(make_notice(locale=lang)))[1]
     assert advice in with_image and advice not in without
 
@@ -484,13 +487,13 @@ def test_jira_keys_are_not_prefixed_with_a_hash(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- HTML, env options
 
 
-def test_html_part_escapes_a_filename(tmp_path: Path) -> None:
-    places = {"attachment:<b>x</b>.pdf (page 1)": ["PHONE_NUMBER"]}
+def test_a_place_that_still_names_a_file_reads_elsewhere(tmp_path: Path) -> None:
+    """The renderer spells out only neutral places: a raw file name never reaches the email."""
+    places = {"attachment:<b>x</b> anna.berg@example.se.pdf (page 1)": ["PHONE_NUMBER"]}
     msg = outbox_notifier(tmp_path).render(make_notice(places=places))
-    _, text, html = parts(msg)
-    assert "&lt;b&gt;x&lt;/b&gt;.pdf" in html
-    assert "<b>x</b>" not in html
-    assert "the attachment <b>x</b>.pdf (page 1)" in text  # plain text is not escaped
+    shown = visible(msg)
+    assert "anna.berg" not in shown and "<b>x</b>" not in shown and "&lt;b&gt;" not in shown
+    assert "Elsewhere in the request: phone number" in parts(msg)[1]
 
 
 def test_portal_link_and_organisation(tmp_path: Path) -> None:
@@ -587,3 +590,45 @@ def test_broken_override_template_fails_check(tmp_path: Path) -> None:
     with pytest.raises(NotifyError):
         notifier.render(make_notice(locale="de"))
 
+
+
+@pytest.mark.parametrize(
+    "locale, ticket_language, expected",
+    [
+        ("en-US", "sv", "sv"),  # left on the platform's default: the ticket's language
+        ("en_US", "sv", "sv"),  # Jira spells it en_US
+        ("en", "de", "de"),  # a bare "en" is no choice either
+        ("en-GB", "sv", "en"),  # chosen: the requester's locale wins
+        ("de-DE", "sv", "de"),
+        ("en-US", "fi", "en"),  # no Finnish templates: the requester's (default) locale
+        ("en-US", None, "en"),
+        (None, "sv", "sv"),
+    ],
+)
+def test_language_precedence_with_the_platform_default_locale(tmp_path: Path, locale: str | None,
+                                                              ticket_language: str | None, expected: str) -> None:
+    notifier = outbox_notifier(tmp_path)
+    msg = notifier.render(make_notice(locale=locale, ticket_language=ticket_language, default_locale="en-US"))
+    assert str(msg["Subject"]).startswith(SUBJECT_LINES[expected]) and msg["Content-Language"] == expected
+
+
+STAFF_WORDING = {"en": "clock number or person code", "sv": "klocknummer", "de": "Personalnummer"}
+CUSTOMER_WORDING = {"en": "without their name or contact details", "sv": "utan namn eller kontaktuppgifter",
+                    "de": "ohne deren Namen oder Kontaktdaten"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_audience_wording_in_each_language_over_smtp(smtp_server: tuple[Sink, int], lang: str) -> None:
+    sink, port = smtp_server
+    notifier = Notifier.from_env({"SMTP_URL": f"smtp://127.0.0.1:{port}?helo=bridge.test"})
+    for audience in ("staff", "customers"):
+        notifier.send(make_notice(locale=lang, audience=audience, idempotency_key=f"audience:{lang}:{audience}"))
+    staff, customers = (email.message_from_bytes(e.content, policy=email.policy.default) for e in sink.envelopes[-2:])
+    for msg, wanted, unwanted in ((staff, STAFF_WORDING, CUSTOMER_WORDING), (customers, CUSTOMER_WORDING, STAFF_WORDING)):
+        _, text, html = parts(msg)  # type: ignore[arg-type]
+        flat_text, flat_html = " ".join(text.split()), " ".join(html.split())
+        assert wanted[lang] in flat_text and wanted[lang] in flat_html
+        assert unwanted[lang] not in flat_text and unwanted[lang] not in flat_html
+    _, customer_text, _ = parts(customers)  # type: ignore[arg-type]
+    for word in ("employee", "medarbetare", "Mitarbeiter", "clock", "klocknummer", "Personalnummer"):
+        assert word not in customer_text

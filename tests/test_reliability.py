@@ -70,35 +70,99 @@ def cli(bridge: BridgeProcess, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("platform", ["zendesk", "jira"])
-def test_worker_killed_after_email_before_deletion_loses_nothing(platform, zendesk, jira, sink, tmp_path) -> None:
+def test_worker_killed_during_the_deletion_deletes_once_then_emails_once(platform, zendesk, jira, sink, tmp_path) -> None:
+    """The email waits for the confirmed deletion: a worker killed while the DELETE hangs has
+    sent nothing; the restarted worker fetches the ticket (and the address) again, deletes it
+    and only then emails."""
     harness = harness_for(platform, zendesk, jira)
-    harness.fake.timeout_delay = 30.0  # the DELETE hangs: the worker is stuck right after the email
+    harness.fake.timeout_delay = 120.0  # the DELETE hangs past the restart
     harness.fake.inject(DELETE_PATH[platform], "DELETE", ["timeout"])
-    env = bridge_env(harness, sink, ZENDESK_TIMEOUT_SECONDS="60", JIRA_TIMEOUT_SECONDS="60")
+    env = bridge_env(harness, sink, ZENDESK_TIMEOUT_SECONDS="150", JIRA_TIMEOUT_SECONDS="150")
     first = BridgeProcess(tmp_path, env).start()
     ticket_id = harness.create("Export bricht ab", BODY, REQUESTER)
     assert harness.deliver(first.url, ticket_id).status_code == 202
-    wait_for(lambda: mails_for(sink, ticket_id), timeout=60)
-    wait_for(lambda: any(c.method == "DELETE" for c in harness.fake.requests[-5:]), timeout=30)
+    wait_for(lambda: any(c.method == "DELETE" for c in harness.fake.requests[-5:]), timeout=60)
     first.kill()  # SIGKILL: no clean-up, the job was taken off the queue
     assert not harness.deleted_permanently(ticket_id)
+    assert mails_for(sink, ticket_id) == []  # nothing claimed before the deletion is confirmed
 
     second = BridgeProcess(tmp_path, env).start()  # same data dir and queue
     try:
-        wait_for(lambda: harness.deleted_permanently(ticket_id), timeout=60)
-        record = wait_for(lambda: finished_record(tmp_path, platform, ticket_id, "deleted"))
+        wait_for(lambda: harness.deleted_permanently(ticket_id), timeout=90)
+        record = wait_for(lambda: finished_record(tmp_path, platform, ticket_id, "notified"), timeout=60)
     finally:
         second.stop()
         harness.fake.timeout_delay = 1.0
     assert len(mails_for(sink, ticket_id)) == 1
-    assert [s["step"] for s in record["steps"]] == ["notified", "deleted"]
+    assert [s["step"] for s in record["steps"]] == ["deleting", "deleted", "notified"]
     assert harness.deletions(ticket_id) == 1
     assert "requeue stale job" in second.log_path.read_text()
 
 
+@pytest.mark.parametrize("platform", ["zendesk", "jira"])
+def test_worker_killed_after_the_deletion_before_the_email_records_the_notice_lost(platform, zendesk, jira, sink,
+                                                                                   tmp_path) -> None:
+    """The address is kept only by the running job: killed between the confirmed deletion and
+    the email, the requester cannot be told, and the bridge says so instead of guessing."""
+    harness = harness_for(platform, zendesk, jira)
+    env = {**bridge_env(harness, sink), "SMTP_URL": sink.url + "?helo=bridge.test&timeout=60",
+           "BRIDGE_STATUS_TOKEN": "status-token-for-tests"}
+    first = BridgeProcess(tmp_path, env).start()
+    sink.hold()  # the mail server keeps the sender waiting mid-transaction
+    try:
+        ticket_id = harness.create("Export bricht ab", BODY, REQUESTER)
+        assert harness.deliver(first.url, ticket_id).status_code == 202
+        assert sink.wait_held(60)
+        assert harness.deleted_permanently(ticket_id)  # the email is only tried after the deletion
+        first.kill()
+    finally:
+        sink.release()
+    second = BridgeProcess(tmp_path, env).start()
+    try:
+        record = wait_for(lambda: finished_record(tmp_path, platform, ticket_id, "notice_lost"), timeout=60)
+        import httpx
+
+        page = httpx.get(second.url + "/?token=status-token-for-tests").text
+    finally:
+        second.stop()
+    assert [s["step"] for s in record["steps"]] == ["deleting", "deleted", "notice_lost"]
+    assert mails_for(sink, ticket_id) == []
+    assert harness.deletions(ticket_id) == 1
+    assert "requesters not told" in page
+    assert leaked(SEEDED, tmp_path) == []
+
+
+@pytest.mark.parametrize("platform", ["zendesk", "jira"])
+def test_a_deletion_refused_for_good_is_tagged_noted_dead_lettered_and_shown(platform, zendesk, jira, bridge,
+                                                                             sink) -> None:
+    import httpx
+
+    harness = harness_for(platform, zendesk, jira)
+    ticket_id = harness.create("Export bricht ab", BODY, REQUESTER)
+    harness.fake.inject(DELETE_PATH[platform], "DELETE", [(403, {})])
+    assert harness.deliver(bridge.url, ticket_id).status_code == 202
+    wait_for(lambda: _job(bridge.data_dir, platform, ticket_id).get("state") == "dead", timeout=60)
+
+    assert harness.exists(ticket_id) and not harness.deleted_permanently(ticket_id)
+    assert "gdpr-review" in harness.tags(ticket_id)
+    [note] = [n for n in harness.private_notes(ticket_id) if "gdpr-bridge" in n]
+    assert "refused to delete" in note and "has not been told" in note
+    assert mails_for(sink, ticket_id) == []
+    [entry] = [d for d in json.loads(cli(bridge, "deadletters", "list", "--json").stdout) if d["ticket_id"] == ticket_id]
+    assert "403" in entry["reason"]
+    assert "delete_failed" in _steps(bridge.data_dir, platform, ticket_id)
+    metrics = httpx.get(bridge.url + "/metrics").text
+    assert f'gdpr_bridge_deletions_failed_total{{platform="{platform}"}}' in metrics
+    page = httpx.get(bridge.url + "/?token=status-token-for-tests").text
+    refused = page.split('id="deletions-refused"', 1)[1].split("</section>", 1)[0]
+    assert ticket_id in refused and "403" in refused
+    assert leaked(SEEDED, bridge.data_dir) == []
+
+
 @pytest.fixture(scope="module")
 def bridge(tmp_path_factory, zendesk, jira, sink) -> Iterator[BridgeProcess]:
-    env = {**bridge_env(zendesk, sink), **jira.env(), "BRIDGE_JOB_RETRIES": "2"}
+    env = {**bridge_env(zendesk, sink), **jira.env(), "BRIDGE_JOB_RETRIES": "2",
+           "BRIDGE_STATUS_TOKEN": "status-token-for-tests"}
     process = BridgeProcess(tmp_path_factory.mktemp("faults"), env).start()
     yield process
     process.stop()
@@ -112,6 +176,7 @@ def test_rate_limits_and_server_errors_are_retried_until_done(platform, zendesk,
     ticket_id = harness.create("Export bricht ab", BODY, REQUESTER)
     assert harness.deliver(bridge.url, ticket_id).status_code == 202
     wait_for(lambda: harness.deleted_permanently(ticket_id), timeout=90)
+    wait_for(lambda: finished_record(bridge.data_dir, platform, ticket_id, "notified"), timeout=60)  # mail follows
     assert len(mails_for(sink, ticket_id)) == 1
 
 
@@ -138,6 +203,7 @@ def test_rejected_job_is_a_dead_letter_that_can_be_listed_and_retried(zendesk, b
     out = cli(bridge, "deadletters", "retry", "zendesk", ticket_id)
     assert "1 job(s) queued again" in out.stdout
     wait_for(lambda: zendesk.deleted_permanently(ticket_id), timeout=60)
+    wait_for(lambda: finished_record(bridge.data_dir, "zendesk", ticket_id, "notified"), timeout=60)  # mail follows
     assert len(mails_for(sink, ticket_id)) == 1
 
 
@@ -189,8 +255,10 @@ def test_two_worker_processes_and_duplicates_give_one_email_and_one_deletion(que
         for _ in range(3):  # each ticket delivered three times with new delivery ids
             for ticket_id in tickets:
                 assert zendesk.deliver(web.url, ticket_id).status_code == 202
+        if queue == "redis":  # while jobs wait in the queue (the delivery memory is in the state database)
+            assert leaked_in_redis(name) == []
         for ticket_id in tickets:
-            wait_for(lambda t=ticket_id: finished_record(tmp_path, "zendesk", t, "deleted"), timeout=90)
+            wait_for(lambda t=ticket_id: finished_record(tmp_path, "zendesk", t, "notified"), timeout=90)
         time.sleep(1.0)
         for ticket_id in tickets:
             assert len(mails_for(sink, ticket_id)) == 1
@@ -198,7 +266,7 @@ def test_two_worker_processes_and_duplicates_give_one_email_and_one_deletion(que
         busy = [w for w in workers if '"outcome"' in w.log_path.read_text()]
         assert len(busy) == 2, "both workers took jobs"
         if queue == "redis":
-            assert leaked_in_redis(name) == []
+            assert leaked_in_redis(name, drained=True) == []
         assert leaked(SEEDED, tmp_path) == []
     finally:
         for process in (web, *workers):
@@ -209,10 +277,12 @@ def test_two_worker_processes_and_duplicates_give_one_email_and_one_deletion(que
                 client.delete(key)
 
 
-def leaked_in_redis(name: str) -> list[str]:
+def leaked_in_redis(name: str, drained: bool = False) -> list[str]:
+    """Seeded values in the queue's Redis keys; the keys must exist unless the queue is drained
+    (Redis drops an empty list, and nothing else of the bridge is kept there)."""
     client = redis.Redis.from_url(REDIS_URL)
     keys = list(client.scan_iter(f"*{name.replace('-', '')}*"))  # huey strips non-word characters
-    assert keys, "the queue's keys exist in Redis"
+    assert keys or drained, "the queue's keys exist in Redis"
     found = []
     for key in keys:
         kind = client.type(key).decode()

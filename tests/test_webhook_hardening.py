@@ -133,3 +133,16 @@ def test_start_up_log_warns_when_the_published_test_secret_is_accepted(tmp_path:
     assert warnings and warnings[0]["levelname"] == "WARNING"
     assert "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET" in warnings[0]["reason"]
     assert SECRET not in bridge.log_path.read_text()
+
+
+def test_the_sweep_runs_by_default_when_the_rules_have_no_sweep_section() -> None:
+    import re
+
+    from bridge.rules import parse_rules
+    from tests.support.bridge_process import ROOT
+
+    shipped = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+    without, removed = re.subn(r"(?m)^sweep:\n(?:  .*\n)+", "", shipped)
+    assert removed == 1
+    assert parse_rules(without.encode()).sweep.interval_minutes == 15
+    assert parse_rules((without + "sweep:\n  interval_minutes: 0\n").encode()).sweep.interval_minutes == 0

@@ -31,15 +31,18 @@ import httpx
 from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,
+    BudgetFactory,
     DeletionResult,
     InstallResult,
     PlatformRejected,
     PlatformUnavailable,
+    RateBudget,
     Requester,
     Ticket,
     TicketGone,
 )
 
+from ..common.budget import httpx_hooks, mount_budget
 from ..common.download import REDIRECTS, read_bounded
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
@@ -79,6 +82,7 @@ class JiraPlatform(JiraSubjects):
         page_size: int = 50,
         sleep: Callable[[float], None] = time.sleep,
         webhook_secret: str | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         if not re.match(r"^https?://[^/\s]+", url or ""):
             raise JiraConfigError("JIRA_URL must be the site's address, e.g. https://example.atlassian.net")
@@ -94,16 +98,19 @@ class JiraPlatform(JiraSubjects):
         self.timeout = timeout
         self.page_size = max(1, min(page_size, 100))
         self._sleep = sleep
+        self._budget = budget
         self._call = Caller(retry, sleep=sleep)
         self._lock = threading.Lock()
         self._jira: JIRA | None = None
         self._reader: JIRA | None = None
         self._http_client: httpx.Client | None = None
+        self._anonymous_client: httpx.Client | None = None
         self._zone: ZoneInfo | None = None
         self._installer = Installer(self._http, self._call, self.scope_jql, known_secret=webhook_secret)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "JiraPlatform":
+    def from_env(cls, environ: Mapping[str, str] | None = None, budget: BudgetFactory | None = None) -> "JiraPlatform":
+        """``budget`` gives the site's shared API budget (the account is the site's host)."""
         env = environ_of(environ)
         url, email, token = require(env, "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN")
         return cls(
@@ -115,6 +122,7 @@ class JiraPlatform(JiraSubjects):
             rest_api_version=text(env, "JIRA_REST_API_VERSION") or "2",
             timeout=number(env, "JIRA_TIMEOUT_SECONDS", 30.0, minimum=0.1),
             webhook_secret=text(env, "JIRA_WEBHOOK_SECRET"),
+            budget=budget(urlsplit(url).netloc.lower()) if budget is not None else None,
         )
 
     # ------------------------------------------------------------------ clients
@@ -122,15 +130,22 @@ class JiraPlatform(JiraSubjects):
     def _new_jira(self, version: str, server_info: bool) -> "JIRA":
         from jira import JIRA  # lazy: only the worker needs the library
 
-        return JIRA(
+        client = JIRA(
             server=self.url,
             options={"rest_api_version": version, "check_update": False},
             basic_auth=self._auth,
             max_retries=0,  # retries are ours (POSTs must not be repeated blindly)
             timeout=self.timeout,
-            get_server_info=server_info,  # deploymentType decides the search API
+            get_server_info=False,  # asked below, once the session spends the budget
             logging=False,  # the library logs response bodies on some errors
         )
+        if self._budget is not None:
+            mount_budget(client._session, self._budget)
+        if server_info:  # what get_server_info=True does: deploymentType decides the search API
+            info = client.server_info()
+            client._version = tuple(info["versionNumbers"])
+            client.deploymentType = info.get("deploymentType")
+        return client
 
     def _client(self) -> "JIRA":
         """The v2 client (writes, search, users). Built on first use, inside a retried unit."""
@@ -156,11 +171,22 @@ class JiraPlatform(JiraSubjects):
                     timeout=self.timeout,
                     headers={"Accept": "application/json"},
                     follow_redirects=False,
+                    event_hooks=httpx_hooks(self._budget, lambda url: True),  # base_url: the API host only
                 )
             return self._http_client
 
+    def _anonymous(self) -> httpx.Client:
+        """The client for temporary download URLs on other hosts: no credentials, no base URL."""
+        with self._lock:
+            if self._anonymous_client is None:
+                self._anonymous_client = httpx.Client(timeout=self.timeout, follow_redirects=False)
+            return self._anonymous_client
+
     def close(self) -> None:
         with self._lock:
+            if self._anonymous_client is not None:
+                self._anonymous_client.close()
+                self._anonymous_client = None
             for client in (self._jira, self._reader):
                 if client is not None:
                     client.close()
@@ -279,16 +305,17 @@ class JiraPlatform(JiraSubjects):
 
     def _download_anonymous(self, location: str, what: str, consume: Callable[[httpx.Response], T]) -> T:
         """Follow the temporary URL with a separate client that holds no credentials."""
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as anonymous:
-            for _hop in range(4):
-                if urlsplit(location).scheme not in ("http", "https"):
-                    raise PlatformRejected(f"jira: {what}: redirected to a non-HTTP address")
-                with anonymous.stream("GET", location) as response:
-                    if response.status_code in REDIRECTS and response.headers.get("location"):
-                        location = urljoin(location, response.headers["location"])
-                        continue
-                    check(response, what)
-                    return consume(response)
+        anonymous = self._anonymous()  # one client for every download: building one loads the CA store
+        anonymous.cookies.clear()  # nothing carried from one temporary URL to the next
+        for _hop in range(4):
+            if urlsplit(location).scheme not in ("http", "https"):
+                raise PlatformRejected(f"jira: {what}: redirected to a non-HTTP address")
+            with anonymous.stream("GET", location) as response:
+                if response.status_code in REDIRECTS and response.headers.get("location"):
+                    location = urljoin(location, response.headers["location"])
+                    continue
+                check(response, what)
+                return consume(response)
         raise PlatformRejected(f"jira: {what}: too many redirects")
 
     def delete_ticket(self, ticket_id: str) -> DeletionResult:

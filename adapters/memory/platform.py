@@ -31,6 +31,7 @@ from bridge.platform import (
     PlatformError,
     PlatformRejected,
     PlatformUnavailable,
+    RateBudget,
     Requester,
     Ticket,
     TicketExport,
@@ -40,6 +41,7 @@ from bridge.platform import (
 )
 
 from ..common import retry
+from ..common.budget import observe
 from ..common.download import rewind
 
 T = TypeVar("T")
@@ -156,8 +158,12 @@ class MemoryStore:
 
     # ------------------------------------------------------------------ serving
 
-    def serve(self, operation: str, ticket_id: str | None, token: str, work: Callable[[], T]) -> T:
-        """Log the request, apply an injected fault or the credentials check, then do ``work``."""
+    def serve(self, operation: str, ticket_id: str | None, token: str, work: Callable[[], T],
+              budget: RateBudget | None = None) -> T:
+        """Log the request, apply an injected fault or the credentials check, then do ``work``.
+        ``budget`` is spent first and told of a 429, as the HTTP adapters do."""
+        if budget is not None:
+            budget.acquire()
         authorized = hmac.compare_digest(token.encode(), self.token.encode())
         with self._lock:
             self.operations.append(Operation(operation, ticket_id, time.monotonic(), authorized))
@@ -165,6 +171,8 @@ class MemoryStore:
             fault = queue.pop(0) if queue else None
         if fault not in (None, "pass", "lost"):
             status, headers = fault if isinstance(fault, tuple) else (fault, {})
+            if budget is not None:
+                observe(budget, int(status), headers)
             raise _ERRORS.from_status(int(status), headers, f"{operation} (injected)")
         if not authorized:
             raise _ERRORS.from_status(401, None, operation)
@@ -261,14 +269,16 @@ class MemoryPlatform(MemorySubjects):
     name = "memory"
 
     def __init__(self, store: MemoryStore | None = None, *, token: str | None = None,
-                 policy: retry.RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+                 policy: retry.RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
+                 budget: RateBudget | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
         self._token = self.store.token if token is None else token
+        self._budget = budget
         policy = policy or retry.RetryPolicy(attempts=4, base_wait=0.01, max_wait=0.05, max_retry_after=5.0)
         self._call = retry.Caller(policy, _translate, log, sleep)
 
     def _serve(self, operation: str, ticket_id: str | None, work: Callable[[], T]) -> T:
-        return self.store.serve(operation, ticket_id, self._token, work)
+        return self.store.serve(operation, ticket_id, self._token, work, self._budget)
 
     def _ticket(self, ticket_id: str) -> StoredTicket:
         stored = self.store.tickets.get(ticket_id)

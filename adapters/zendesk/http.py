@@ -16,8 +16,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bridge.platform import PlatformRejected, PlatformUnavailable
+from bridge.platform import PlatformRejected, PlatformUnavailable, RateBudget
 
+from ..common.budget import httpx_hooks
 from ..common.download import REDIRECTS, read_bounded, rewind, write_bounded
 from .config import ZendeskSettings
 from .errors import check
@@ -28,13 +29,15 @@ MAX_PAGES = 10_000
 
 
 class ZendeskHttp:
-    def __init__(self, settings: ZendeskSettings, user_agent: str = "gdpr-bridge") -> None:
+    def __init__(self, settings: ZendeskSettings, user_agent: str = "gdpr-bridge",
+                 budget: RateBudget | None = None) -> None:
         self.settings = settings
         credentials = f"{settings.email}/token:{settings.token}".encode("utf-8")
         self._authorization = "Basic " + base64.b64encode(credentials).decode("ascii")
         # No client-level auth and no automatic redirects: who gets credentials is decided per request.
         self.client = httpx.Client(
-            timeout=settings.timeout, follow_redirects=False, headers={"User-Agent": user_agent}
+            timeout=settings.timeout, follow_redirects=False, headers={"User-Agent": user_agent},
+            event_hooks=httpx_hooks(budget, lambda url: self._is_api_host(str(url))),
         )
 
     def close(self) -> None:

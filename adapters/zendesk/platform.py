@@ -23,15 +23,18 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,
+    BudgetFactory,
     DeletionResult,
     InstallResult,
     PlatformRejected,
     PlatformUnavailable,
+    RateBudget,
     Requester,
     Ticket,
     TicketGone,
 )
 
+from ..common.budget import mount_budget
 from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
@@ -54,23 +57,28 @@ class ZendeskPlatform(ZendeskSubjects):
 
     name = "zendesk"
 
-    def __init__(self, settings: ZendeskSettings, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, settings: ZendeskSettings, sleep: Callable[[float], None] = time.sleep,
+                 budget: RateBudget | None = None) -> None:
         settings.apply_zenpy_override()
         self.settings = settings
         self._sleep = sleep
+        self._budget = budget
         self._call = Caller(settings.retry, sleep)
-        self._http = ZendeskHttp(settings)
+        self._http = ZendeskHttp(settings, budget=budget)
         self._installer = Installer(self._http, self._call)
         self._local = threading.local()
         self._sessions: list[Any] = []
         self._author_roles: dict[int, str] = {}  # user id -> agent | other, for exports
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "ZendeskPlatform":
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 budget: BudgetFactory | None = None) -> "ZendeskPlatform":
         """ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN; optional ZENDESK_URL,
         ZENDESK_TIMEOUT_SECONDS, ZENDESK_RETRY_ATTEMPTS, ZENDESK_RETRY_BASE_SECONDS,
-        ZENDESK_RETRY_MAX_SECONDS, ZENDESK_JOB_TIMEOUT_SECONDS, ZENDESK_JOB_POLL_SECONDS."""
-        return cls(ZendeskSettings.from_env(environ))
+        ZENDESK_RETRY_MAX_SECONDS, ZENDESK_JOB_TIMEOUT_SECONDS, ZENDESK_JOB_POLL_SECONDS.
+        ``budget`` gives the account's shared API budget (the account is the API host)."""
+        settings = ZendeskSettings.from_env(environ)
+        return cls(settings, budget=budget(settings.host) if budget is not None else None)
 
     def _zenpy(self) -> "Zenpy":
         client = getattr(self._local, "zenpy", None)
@@ -80,13 +88,10 @@ class ZendeskPlatform(ZendeskSubjects):
 
     def _build_zenpy(self) -> "Zenpy":
         import requests
-        from requests.adapters import HTTPAdapter
         from zenpy import Zenpy
 
         session = requests.Session()
-        adapter = HTTPAdapter(max_retries=0)  # retries are Caller's job
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
+        mount_budget(session, self._budget)  # no retries (Caller's job); every request spends the budget
         session.hooks["response"].append(raise_on_rate_limit)  # zenpy would sleep through 429s
         session.headers["User-Agent"] = "gdpr-bridge (zenpy)"
         self._sessions.append(session)

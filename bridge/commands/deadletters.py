@@ -40,4 +40,7 @@ def deadletters_retry(platform: str | None, ticket_id: str | None) -> None:
     from bridge import tasks
 
     count = tasks.retry_dead(runtime_or_exit(), platform, ticket_id)
+    if count == 0 and platform is not None:
+        which = f"{platform} ticket {ticket_id}" if ticket_id else f"{platform}"
+        raise click.ClickException(f"no dead letter for {which}; hint: `gdpr-bridge deadletters list` shows them")
     click.echo(f"{count} job(s) queued again")

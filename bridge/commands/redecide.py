@@ -108,7 +108,7 @@ def _decide_here(services: Any, platform_name: str, ticket_id: str, before: str)
     ticket = platform.fetch_ticket(ticket_id)
     if not in_scope(ticket, services.rules, platform_name):
         return "out of scope", f"{platform_name} {ticket_id}: out of scope now, would be left alone"
-    attachments = download_attachments(platform, ticket, services.rules)
+    attachments, _kinds = download_attachments(platform, ticket, services.rules)
     language = services.analyzer.language_of(ticket)
     decision = services.analyzer.analyse(ticket, attachments, language=language)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(decision.kind_counts().items()))

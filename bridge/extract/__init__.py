@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from bridge.extract.base import megabytes
 from bridge.extract.detect import detect_kind
-from bridge.extract.limits import AttachmentLimits
+from bridge.extract.limits import AttachmentLimits, TicketBudget
 from bridge.extract.ocr import tesseract_languages
 from bridge.extract.runner import Request, run_bounded
 from bridge.findings import ExtractedAttachment
@@ -50,13 +50,12 @@ def extract_attachments(
     the problem (so the ticket goes to review); smaller ones after it still are.
     """
     results: list[ExtractedAttachment] = []
-    total = 0
+    budget = TicketBudget(limits)
     for filename, data in items:
-        if total + len(data) > limits.max_ticket_bytes:
-            results.append(ExtractedAttachment(
-                filename, detect_kind(filename, data, deep=False),
-                problem=f"ticket's attachments exceed the {megabytes(limits.max_ticket_bytes)} limit"))
+        if len(data) > budget.remaining:
+            results.append(ExtractedAttachment(filename, detect_kind(filename, data, deep=False),
+                                               problem=budget.over_ticket_limit()))
             continue
-        total += len(data)
+        budget.take(len(data))
         results.append(extract_attachment(filename, data, limits, language, ocr))
     return results

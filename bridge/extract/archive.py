@@ -12,6 +12,7 @@ import io
 import zipfile
 
 from bridge.extract.base import Context, Extraction, ExtractionProblem, megabytes
+from bridge.extract.detect import detect_kind
 from bridge.filenames import name_as_text
 
 # Small members are not ratio-checked: 10 KB of spaces compresses 500:1 and is harmless.
@@ -76,6 +77,7 @@ def extract(data: bytes, ctx: Context) -> Extraction:
             except ExtractionProblem as exc:
                 out.problems.append(str(exc))
                 continue
-            nested = ctx.nested(f"member {info.filename}", f"archive member {number}")
+            kind = detect_kind(info.filename, content, deep=False)
+            nested = ctx.nested(f"member #{number} {kind}: {info.filename}", f"archive member {number}")
             out.extend(extract_nested(info.filename, content, nested))
     return out

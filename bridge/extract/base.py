@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bridge.extract.limits import AttachmentLimits
-
-MB = 1024 * 1024
+from bridge.extract.limits import MB, AttachmentLimits, megabytes  # noqa: F401 (megabytes re-exported)
 
 class ExtractionProblem(Exception):
     """The file (or a piece of it) cannot be read; ``str(exc)`` is the reason for people."""
@@ -63,7 +61,3 @@ class Extraction:
 
 Extractor = Callable[[bytes, Context], Extraction]
 
-
-def megabytes(n: int) -> str:
-    """A byte limit for people: ``20 MB``; small (test) limits in bytes."""
-    return f"{n / MB:g} MB" if n >= MB else f"{n} bytes"

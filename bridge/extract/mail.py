@@ -12,6 +12,7 @@ from email import policy
 from email.message import EmailMessage, Message
 
 from bridge.extract.base import Context, Extraction, ExtractionProblem, megabytes
+from bridge.extract.detect import detect_kind
 from bridge.extract.htmltext import html_to_text
 from bridge.extract.textcodec import decode_text
 
@@ -55,7 +56,8 @@ def extract(data: bytes, ctx: Context) -> Extraction:
         if len(content) > ctx.limits.max_bytes:
             out.problems.append(f"{label} is larger than the {megabytes(ctx.limits.max_bytes)} limit")
             continue
-        out.extend(extract_nested(name, content, ctx.nested(f"attachment {name}", label)))
+        kind = detect_kind(name, content, deep=False)
+        out.extend(extract_nested(name, content, ctx.nested(f"attachment #{number} {kind}: {name}", label)))
     return out
 
 

@@ -6,6 +6,7 @@ import re
 
 from bridge.extract.archive import checked_members, open_zip, read_member
 from bridge.extract.base import Context, Extraction, ExtractionProblem
+from bridge.extract.detect import detect_kind
 
 _MEDIA = re.compile(r"^(?:word|xl|ppt)/media/[^/]+$")
 _EMBEDDED = re.compile(r"^(?:word|xl|ppt)/embeddings/[^/]+$")
@@ -49,6 +50,7 @@ def media_and_embeddings(data: bytes, ctx: Context, what: str) -> Extraction:
                     out.problems.append(str(exc))
                     continue
                 short = name.rsplit("/", 1)[-1]
-                nested = ctx.nested(f"embedded {short}", f"embedded file {embedded_number}")
+                kind = detect_kind(short, content, deep=False)
+                nested = ctx.nested(f"embedded #{embedded_number} {kind}: {short}", f"embedded file {embedded_number}")
                 out.extend(extract_nested(short, content, nested))
     return out

@@ -6,7 +6,7 @@ hands it to SMTP (``SMTP_URL``, see ``bridge.notify.transport``) or, when ``SMTP
 is unset, writes it to ``<data_dir>/outbox/<message-id>.eml``.
 
 The email names the kinds of data found and where (subject line, description,
-attachment by its filename), and the ticket number; it never holds ticket text or a
+attachment by position and kind, never by its file name), and the ticket number; it never holds ticket text or a
 found value, and the requester's name appears only as the display name in ``To``.
 The Message-ID is derived from ``Notice.idempotency_key``, so a retried send carries
 the same Message-ID and the outbox keeps one file per key. Logs carry the Message-ID
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.errors
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -33,14 +34,17 @@ from urllib.parse import urlsplit
 
 from bridge.findings import Decision
 from bridge.notify.base import Notice, NotifyError, message_id_for
+from bridge.notify.places import kind_of, neutral_places
 from bridge.notify.render import Renderer
 from bridge.notify.transport import OutboxTransport, SmtpTransport, Transport
 from bridge.platform import Ticket
 
+AUDIENCES = ("staff", "customers")  # rules.yaml notify.audience
+
 if TYPE_CHECKING:
     from bridge.settings import MailSection
 
-__all__ = ["Notice", "Notifier", "NotifyError", "message_id_for", "notice_for"]
+__all__ = ["Notice", "Notifier", "NotifyError", "message_id_for", "kind_of", "neutral_places", "notice_for"]
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +84,7 @@ class Notifier:
         from bridge.settings import MailSection, StateSection
 
         mail = MailSection.read(environ)
-        assert isinstance(mail, MailSection)
-        return cls.from_settings(mail, data_dir if data_dir is not None else StateSection.read(environ).data_dir)  # type: ignore[attr-defined]
+        return cls.from_settings(mail, data_dir if data_dir is not None else StateSection.read(environ).data_dir)
 
     def render(self, notice: Notice) -> EmailMessage:
         """The complete message (headers, text and HTML parts), without sending it."""
@@ -111,10 +114,15 @@ class Notifier:
     def describe(self) -> str:
         return self.transport.describe()
 
+    def ready(self) -> None:
+        """Raise ``NotifyError`` if mail cannot be handed over now (server down, login refused)."""
+        self.transport.check()
+
     def check(self) -> None:
         """Raise ``NotifyError`` (with a hint) if mail cannot go out or a template is broken."""
         for language in sorted(self.renderer.languages):
-            self.renderer.render(_sample_notice(self.renderer, language), language)
+            for audience in AUDIENCES:
+                self.renderer.render(replace(_sample_notice(self.renderer, language), audience=audience), language)
         self.transport.check()
 
 
@@ -129,7 +137,7 @@ def notice_for(ticket: Ticket, decision: Decision, ticket_language: str | None, 
         ticket_language=ticket_language,
         platform=ticket.platform,
         ticket_id=ticket.id,
-        places={where: list(kinds) for where, kinds in decision.places.items()},
+        places=neutral_places(decision.places, [(a.filename, kind_of(a.filename, a.content_type, None)) for a in ticket.attachments]),
         idempotency_key=idempotency_key or f"{ticket.platform}:{ticket.id}:notify",
     )
 
@@ -180,6 +188,7 @@ def _sample_notice(renderer: Renderer, language: str) -> Notice:
         ticket_language=None,
         platform="zendesk",
         ticket_id="1",
-        places={"subject": kinds[:1], "body": kinds, "attachment:sample.pdf (page 2)": kinds[-2:]},
+        places={"subject": kinds[:1], "body": kinds, "attachment #1 pdf (page 2)": kinds[-2:],
+                "attachment #2 zip (inner #3 image)": kinds[:1]},
         idempotency_key="gdpr-bridge:template-check",
     )

@@ -37,6 +37,8 @@ class Notice:
     ticket_id: str
     places: dict[str, list[str]]  # where -> entity kinds, e.g. {"body": ["PHONE_NUMBER"]}
     idempotency_key: str  # stable per ticket+decision; becomes the Message-ID
+    audience: str = "staff"  # rules' notify.audience: "staff" (asks for a clock number) or "customers"
+    default_locale: str | None = None  # the platform's default locale: a requester's locale equal to it is no choice
 
 
 def message_id_for(idempotency_key: str) -> str:

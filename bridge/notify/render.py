@@ -8,9 +8,10 @@ Templates are Jinja2 files in ``bridge/templates/email/<lang>/``:
   plain text only),
 - ``names.yaml``: the human names of entity kinds (``kinds``, with ``generic`` for
   kinds it does not list), of places (``places``: ``subject``, ``body``,
-  ``attachment`` with ``{name}``, ``other``), of details inside an attachment
-  (``details``: ``page`` with ``{n}``, ``sheet``/``member`` with ``{name}``) and the
-  word for "and".
+  ``attachment`` with ``{nth}`` and ``{file}``, ``other``), of details inside an
+  attachment (``details``: ``page``/``frame`` with ``{n}``, ``sheet``, ``headers``,
+  Word parts, ``inner`` with ``{nth}`` and ``{file}`` for a file inside it), of file
+  kinds (``files``: ``image``, ``pdf``, … ``file``) and the word for "and".
 
 Overrides: when ``BRIDGE_TEMPLATES_DIR`` is set, that folder is searched first with the
 same layout. A template file there replaces the built-in file of the same name (the
@@ -21,8 +22,9 @@ single built-in entries; a new ``<lang>/`` folder with at least ``subject.txt`` 
 Templates see only: ``lang``, ``ticket_ref`` (``#123`` or ``SD-42``), ``ticket_id``,
 ``platform``, ``places`` (each with ``where``, ``kinds``, ``kinds_text``), ``kinds``
 (all kind names), ``screenshot`` (an image was rejected), ``portal_url``, ``org_name``
-and, in ``body.html``, ``subject``. Ticket text is never given to them; attachment
-filenames (chosen by the requester) are, inside ``where``.
+and, in ``body.html``, ``subject``. Ticket text is never given to them, nor file names:
+attachments are named by position and kind ("the 2nd attachment, an image"), from the
+neutral places of ``bridge.notify.places``; any other place reads "elsewhere".
 """
 
 from __future__ import annotations
@@ -36,17 +38,12 @@ import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from bridge.notify.base import Notice, NotifyError
+from bridge.notify.places import NEUTRAL
 
 BUILTIN_DIR = Path(__file__).parent.parent / "templates" / "email"
 FALLBACK_LANGUAGE = "en"
 SCREENSHOT = "SCREENSHOT"
 
-_DETAIL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("page", re.compile(r"^page (?P<n>\d+)$")),
-    ("sheet", re.compile(r"^sheet (?P<name>.+)$")),
-    ("member", re.compile(r"^member (?P<name>.+)$")),
-)
-_WITH_DETAIL = re.compile(r"^(?P<base>.*) \((?P<detail>[^()]*)\)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,8 @@ class Names:
     kinds: dict[str, str]
     places: dict[str, str]
     details: dict[str, str]
+    files: dict[str, str]
+    language: str = FALLBACK_LANGUAGE
 
     def kind(self, code: str) -> str:
         return self.kinds.get(code) or self.kinds["generic"]
@@ -95,26 +94,54 @@ class Names:
         return f"{', '.join(items[:-1])} {self.and_word} {items[-1]}"
 
     def place(self, where: str) -> str:
-        """``attachment:report.pdf (page 2)`` -> ``in the attachment report.pdf (page 2)``."""
-        base, detail = where, None
-        match = _WITH_DETAIL.match(where)
-        if match:
-            base, detail = match["base"], match["detail"]
-        if base.startswith("attachment:"):
-            name = base[len("attachment:"):]
-            if detail:
-                name = f"{name} ({self.detail(detail)})"
-            return self.places["attachment"].format(name=name)
-        if base in ("subject", "body"):
-            return self.places[base]
-        return self.places["other"]  # an unknown place is not spelled out: it may be anything
+        """``attachment #2 pdf (page 3)`` -> ``in the 2nd attachment, a PDF document (page 3)``.
+
+        Only the neutral form of ``bridge.notify.places`` is spelled out; anything else
+        that is not the subject or the description reads "elsewhere" (it may hold a name).
+        """
+        if where in ("subject", "body"):
+            return self.places[where]
+        match = NEUTRAL.match(where)
+        if not match:
+            return self.places["other"]
+        text = _fill(self.places["attachment"], nth=self.nth(int(match["n"])), file=self.file(match["kind"]))
+        details = [self.detail(d) for d in (match["details"] or "").split(", ") if d]
+        return f"{text} ({', '.join(details)})" if details else text
 
     def detail(self, detail: str) -> str:
-        for key, pattern in _DETAIL_PATTERNS:
-            match = pattern.match(detail)
-            if match and key in self.details:
-                return self.details[key].format(**match.groupdict())
-        return detail
+        key, _, rest = detail.partition(" ")
+        if key == "inner":
+            number, _, kind = rest.partition(" ")
+            return _fill(self.details["inner"], nth=self.nth(int(number.lstrip("#"))), file=self.file(kind))
+        if key in ("page", "frame"):
+            return _fill(self.details[key], n=rest)
+        return self.details.get(key, "")
+
+    def file(self, kind: str) -> str:
+        return self.files.get(kind) or self.files["file"]
+
+    def nth(self, n: int) -> str:
+        return ordinal(self.language, n)
+
+
+def ordinal(language: str, n: int) -> str:
+    """1st/2nd/3rd, 1:a/2:a/3:e, 1./2./3. (other languages: ``n.``)."""
+    if language == "en":
+        suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    if language == "sv":
+        return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"
+    return f"{n}."
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, **values: str) -> str:
+    """``str.format`` that leaves unknown fields empty (an old override may still say ``{name}``)."""
+    return template.format_map(_Blank(values))
 
 
 def primary_language(tag: str | None) -> str | None:
@@ -123,6 +150,14 @@ def primary_language(tag: str | None) -> str | None:
         return None
     head = re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
     return head if head.isalpha() else None
+
+
+def same_locale(locale: str | None, default: str | None) -> bool:
+    """``en_US`` is ``en-US``; a bare ``en`` is the default ``en-US`` too (the platform left it unset)."""
+    if not locale or not default:
+        return False
+    a, b = (re.split(r"[-_.@]", tag.strip().lower()) for tag in (locale, default))
+    return a[:2] == b[:2] or (len(a) == 1 and a[0] == b[0])
 
 
 def ticket_ref(platform: str, ticket_id: str) -> str:
@@ -157,15 +192,24 @@ class Renderer:
         self._html = {lang for lang in self.languages if f"{lang}/body.html" in templates}
         self.names = {lang: self._load_names(lang) for lang in self.languages}
 
-    def language_for(self, locale: str | None, ticket_language: str | None) -> str:
-        """The requester's locale if there are templates for it, else the ticket's language, else English."""
-        for candidate in (primary_language(locale), primary_language(ticket_language)):
+    def language_for(self, locale: str | None, ticket_language: str | None, default_locale: str | None = None) -> str:
+        """The email's language, the first of these that has templates:
+
+        1. the requester's locale, when they chose it: it is not the platform's default locale
+           (a requester left on the default en-US who writes in Swedish never chose English);
+        2. the ticket's language (as detected, or as the platform gives it);
+        3. the requester's locale, even when it is the platform's default;
+        4. English.
+        """
+        requester, ticket = primary_language(locale), primary_language(ticket_language)
+        chosen = requester if locale and not same_locale(locale, default_locale) else None
+        for candidate in (chosen, ticket, requester):
             if candidate in self.languages:
                 return candidate
         return FALLBACK_LANGUAGE
 
     def render(self, notice: Notice, language: str | None = None) -> Rendered:
-        lang = language or self.language_for(notice.locale, notice.ticket_language)
+        lang = language or self.language_for(notice.locale, notice.ticket_language, notice.default_locale)
         try:
             return self._render_all(lang, notice)
         except TemplateError as exc:
@@ -188,6 +232,7 @@ class Renderer:
             "screenshot": SCREENSHOT in all_codes,
             "portal_url": self.portal_url,
             "org_name": self.org_name,
+            "audience": notice.audience,
         }
         subject = " ".join(self._render(f"{lang}/subject.txt", context).split())
         context["subject"] = subject
@@ -212,7 +257,7 @@ class Renderer:
         return views
 
     def _load_names(self, lang: str) -> Names:
-        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}}
+        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}, "files": {}}
         chain = [FALLBACK_LANGUAGE, lang] if lang != FALLBACK_LANGUAGE else [lang]
         for language in chain:
             for directory in reversed(self.search_path):  # built-in first, override on top
@@ -224,6 +269,8 @@ class Renderer:
             kinds=merged["kinds"],
             places=merged["places"],
             details=merged["details"],
+            files=merged["files"],
+            language=lang,
         )
 
 
@@ -233,11 +280,11 @@ def _read_names(path: Path) -> dict[str, Any]:
     except (OSError, yaml.YAMLError) as exc:
         raise NotifyError(f"cannot read {path}: {exc}", transient=False) from None
     if not isinstance(data, dict):
-        raise NotifyError(f"{path}: expected a mapping with 'kinds', 'places', 'details' and 'and'", transient=False)
-    unknown = set(data) - {"and", "kinds", "places", "details"}
+        raise NotifyError(f"{path}: expected a mapping with 'kinds', 'places', 'details', 'files' and 'and'", transient=False)
+    unknown = set(data) - {"and", "kinds", "places", "details", "files"}
     if unknown:
-        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details", transient=False)
-    for key in ("kinds", "places", "details"):
+        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details, files", transient=False)
+    for key in ("kinds", "places", "details", "files"):
         section = data.get(key, {})
         if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
             raise NotifyError(f"{path}: '{key}' must map names to text", transient=False)
@@ -249,5 +296,5 @@ def _read_names(path: Path) -> dict[str, Any]:
 def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
     if "and" in data:
         into["and"] = data["and"]
-    for key in ("kinds", "places", "details"):
+    for key in ("kinds", "places", "details", "files"):
         into[key].update(data.get(key) or {})

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from bridge.recognizers.context import PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
+from bridge.recognizers.context import PARAGRAPH_BREAK, PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
 
 CONTEXT_BOOST = 0.35
 
@@ -109,6 +109,11 @@ class BridgeRecognizer(EntityRecognizer):
         # options.sentence_context_across_semicolon: that sentence goes on across ";"
         # ("asks for a passport number; we entered <number>"), never across "." or a line break
         self.sentence_end = SENTENCE_BREAK if self.options.get("sentence_context_across_semicolon") else None
+        # options.previous_sentence_context_window: for a value grouped in spaces ("943 476 5919"),
+        # a context word up to this many characters back in the previous sentence counts too
+        # ("The NHS number on her record is wrong. It should be 943 476 5919."); not across a
+        # blank line or past another candidate
+        self.previous_sentence_window = int(self.options.get("previous_sentence_context_window", 0))
         # options.context_first_only: a context word before serves only the first candidate after it
         self.first_only = bool(self.options.get("context_first_only", False))
         # options.ignore_wins_in_clause: an ignore word before the match in the same clause
@@ -187,6 +192,8 @@ class BridgeRecognizer(EntityRecognizer):
             )
             if far is not None and not self._blocked(blockers, start - far[0], start):
                 pos = far
+        if pos is None and self.previous_sentence_window and cell is None and " " in text[start:end]:
+            pos = self._previous_sentence_word(text, start, blockers)
         neg = self.ignore_words.nearest_before(text, start, window, same_line=self.same_line)
         if pos is not None and neg is not None and self.ignore_wins_in_clause:
             # an ignore word inside the context phrase ("home router") does not count
@@ -239,6 +246,19 @@ class BridgeRecognizer(EntityRecognizer):
                 return "header", header
         return "none", ""
 
+    def _previous_sentence_word(
+        self, text: str, start: int, blockers: list[tuple[int, int]] | None
+    ) -> tuple[int, str] | None:
+        far = self.context_words.nearest_before(text, start, self.previous_sentence_window)
+        if far is None:
+            return None
+        between = text[start - far[0] : start]
+        if PARAGRAPH_BREAK.search(between) or len(SENTENCE_BREAK.findall(between)) > 1:
+            return None
+        if self._blocked(blockers, start - far[0], start):
+            return None
+        return far
+
     # ------------------------------------------------------------------ presidio API
 
     def analyze(
@@ -249,7 +269,11 @@ class BridgeRecognizer(EntityRecognizer):
         results = []
         check_deadline()
         cands = list(_until_deadline(self.candidates(text, tabular)))
-        blockers = sorted(self.blocking_spans(text, cands)) if (self.first_only or self.sentence_window) else None
+        blockers = (
+            sorted(self.blocking_spans(text, cands))
+            if (self.first_only or self.sentence_window or self.previous_sentence_window)
+            else None
+        )
         for cand in _until_deadline(cands):
             verdict, word = self.context_verdict(text, cand.start, cand.end, blockers, tabular)
             if verdict == "ignore":

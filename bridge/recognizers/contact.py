@@ -48,6 +48,7 @@ _PHONE_CANDIDATE = re.compile(
 _DATE_SHAPE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}[./]\d{1,2}[./]?")
 _US_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _GROUP_SPLIT = re.compile(r"[ .\-/]+")
+_DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
 
 
@@ -105,7 +106,11 @@ class PhoneRecognizer(BridgeRecognizer):
             return None
         formatted = bool(re.search(r"[ .\-/()]", value))
         if "." in value and not _US_SHAPE.fullmatch(value):
-            return None  # dotted digit groups are versions and IPs unless shaped like 646.201.4262
+            # dotted digit groups are versions and IPs unless shaped like 646.201.4262 or a
+            # national number with its trunk 0 in groups of two or more ("0161.496.0703")
+            if not _DOTTED_NATIONAL.fullmatch(value):
+                return None
+            value = value.replace(".", " ")
         for region in self.regions:
             if region in ("US", "CA"):
                 if not (_US_SHAPE.fullmatch(value) or re.fullmatch(r"1?\d{10}", value)):

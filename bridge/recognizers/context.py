@@ -19,7 +19,7 @@ HEADER_MAX_CHARS = 100
 HEADER_MAX_WORDS = 10
 
 
-def _word_pattern(word: str) -> str:
+def word_pattern(word: str) -> str:
     """``*`` at either end of a context word matches any letters there (German compounds)."""
     word = word.strip()
     lead = word.startswith("*")
@@ -32,7 +32,7 @@ def _word_pattern(word: str) -> str:
 
 
 def _header_pattern(word: str) -> str:
-    """Looser than ``_word_pattern``: OCR and PDF text glue header words ("Person codeName"),
+    """Looser than ``word_pattern``: OCR and PDF text glue header words ("Person codeName"),
     CSV exports join them with underscores ("clock_no", "staff_id")."""
     core = r"[\s_]*".join(re.escape(part) for part in word.strip("* ").split())
     return r"(?<![^\W_])" + core + (r"(?!\w)" if word.endswith(".") else "")
@@ -44,6 +44,8 @@ SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 CLAUSE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]")
 # the same without ";": "asks for a passport number; we entered <number>" is one sentence
 SENTENCE_BREAK = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|\n")
+# a blank line: the end of a paragraph
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 # a clause end or a comma before a new part of the sentence ("blocked by the firewall, at home
 # she has 1.2.3.4"): an ignore word there is about another part of the sentence
 PHRASE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]|,\s")
@@ -160,7 +162,7 @@ class ContextWords:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = [w for w in words if w.strip()]
         self.regex = (
-            re.compile("|".join(_word_pattern(w) for w in sorted(self.words, key=len, reverse=True)), re.IGNORECASE)
+            re.compile("|".join(word_pattern(w) for w in sorted(self.words, key=len, reverse=True)), re.IGNORECASE)
             if self.words
             else None
         )
@@ -168,7 +170,7 @@ class ContextWords:
         self.max_len = max((len(w) + (40 if "*" in w else 0) for w in self.words), default=0)
         exact = [w for w in self.words if "*" not in w]
         self.exact_regex = (
-            re.compile("|".join(_word_pattern(w) for w in sorted(exact, key=len, reverse=True)), re.IGNORECASE)
+            re.compile("|".join(word_pattern(w) for w in sorted(exact, key=len, reverse=True)), re.IGNORECASE)
             if exact
             else None
         )

@@ -22,6 +22,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.context import ContextWords
 from bridge.recognizers.names_data import first_names
 
 
@@ -61,6 +62,17 @@ NAME_PATTERN = re.compile(
 _WORD_START = re.compile(rf"(?<![\w@.-])[{_UPPER}]")
 
 
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Towns and districts of several words (bridge/data/place_names.txt, from GeoNames), casefolded."""
+    from importlib import resources
+
+    text = (resources.files("bridge") / "data" / "place_names.txt").read_text(encoding="utf-8")
+    return frozenset(
+        " ".join(line.split()).casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
 @lru_cache(maxsize=4)
 def _stop_words(languages: tuple[str, ...]) -> frozenset[str]:
     import importlib
@@ -90,6 +102,8 @@ class NameMatcher:
         stop_word_languages: Iterable[str] = ("en", "sv", "de"),
         stop_word_countries: Iterable[str] = (),
         stop_word_min_frequency: int = 5,
+        product_names: Iterable[str] = (),
+        places: bool = True,
     ) -> None:
         stops = _stop_words(tuple(stop_word_languages))
         base = first_names(tuple(countries) if countries else None, min_frequency)
@@ -115,6 +129,13 @@ class NameMatcher:
             re.compile(r"[ \t]*,?[ \t]*(?:" + "|".join(re.escape(s) for s in suffixes) + r")(?![\w])") if suffixes else None
         )
         self.joined_org = re.compile(r"[ \t]*(?:&|\+|\band\b|\bund\b|\boch\b)[ \t]+[" + _UPPER + "]")
+        products = sorted({p.strip() for p in product_names if p.strip()}, key=len, reverse=True)
+        self.products = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in products) + r")(?!\w)")
+            if products
+            else None
+        )
+        self.places = place_names() if places else frozenset()
 
     def is_first_name(self, word: str) -> bool:
         return all(part.casefold() in self.first or self._pet_form(part.casefold()) for part in word.split("-"))
@@ -154,8 +175,18 @@ class NameMatcher:
             return True
         return bool(self.joined_org.match(text, end))
 
+    def not_a_person(self, text: str, start: int, end: int, products: list[tuple[int, int]]) -> bool:
+        """A town of several words ("Milton Keynes") or one of the organisation's product names."""
+        if self.places and " ".join(text[start:end].split()).casefold() in self.places:
+            return True
+        return any(s < end and start < e for s, e in products)
+
+    def product_spans(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self.products.finditer(text)] if self.products is not None else []
+
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, note) of full names."""
+        products = self.product_spans(text)
         resume = 0
         for word in _WORD_START.finditer(text):
             if word.start() < resume:
@@ -180,15 +211,19 @@ class NameMatcher:
             before = text[max(0, start - 3) : start]
             if "&" in before:
                 continue
+            if self.not_a_person(text, start, end, products):
+                continue
             resume = end
             yield start, end, "first name from name list + surname"
 
 
 @lru_cache(maxsize=8)
 def shared_matcher(key: tuple[Any, ...]) -> NameMatcher:
-    countries, min_frequency, extra, not_first, org, not_surnames, noun_suffixes, langs, stop_countries, stop_min = key
+    (countries, min_frequency, extra, not_first, org, not_surnames, noun_suffixes, langs, stop_countries, stop_min,
+     products, places) = key
     return NameMatcher(
-        countries, min_frequency, extra, not_first, org, not_surnames, noun_suffixes, langs, stop_countries, stop_min
+        countries, min_frequency, extra, not_first, org, not_surnames, noun_suffixes, langs, stop_countries, stop_min,
+        products, places,
     )
 
 
@@ -205,23 +240,72 @@ def matcher_from_options(options: dict[str, Any], names_config: Any, languages: 
         tuple(languages),
         tuple(names_config.stop_word_countries),
         names_config.stop_word_min_frequency,
+        tuple(getattr(names_config, "product_names", ())),
+        bool(getattr(names_config, "places", True)),
     )
     return shared_matcher(key)
 
 
+_CUE_GAP = re.compile(r"[ \t]*[:,]?[ \t]*")
+_AFTER_CUE = re.compile(
+    rf"[ \t]*[:,]?[ \t]*(?P<first>{_WORD}(?:-{_WORD})?)[ \t]+(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?)(?![\w@-]|\.\w)"
+)
+
+
 class PersonNameRecognizer(BridgeRecognizer):
-    """PERSON from the name list; needs the ``matcher`` set by the builder."""
+    """PERSON from the name list; needs the ``matcher`` set by the builder.
+
+    A cue right before a name (``options.cue_words``: Herr, Frau, Fru, Mr, Ms, colleague,
+    Kollegin, kollega ...) makes it a person for sure (``cue_score``), and also finds a full
+    name whose first name the list lacks ("Kollegin Oluwaseun Adeyemi").
+    """
 
     ENTITY = "PERSON"
 
     def __init__(self, *args: Any, matcher: NameMatcher, **kwargs: Any) -> None:
         self.matcher = matcher
         super().__init__(*args, **kwargs)
+        cues = self.options.get("cue_words") or {}
+        words = [w for lang_words in cues.values() for w in lang_words or []] if isinstance(cues, dict) else []
+        self.cue_words = ContextWords(words)
+        self.cue_score = float(self.options.get("cue_score", 0.7))
+
+    def _cue_before(self, text: str, start: int) -> str | None:
+        found = self.cue_words.nearest_before(text, start, 24, gap=_CUE_GAP)
+        return found[1] if found else None
+
+    def _cued_unknown_names(self, text: str, taken: list[tuple[int, int]]) -> Iterator[Candidate]:
+        if self.cue_words.regex is None:
+            return
+        products = self.matcher.product_spans(text)
+        for cue in self.cue_words.regex.finditer(text):
+            match = _AFTER_CUE.match(text, cue.end())
+            if match is None:
+                continue
+            start, end = match.start("first"), match.end("last")
+            first, last = match.group("first"), match.group("last")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            folded = first.casefold()
+            if folded in self.matcher.stops or folded in self.matcher.not_first:
+                continue
+            if not self.matcher.surname_ok(last, first) or self.matcher.is_company(text, end):
+                continue
+            if self.matcher.not_a_person(text, start, end, products):
+                continue
+            yield Candidate(start, end, self.cue_score, f"full name after the cue '{cue.group(0)}'")
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.6))
+        taken: list[tuple[int, int]] = []
         for start, end, note in self.matcher.find(text):
-            yield Candidate(start, end, score, note)
+            taken.append((start, end))
+            cue = self._cue_before(text, start) if self.cue_words.regex is not None else None
+            if cue is not None:
+                yield Candidate(start, end, max(score, self.cue_score), f"{note}; cue '{cue}'")
+            else:
+                yield Candidate(start, end, score, note)
+        yield from self._cued_unknown_names(text, taken)
 
 
 class SpacyPersonRecognizer(BridgeRecognizer):

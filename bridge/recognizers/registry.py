@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "date_of_birth": "bridge.recognizers.dates:DateOfBirthRecognizer",
     "person_names": "bridge.recognizers.names:PersonNameRecognizer",
     "spacy_person": "bridge.recognizers.names:SpacyPersonRecognizer",
+    "special_category": "bridge.recognizers.special:SpecialCategoryRecognizer",
 }
 
 # presidio recognizers we replace by an offline variant

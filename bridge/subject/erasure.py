@@ -4,7 +4,7 @@ audit record that proves it under a keyed hash of the address (never the address
 Audit records, all on the one hash chain (``AuditLog.record_step``):
 - per ticket: ``(platform, ticket id, "subject_erased")`` with the platform's confirmation
   (the erasure report counts these as deletions for "subject erasure");
-- per request: ``("subject", <keyed hash>, "subject_erasure <time>")`` with counts per
+- per request: ``("subject", <keyed hash>, "subject_erasure <epoch seconds>")`` with counts per
   platform and what became of the user records — no ids that would link the hash to tickets.
 
 A ticket that cannot be deleted is reported and the person's record on that platform is
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from bridge.audit import AuditLog, iso_utc
+from bridge.audit import AuditLog
 from bridge.platform import PlatformError, SubjectRequests, TicketGone
 from bridge.subject.search import Findings
 
@@ -72,8 +72,8 @@ def erase(findings: list[Findings], platforms: Mapping[str, SubjectRequests], au
                            "user_records_deleted": o.records_deleted, "not_removed": o.not_removed}
               for o in outcomes}
     now = time.time()
-    audit.record_step(SUBJECT, subject_hash, f"{REQUEST_STEP} {iso_utc(now)}", json.dumps(detail, sort_keys=True),
-                      at=now)
+    # one record per request: the step's name carries the time (a step is recorded once per name)
+    audit.record_step(SUBJECT, subject_hash, f"{REQUEST_STEP} {now:.6f}", json.dumps(detail, sort_keys=True), at=now)
     return outcomes
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Protocol
 from adapters.jira import JiraPlatform, RetryPolicy
 from adapters.memory import MemoryPlatform, MemoryStore
 from adapters.zendesk import ZendeskPlatform
-from bridge.platform import Platform, Requester
+from bridge.platform import Platform, RateBudget, Requester
 from tests.fakes.common import Logged
 from tests.fakes.jira_server import FakeJira
 from tests.fakes.zendesk_server import FakeZendesk
@@ -34,6 +34,7 @@ class Harness(Protocol):
     def attempts(self, operation: str, ticket_id: str) -> list[float]: ...
     def request_count(self) -> int: ...
     def with_wrong_credentials(self) -> Platform: ...
+    def with_budget(self, budget: RateBudget) -> Platform: ...
     def exists(self, ticket_id: str) -> bool: ...
     def deletions(self, ticket_id: str) -> int: ...
     def private_notes(self, ticket_id: str) -> list[str]: ...
@@ -102,6 +103,9 @@ class ZendeskHarness:
 
     def with_wrong_credentials(self) -> Platform:
         return ZendeskPlatform.from_env(self.fake.env(**ZENDESK_FAST, ZENDESK_API_TOKEN="wrong"))
+
+    def with_budget(self, budget: RateBudget) -> Platform:
+        return ZendeskPlatform.from_env(self.fake.env(**ZENDESK_FAST), budget=lambda account: budget)
 
     def exists(self, ticket_id: str) -> bool:
         return int(ticket_id) in self.fake.tickets or int(ticket_id) in self.fake.deleted
@@ -182,6 +186,10 @@ class JiraHarness:
     def with_wrong_credentials(self) -> Platform:
         return jira_platform(self.fake, token="wrong-token")
 
+    def with_budget(self, budget: RateBudget) -> Platform:
+        return JiraPlatform(self.fake.url, self.fake.email, self.fake.token, settle_seconds=0, timeout=0.3,
+                            retry=JIRA_FAST, budget=budget)
+
     def exists(self, ticket_id: str) -> bool:
         return ticket_id in self.fake.issues
 
@@ -254,6 +262,9 @@ class MemoryHarness:
 
     def with_wrong_credentials(self) -> Platform:
         return MemoryPlatform(self.store, token="wrong")
+
+    def with_budget(self, budget: RateBudget) -> Platform:
+        return MemoryPlatform(self.store, budget=budget)
 
     def exists(self, ticket_id: str) -> bool:
         return ticket_id in self.store.tickets

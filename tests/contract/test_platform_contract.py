@@ -188,3 +188,35 @@ def test_created_since_lists_new_tickets_once(every: Harness) -> None:
     second = every.new_ticket("Two", "x")
     found = list(every.platform.created_since(datetime.now(timezone.utc) - timedelta(hours=1)))
     assert sorted(found) == sorted([first, second])
+
+
+# ---------------------------------------------------------------------- the shared rate budget
+
+
+class CountingBudget:
+    """Records what the adapter spends and reports (the real one is in bridge.ratebudget)."""
+
+    def __init__(self) -> None:
+        self.acquired = 0
+        self.paused: list[float] = []
+
+    def acquire(self) -> None:
+        self.acquired += 1
+
+    def pause(self, seconds: float) -> None:
+        self.paused.append(seconds)
+
+    def observe_limit(self, per_minute: float) -> None:
+        pass
+
+
+def test_every_request_spends_the_budget_and_a_429_pauses_every_worker(every: Harness) -> None:
+    ticket_id = every.new_ticket("Budget", "x", tags=["billing"])
+    budget = CountingBudget()
+    platform = every.with_budget(budget)
+    every.inject("fetch", ticket_id, [(429, {"Retry-After": "1"})])
+    before = every.request_count()
+    platform.fetch_ticket(ticket_id)
+    platform.add_tag(ticket_id, "gdpr-clear")
+    assert budget.acquired == every.request_count() - before > 2  # the 429 and its retry included
+    assert budget.paused == [1.0]

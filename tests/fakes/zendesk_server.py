@@ -30,10 +30,12 @@ Faults: ``inject(path_regex, method, [(429, {"Retry-After": "1"}), 503, "reset",
 from __future__ import annotations
 
 import asyncio
+import collections
 import base64
 import hashlib
 import hmac
 import itertools
+import math
 import json
 import re
 import secrets
@@ -104,6 +106,7 @@ class FakeZendesk(FakeServer):
         fail_jobs: bool = False,
         blob_chunked: bool = False,
         log_level: str = "critical",
+        rate_limit: tuple[int, float] | None = None,
     ) -> None:
         self.email, self.token, self.subdomain = email, token, subdomain
         self.timeout_delay = timeout_delay
@@ -112,6 +115,11 @@ class FakeZendesk(FakeServer):
         self.export_page_size = export_page_size
         self.fail_jobs = fail_jobs  # deletion jobs end "failed" instead of "completed"
         self.blob_chunked = blob_chunked  # blobs streamed without Content-Length
+        # (requests, seconds): at most that many API requests in any such sliding window, else 429
+        # with Retry-After; answers carry X-Rate-Limit (the limit a minute) and X-Rate-Limit-Remaining.
+        self.rate_limit = rate_limit
+        self._window: collections.deque[float] = collections.deque()
+        self.rate_limited: list[Logged] = []  # the API requests answered 429 by the rate limit
         super().__init__(log_level)
         self.account_id = 9242270
         self._lock = threading.RLock()
@@ -395,6 +403,11 @@ class FakeZendesk(FakeServer):
                 self.blob_requests.append(entry)
         body = await request.body()  # buffered now: a "timeout" fault still processes it after the client left
         replayed = False
+        if self.rate_limit is not None and scope["path"].startswith("/api/"):
+            refusal, send = self._rate_limited(entry, send)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
 
         async def replay() -> dict[str, Any]:  # the routed app reads the buffered body again
             nonlocal replayed
@@ -437,6 +450,31 @@ class FakeZendesk(FakeServer):
             await asyncio.sleep(0.01)
             return
         await self.app(scope, replay, send)
+
+    def _rate_limited(self, entry: Logged, send: Any) -> tuple[Response | None, Any]:
+        """A 429 when the sliding window is full; else ``send`` adding the rate-limit headers."""
+        assert self.rate_limit is not None
+        allowed, window = self.rate_limit
+        per_minute = str(round(allowed * 60 / window))
+        with self._lock:
+            now = time.monotonic()
+            while self._window and self._window[0] <= now - window:
+                self._window.popleft()
+            if len(self._window) >= allowed:
+                self.rate_limited.append(entry)
+                wait = max(1, math.ceil(self._window[0] + window - now))
+                headers = {"Retry-After": str(wait), "X-Rate-Limit": per_minute, "X-Rate-Limit-Remaining": "0"}
+                return _error(429, "TooManyRequests", "rate limited", headers), send
+            self._window.append(now)
+            remaining = str(allowed - len(self._window))
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                extra = [(b"x-rate-limit", per_minute.encode()), (b"x-rate-limit-remaining", remaining.encode())]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        return None, with_headers
 
     def _refuse(self, path: str, host: str, request: Request) -> Response | None:
         if path.startswith("/blob/"):

@@ -34,6 +34,8 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # found whatever language the ticket is in
     ("sv", "Die Steueridentifikationsnummer 86095742719 ist falsch.", "86095742719"),
     ("en", "Im Feld Steuer-ID steht 86095742719.", "86095742719"),
+    ("de", "Die Steuer-ID fehlt im Export. Sie lautet 86 095 742 719.", "86 095 742 719"),
+    ("de", "Die Steuer-ID fehlt im Export.\n\nRechnung 86 095 742 719 ist offen.", None),
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bridge.findings import TextPart
 from bridge.rules import Rules
 from bridge.scanner import Scanner
 from tests.support.scanning import assert_found, found_of
@@ -49,9 +50,35 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Niamh MacKinnon has the same problem.", "Niamh MacKinnon"),
     ("en", "We use TeamViewer and PowerShell on the terminals.", None),
     ("en", "Mark JavaScript errors as resolved.", None),
+    # cues before a name: a full name whose first name the list lacks
+    ("de", "Unsere Kollegin Oluwaseun Adeyemi kann sich nicht anmelden.", "Oluwaseun Adeyemi"),
+    ("en", "Please reset the password of Mr Tunde Bakare.", "Tunde Bakare"),
+    ("sv", "Min kollega Anna Berg har samma fel.", "Anna Berg"),
+    ("de", "Frau Krause hat das Problem auch.", None),  # a title and a surname only: no full name
+    # towns of several words that start with a first name are places (GeoNames)
+    ("en", "The depots in Milton Keynes and Stanley Park both fail.", None),
+    ("en", "Milton Smith cannot log in.", "Milton Smith"),
 ]
 
 
 @pytest.mark.parametrize("language, text, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_found_or_not(scanner: Scanner, rules: Rules, language: str, text: str, expected: str | set[str] | None) -> None:
     assert_found(found_of(scanner, rules, text, language, ENTITY), expected)
+
+
+def test_a_cue_makes_a_name_strong_evidence(scanner: Scanner, rules: Rules) -> None:
+    def score(text: str, language: str) -> float:
+        return max(f.score for f in scanner.scan([TextPart("body", text)], language) if f.entity_type == "PERSON")
+
+    cue = float(rules.entities["PERSON"].options["cue_score"])
+    assert score("Herr Jan Müller ist gesperrt.", "de") == cue
+    assert score("Jan Müller ist gesperrt.", "de") < cue
+
+
+def test_product_names_from_the_rules_are_no_persons(rules: Rules) -> None:
+    custom = rules.model_copy(deep=True)
+    custom.scanner.names.product_names = ["Grace Hopper Suite", "Ada Lovelace"]
+    scanner = Scanner(custom)
+    found = {f.value for f in scanner.scan([TextPart("body", "Ada Lovelace and the Grace Hopper Suite crash; Anna Berg too.")], "en")
+             if f.entity_type == "PERSON"}
+    assert found == {"Anna Berg"}

@@ -68,6 +68,26 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "The terminal display shows 0161 496 0700 after the restart.", None),
     # spaced / dashed SSNs, in brackets, with SS# / SSN context; not typed as a phone
     ("en", "The export rejects the SS# field (026 79 4091) as duplicate.", None),
+    # EU numbering plans: dotted, grouped and bracketed national and international forms
+    ("en", "Her direct line is 0161.496.0703.", "0161.496.0703"),
+    ("en", "His mobile is 07911.123.456.", "07911.123.456"),
+    ("en", "Build 0161.496.0703 failed.", None),
+    ("en", "Version 1.2.3.4 and 010.20.30.40 were deployed.", None),
+    ("sv", "Hennes mobil är 0701-23 45 67.", "0701-23 45 67"),
+    ("sv", "Hennes mobil är +46 (0)70 123 45 67.", "+46 (0)70 123 45 67"),
+    ("de", "Sie ist unter +41 (0)79 123 45 67 erreichbar.", "+41 (0)79 123 45 67"),
+    ("de", "Sie ist unter +43 (0)664 123 45 67 erreichbar.", "+43 (0)664 123 45 67"),
+    ("en", "His mobile is +353 (0)87 123 4567.", "+353 (0)87 123 4567"),
+    ("en", "His mobile is +45 20 12 34 56.", "+45 20 12 34 56"),
+    ("en", "Her mobile is +358 40 1234567.", "+358 40 1234567"),
+    ("en", "Her mobile is +48 601-234-567.", "+48 601-234-567"),
+    ("en", "Her mobile is +33 6.12.34.56.78", "+33 6.12.34.56.78"),
+    ("de", "Handy: 0171 / 123 45 67", "0171 / 123 45 67"),
+    # national forms of neighbouring plans in the language's tickets (CH, AT, IE)
+    ("de", "Seine Durchwahl: 044 668 18 00", "044 668 18 00"),
+    ("de", "Ihre Handynummer ist 076 123 45 67", "076 123 45 67"),
+    ("de", "Ihre Handynummer ist 0676 123 4567", "0676 123 4567"),
+    ("en", "His mobile is 087 123 4567.", "087 123 4567"),
 ]
 
 

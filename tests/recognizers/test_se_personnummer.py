@@ -31,6 +31,7 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # found whatever language the ticket is in
     ("en", "Seine Personnummer 811218-9876 steht im Feld.", "811218-9876"),
     ("sv", "The personal identity number 8112189876 is on file.", "8112189876"),
+    ("sv", "Personnumret i systemet stämmer inte. Rätt är 811218 9876.", "811218 9876"),
 ]
 
 

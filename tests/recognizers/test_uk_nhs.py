@@ -27,6 +27,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # found whatever language the ticket is in
     ("sv", "Please correct the NHS number 943 476 5919 on the record.", "943 476 5919"),
     ("de", "The health service number 9434765919 is wrong.", "9434765919"),
+    # a grouped number whose context word stands in the sentence before (not two sentences back)
+    ("en", "The NHS number on her record is wrong. It should be 943 476 5919.", "943 476 5919"),
+    ("en", "The NHS number is wrong. We checked twice. It should be 943 476 5919.", None),
 ]
 
 

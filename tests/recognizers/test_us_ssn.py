@@ -32,6 +32,7 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # found whatever language the ticket is in
     ("sv", "Her social security number 512-44-8821 was typed wrong.", "512-44-8821"),
     ("de", "Die Sozialversicherungsnummer 512-44-8821 ist doppelt.", "512-44-8821"),
+    ("en", "Her social security number was mistyped. The right one is 512 44 8821.", "512 44 8821"),
 ]
 
 

@@ -127,3 +127,17 @@ def test_the_status_page_reminds_when_a_report_is_due(db, db_url, tmp_path) -> N
     page = client.get("/", headers=headers).text
     assert "attestation-due" in page and "No erasure report has been written yet" in page
     assert client.get("/api/status", headers=headers).json()["attestation"]["due"] is True
+
+
+def test_a_log_line_reminds_when_a_report_is_due(db, caplog) -> None:
+    import logging
+
+    from bridge.attest import remind_if_due
+
+    with caplog.at_level(logging.WARNING, logger="bridge.attest"):
+        assert remind_if_due(db) is False
+        AuditLog(db).record_decision("zendesk", "1", Decision("none"), "monitor", "v", "en", [],
+                                     at=time.time() - 190 * DAY)
+        assert remind_if_due(db) is True
+    [line] = [r for r in caplog.records if r.getMessage() == "erasure report due"]
+    assert line.days_since == 190 and "audit attest" in line.hint  # type: ignore[attr-defined]

@@ -18,20 +18,20 @@ HOLDER = """
 import sys, time
 from bridge.db import Database
 from bridge.jobs import JobStore
-store = JobStore(Database(sys.argv[1]), lease_seconds=0.6)
+store = JobStore(Database(sys.argv[1]), lease_seconds=1.5)
 owner = "far-away-host:4242:1"   # another host: its death cannot be seen, only its lease running out
 assert store.acquire("zendesk", "77", owner=owner) == "acquired"
-with store.heartbeat("zendesk", "77", owner=owner, every=0.15):
+with store.heartbeat("zendesk", "77", owner=owner, every=0.3):
     print("holding", flush=True)
     time.sleep(600)
 """
 
 
 def test_a_job_outliving_its_lease_period_is_not_taken_by_a_second_worker(db) -> None:
-    first, second = JobStore(db, lease_seconds=0.5), JobStore(db, lease_seconds=0.5)
+    first, second = JobStore(db, lease_seconds=1.0), JobStore(db, lease_seconds=1.0)
     assert first.acquire("zendesk", "5", owner="host-a:1:1") == "acquired"
-    with first.heartbeat("zendesk", "5", owner="host-a:1:1", every=0.1) as beat:
-        time.sleep(1.6)  # three lease periods
+    with first.heartbeat("zendesk", "5", owner="host-a:1:1", every=0.2) as beat:
+        time.sleep(3.2)  # three lease periods
         assert second.acquire("zendesk", "5", owner="host-b:2:1") == "busy"
         assert [j.ticket_id for j in second.stale()] == []
         assert beat.renewals >= 5 and not beat.lost
@@ -51,12 +51,12 @@ def test_a_sigkilled_workers_job_is_taken_over_once_its_lease_runs_out(db, db_ur
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"holding"
-        store = JobStore(db, lease_seconds=0.6)
-        time.sleep(1.2)  # two lease periods: the heartbeat keeps it
+        store = JobStore(db, lease_seconds=1.5)
+        time.sleep(3.0)  # two lease periods: the heartbeat keeps it
         assert store.acquire("zendesk", "77", owner="host-b:2:1") == "busy"
         holder.send_signal(signal.SIGKILL)
         holder.wait(10)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
         outcome = "busy"
         while outcome == "busy" and time.monotonic() < deadline:
             time.sleep(0.1)

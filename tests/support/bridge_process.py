@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,7 +22,7 @@ class BridgeProcess:
     """``gdpr-bridge <command>`` with its own data dir; stdout+stderr go to ``log_path``."""
 
     def __init__(self, data_dir: Path, env: Mapping[str, str], command: tuple[str, ...] = ("serve",),
-                 sweep_minutes: int = 0) -> None:
+                 sweep_minutes: int = 0, rate_limits: bool = True) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -42,8 +43,11 @@ class BridgeProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         if "BRIDGE_RULES" not in env:  # the shipped rules, without the periodic sweep unless asked
             rules = self.data_dir / "rules.yaml"
-            rules.write_text((ROOT / "rules.yaml").read_text(encoding="utf-8").replace(
-                "interval_minutes: 15", f"interval_minutes: {sweep_minutes}"), encoding="utf-8")
+            text = (ROOT / "rules.yaml").read_text(encoding="utf-8").replace(
+                "interval_minutes: 15", f"interval_minutes: {sweep_minutes}")
+            if not rate_limits:  # e.g. benchmarks of the bridge's own throughput
+                text = re.sub(r"(?ms)^rate_limits:\n(?:[ #].*\n|\n)*", "", text)
+            rules.write_text(text, encoding="utf-8")
             self.env["BRIDGE_RULES"] = str(rules)
 
     @property
@@ -54,7 +58,7 @@ class BridgeProcess:
     def metrics_url(self) -> str:
         return f"http://127.0.0.1:{self.metrics_port}"
 
-    def start(self, wait_ready: bool = True, timeout: float = 60) -> "BridgeProcess":
+    def start(self, wait_ready: bool = True, timeout: float = 240) -> "BridgeProcess":
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bridge.cli", *self.command], env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -64,7 +68,7 @@ class BridgeProcess:
             self.wait_ready(timeout)
         return self
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.proc is not None

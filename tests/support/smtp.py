@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -22,6 +23,15 @@ class _Handler:
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.lock = threading.Lock()
+        self.hold = threading.Event()  # set: a sender is kept waiting at RCPT TO (mid-transaction)
+        self.held = threading.Event()  # set once a sender is being kept waiting
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        while self.hold.is_set():
+            self.held.set()
+            await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         data = envelope.original_content or envelope.content
@@ -51,6 +61,17 @@ class SmtpSink:
     def raw(self) -> list[bytes]:
         with self.handler.lock:
             return list(self.handler.raw)
+
+    def hold(self) -> None:
+        """Keep the next senders waiting after RCPT TO, so a test can kill one mid-email."""
+        self.handler.held.clear()
+        self.handler.hold.set()
+
+    def release(self) -> None:
+        self.handler.hold.clear()
+
+    def wait_held(self, timeout: float = 60.0) -> bool:
+        return self.handler.held.wait(timeout)
 
     def start(self) -> "SmtpSink":
         self.controller.start()

@@ -1,0 +1,90 @@
+"""Special categories (GDPR art. 9 and 10): terms of health, trade-union membership, religion,
+sexual orientation, criminal records ... in EN/SV/DE; an absence code alone is none, and
+neither is a term about no one; the policy counts one only about an identifiable third party."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.platform import Requester, Ticket
+from bridge.policy import decide
+from bridge.rules import Rules
+from bridge.scanner import Scanner
+from bridge.findings import TextPart
+from tests.support.scanning import assert_found, found_of
+
+ENTITY = "SPECIAL_CATEGORY"
+
+# (language, text, expected): a value that must count, "!value" one that must not,
+# {values} exactly these, None nothing of this type
+CASES: list[tuple[str, str, str | set[str] | None]] = [
+    # health: illnesses, diagnoses, pregnancy, the reason for sick leave
+    ("en", "She is on sick leave for cancer treatment.", "cancer"),
+    ("en", "He was diagnosed with diabetes last year.", {"diagnosed with", "diabetes"}),
+    ("en", "Jo is pregnant and starts maternity leave in May.", "pregnant"),
+    ("sv", "Hon är sjukskriven för utmattningssyndrom.", "utmattningssyndrom"),
+    ("sv", "Hans fru är gravid och han tar ut föräldraledighet.", "gravid"),
+    ("de", "Er ist wegen einer Krebserkrankung krankgeschrieben.", "Krebserkrankung"),
+    ("de", "Sie ist schwanger und geht bald in Mutterschutz.", "schwanger"),
+    # trade union, religion, orientation, criminal records
+    ("en", "He is a union rep and needs time off for union duties.", "union rep"),
+    ("sv", "Hon är fackombud och behöver ledigt.", "fackombud"),
+    ("de", "Er ist Gewerkschaftsmitglied.", "Gewerkschaftsmitglied"),
+    ("en", "He is Muslim and asked for prayer breaks.", "Muslim"),
+    ("de", "Er ist schwul und möchte nicht mit X arbeiten.", "schwul"),
+    ("en", "The new hire has a criminal record.", "criminal record"),
+    ("sv", "Han är dömd för bedrägeri enligt belastningsregistret.", {"dömd"}),
+    ("de", "Der Mitarbeiter ist vorbestraft.", "vorbestraft"),
+    # an absence code alone is no special category
+    ("en", "The schedule shows sick for Monday.", None),
+    ("sv", "Frånvarokoden sjuk saknas i listan.", None),
+    ("de", "Im Dienstplan steht krank für Montag.", None),
+    # IT words that look alike
+    ("en", "The UNION query on the staff table fails.", None),
+    ("en", "Her account was disabled after the update came out.", None),
+    ("en", "The file was converted to PDF on the server.", None),
+    ("de", "Er sucht die Datei seit gestern.", None),
+    ("sv", "Exporten är beroende av servern.", None),
+    # wards and sites of care customers name no one's health
+    ("de", "Das Terminal im Krankenhaus Nord ist offline.", None),
+    ("sv", "Schemat för psykiatrin visar fel pass.", None),
+    ("en", "The FreeBSD jail on the build host is down.", None),
+    ("de", "Die Wartung erfolgt ohne Behinderung des Betriebs.", None),
+    # about no one: an awareness campaign, a training, a policy
+    ("en", "We run a cancer awareness campaign next week.", None),
+    ("sv", "Vi har utbildning om psykisk ohälsa i maj.", None),
+    ("de", "Die Schulung zu Depression findet im Mai statt.", None),
+]
+
+
+@pytest.mark.parametrize("language, text, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_found_or_not(scanner: Scanner, rules: Rules, language: str, text: str, expected: str | set[str] | None) -> None:
+    assert_found(found_of(scanner, rules, text, language, ENTITY), expected)
+
+
+REQUESTER = Requester(name="Helen Marsh", email="helen.marsh@example.co.uk")
+
+DECISIONS = [
+    # named third party: a violation on its own terms (a name alone is none)
+    ("en", "Please disable Oliver Pratt's account, he is on sick leave for cancer treatment.", "delete"),
+    # a first name and a person code identify someone too
+    ("sv", "Karin (klocknummer 7114) är sjukskriven för utmattningssyndrom, stäng av kontot.", "delete"),
+    ("de", "Der Mitarbeiter mit Personalnummer 40817 ist vorbestraft.", "delete"),
+    # about no one identifiable
+    ("en", "One of our agents is pregnant: how do we set up maternity leave?", "none"),
+    ("sv", "En medarbetare är gravid, hur lägger vi in föräldraledighet?", "none"),
+    # the absence type alone next to a name
+    ("en", "The schedule shows sick for Oliver Pratt on Monday, but he worked.", "none"),
+    ("de", "Im Dienstplan steht krank für Jan Müller am Montag.", "none"),
+    # the requester about themselves
+    ("en", "I am pregnant and need maternity leave set up from May. Helen Marsh", "none"),
+]
+
+
+@pytest.mark.parametrize("language, body, action", DECISIONS, ids=[f"{c[0]}-{i}" for i, c in enumerate(DECISIONS)])
+def test_the_policy_counts_it_about_an_identifiable_third_party(
+    scanner: Scanner, rules: Rules, language: str, body: str, action: str
+) -> None:
+    ticket = Ticket(id="1", platform="test", subject="Account", body=body, requester=REQUESTER)
+    decision = decide(scanner.scan([TextPart("body", body)], language), ticket, rules, [])
+    assert decision.action == action, decision.reasons
