@@ -142,12 +142,6 @@ def open_database(target: str | Path) -> Database:
         return db
 
 
-def state_database(settings: Any) -> Database:
-    """The process's state database for ``settings`` (BRIDGE_DATABASE_URL, else SQLite in the data dir)."""
-    url = getattr(settings, "state_url", None) or normalise_url(Path(settings.data_dir) / "bridge.db")
-    return open_database(url)
-
-
 def _after_fork_in_child() -> None:
     # Connections inherited from the parent must not be used by the child: drop the pools
     # without closing the parent's sockets.

@@ -53,7 +53,7 @@ def test_outages_of_postgres_and_redis_make_webhooks_wait_and_lose_nothing(serve
     postgres, redis_server = servers
     env = {**zendesk.env(), "BRIDGE_MODE": "enforce", "SMTP_URL": sink.url + "?helo=bridge.test",
            "BRIDGE_DATABASE_URL": postgres.url, "BRIDGE_QUEUE_URL": redis_server.url}
-    web = BridgeProcess(tmp_path / "web", env, command=("web",)).start()
+    web = BridgeProcess(tmp_path / "web", env, command=("web",)).start(timeout=180)
     worker = BridgeProcess(tmp_path / "worker", env, command=("worker",))
     tickets = {name: zendesk.create("Export bricht ab", BODY, REQUESTER) for name in ("queued", "pg", "redis")}
     try:

@@ -58,7 +58,8 @@ def test_a_scan_past_its_time_bound_stops_there_and_goes_to_review(scanner, rule
         [part for item in extracted for part in item.parts], "en", max_chars=10_000_000, max_seconds=2.0)
     took = time.monotonic() - started
     assert reason is not None and "max_scan_seconds" in reason
-    assert took < 2.0 + 3.0, f"the scan ran {took:.1f} s past a 2 s bound"
+    # unbounded, this text takes minutes; the margin is for a machine shared with other test runs
+    assert took < 2.0 + 15.0, f"the scan ran {took:.1f} s past a 2 s bound"
 
 
 @pytest.fixture()
@@ -74,7 +75,7 @@ def test_two_megabytes_of_dense_text_end_in_review_within_the_bound(tmp_path: Pa
                      .replace("interval_minutes: 15", "interval_minutes: 0")
                      .replace("max_scan_seconds: 120", "max_scan_seconds: 5"), encoding="utf-8")
     env = {**zendesk.env(), "BRIDGE_MODE": "enforce", "BRIDGE_RULES": str(rules), "SMTP_URL": smtp.url}
-    bridge = BridgeProcess(tmp_path / "bridge", env).start()
+    bridge = BridgeProcess(tmp_path / "bridge", env).start(timeout=180)
     try:
         ticket_id = zendesk.create("Rota export", CLEAN_BODY, REQUESTER,
                                    [("staff.txt", dense_text(2_000_000).encode(), "text/plain")])
@@ -89,5 +90,6 @@ def test_two_megabytes_of_dense_text_end_in_review_within_the_bound(tmp_path: Pa
     assert any("max_scan_seconds" in r or "max_ticket_chars" in r for r in record["reasons"])
     assert "gdpr-review" in zendesk.tags(ticket_id) and zendesk.exists(ticket_id)
     assert smtp.messages == []
-    # download + extraction child + a scan stopped at 5 s: far below the minutes an unbounded scan takes
-    assert took < 60, f"review after {took:.0f} s"
+    # download + extraction child + a scan stopped at 5 s: far below the minutes an unbounded
+    # scan of this text takes (the margin is for a machine shared with other test runs)
+    assert took < 90, f"review after {took:.0f} s"

@@ -99,7 +99,7 @@ def test_two_hosts_sharing_only_redis_and_postgres_give_one_email_one_deletion_e
         host.start(wait_ready=False)
     try:
         for host in hosts:
-            host.wait_ready(120)
+            host.wait_ready(300)  # two model loads at once on a shared 2-core box
         database_url = shared["BRIDGE_DATABASE_URL"]
 
         # 1. a burst of duplicated webhooks across both hosts

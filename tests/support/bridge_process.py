@@ -65,7 +65,11 @@ class BridgeProcess:
             cwd=str(self.data_dir),
         )
         if wait_ready:
-            self.wait_ready(timeout)
+            try:
+                self.wait_ready(timeout)
+            except BaseException:  # a bridge that never got ready must not outlive the test
+                self.kill()
+                raise
         return self
 
     def wait_ready(self, timeout: float = 240) -> None:

@@ -59,11 +59,15 @@ class BudgetRun:
                "BRIDGE_WORKERS": str(self.threads)}
         self.processes = [BridgeProcess(self.folder, env, command=("web",)).start()]
         workers = [BridgeProcess(self.folder, env, command=("worker",)) for _ in range(self.workers)]
-        for worker in workers:
-            worker.start(wait_ready=False)
         self.processes += workers
-        for worker in workers:
-            worker.wait_ready(timeout=300)
+        try:
+            for worker in workers:
+                worker.start(wait_ready=False)
+            for worker in workers:
+                worker.wait_ready(timeout=300)
+        except BaseException:  # none of them may outlive a failed start
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
