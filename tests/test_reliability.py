@@ -122,7 +122,7 @@ def test_worker_killed_after_the_deletion_before_the_email_records_the_notice_lo
         record = wait_for(lambda: finished_record(tmp_path, platform, ticket_id, "notice_lost"), timeout=60)
         import httpx
 
-        page = httpx.get(second.url + "/?token=status-token-for-the-reliability-tests").text
+        page = httpx.get(second.url + "/", headers={"Authorization": "Bearer status-token-for-the-reliability-tests"}).text
     finally:
         second.stop()
     assert [s["step"] for s in record["steps"]] == ["deleting", "deleted", "notice_lost"]
@@ -151,9 +151,9 @@ def test_a_deletion_refused_for_good_is_tagged_noted_dead_lettered_and_shown(pla
     [entry] = [d for d in json.loads(cli(bridge, "deadletters", "list", "--json").stdout) if d["ticket_id"] == ticket_id]
     assert "403" in entry["reason"]
     assert "delete_failed" in _steps(bridge.data_dir, platform, ticket_id)
-    metrics = httpx.get(bridge.url + "/metrics").text
+    metrics = httpx.get(bridge.metrics_url + "/metrics").text
     assert f'gdpr_bridge_deletions_failed_total{{platform="{platform}"}}' in metrics
-    page = httpx.get(bridge.url + "/?token=status-token-for-the-reliability-tests").text
+    page = httpx.get(bridge.url + "/", headers={"Authorization": "Bearer status-token-for-the-reliability-tests"}).text
     refused = page.split('id="deletions-refused"', 1)[1].split("</section>", 1)[0]
     assert ticket_id in refused and "403" in refused
     assert leaked(SEEDED, bridge.data_dir) == []
