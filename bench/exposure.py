@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import phonenumbers  # noqa: E402
 from ocr_speed import screenshot  # noqa: E402
 from adapters.zendesk.config import ZendeskSettings  # noqa: E402
-from bridge.config import load_settings  # noqa: E402
+from bridge.settings import load_settings  # noqa: E402
 from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
 from tests.support.bridge_process import BridgeProcess  # noqa: E402
 from tests.support.smtp import SmtpSink  # noqa: E402

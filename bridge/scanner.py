@@ -31,12 +31,14 @@ from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadlin
 from bridge.recognizers.factory import build_recognizers
 from bridge.rules.schema import Rules, model_hint
 from bridge.structure import Structure, read_structure, subject_structure
+from bridge.structure.parts import TABLE
 
 log = logging.getLogger(__name__)
 
 BLANK = "blank"
 BODY_PLACES = ("subject", "body")  # prose; everything else (attachments) may be tables and forms
 CONTEXT_CHARS = 40
+_ALIGNED_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 class RulesNlpEngine(SpacyNlpEngine):
@@ -240,7 +242,14 @@ class Scanner:
         results = self.analyze_text(text, language, tabular=place not in BODY_PLACES)
         if place in BODY_PLACES and structure.tables:
             for table in structure.tables:
-                for r in self.analyze_text(text[table.start:table.end], language, tabular=True):
+                if structure.part_at(table.start) != TABLE:
+                    continue  # columns of a log or a signature, not a table of people
+                piece = text[table.start:table.end]
+                if table.separator == "  ":
+                    # columns aligned with spaces: mark each gap with a bar (same length, same
+                    # offsets) so that a value's column header is found as in a delimited table
+                    piece = _ALIGNED_GAP.sub(lambda gap: "|" + gap.group()[1:], piece)
+                for r in self.analyze_text(piece, language, tabular=True):
                     r.start += table.start
                     r.end += table.start
                     results.append(r)

@@ -92,12 +92,15 @@ def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
 
 
 def safe_error(exc: BaseException) -> str:
-    """Our own errors carry safe messages; anything else is named by its type only."""
+    """The reason kept with a job (dead letters, status page): our own errors carry safe
+    messages that name the platform or the mail server; anything else may quote data, so
+    it is only called unexpected (its type goes to the worker's log, not to admins' screens)."""
     from bridge.notify import NotifyError
 
-    if isinstance(exc, (PlatformError, NotifyError)):
-        return f"{type(exc).__name__}: {exc}"[:300]
-    return type(exc).__name__
+    if isinstance(exc, (PlatformError, NotifyError)) and str(exc).strip():
+        return str(exc).strip()[:300]
+    log.error("unexpected error in a job", extra={"error_type": type(exc).__name__})
+    return "unexpected error in the bridge (the worker's log names it)"
 
 
 STATE_OUTAGE_RETRY_SECONDS = 15.0

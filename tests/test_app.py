@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import httpx
 
 from bridge.app import create_app
-from bridge.config import load_settings
+from bridge.settings import load_settings
 from bridge.signatures import zendesk_signature
 
 SECRET = "app-test-secret"

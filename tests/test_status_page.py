@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from bridge.app import create_app
 from bridge.audit import AuditLog
-from bridge.config import load_settings
+from bridge.settings import load_settings
 from bridge.db import Database
 from bridge.findings import Decision, Finding
 from bridge.jobs import JobStore

@@ -84,12 +84,12 @@ def _errors(findings: list[Any]) -> list[str]:
 
 
 def _print_tickets(title: str, tickets: list[Any]) -> None:
-    from bridge.subject.archive import _iso
+    from bridge.subject.archive import iso
 
     click.echo(title)
     click.echo(f"  {'platform':<10} {'id':<14} {'created':<21} {'updated':<21} status")
     for t in tickets:
-        click.echo(f"  {t.platform:<10} {t.id:<14} {_iso(t.created_at) or '-':<21} {_iso(t.updated_at) or '-':<21} "
+        click.echo(f"  {t.platform:<10} {t.id:<14} {iso(t.created_at) or '-':<21} {iso(t.updated_at) or '-':<21} "
                    f"{t.status or '-'}")
 
 
@@ -175,8 +175,8 @@ def erase(email: str, dry_run: bool, yes: bool) -> None:
         _fail("could not search every platform, nothing deleted: " + "; ".join(errors))
     staff = [f"{p.platform} ({p.role})" for f in findings for p in f.staff]
     if staff:
-        _fail("refused: the address belongs to a staff account on " + ", ".join(staff)
-              + "; staff accounts are not erased by this command, nothing deleted")
+        _fail("refused: the address belongs to a staff account (agent, admin, or on Jira a licensed Atlassian "
+              "account) on " + ", ".join(staff) + "; this command does not erase staff, nothing deleted")
     _report(findings)
     tickets = sum(len(f.requested) for f in findings)
     records = sum(len(f.people) for f in findings)

@@ -54,13 +54,21 @@ class Holding:
     why: str
 
 
+@lru_cache(maxsize=4096)
+def _e164(value: str, regions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(phone_e164_candidates(value, regions))
+
+
 def same_phone(a: str, b: str, regions: Iterable[str]) -> bool:
     """Whether two written phone numbers are the same number, whatever their format."""
     regions = tuple(regions)
-    if digits(a) and digits(a) == digits(b):
+    da, db = digits(a), digits(b)
+    if da and da == db:
         return True
-    left = phone_e164_candidates(a, regions)
-    return bool(left) and bool(left & phone_e164_candidates(b, regions))
+    if len(da) < 6 or da[-6:] != db[-6:]:
+        return False  # one number in two formats ends in the same digits
+    left = _e164(a, regions)
+    return bool(left) and bool(left & _e164(b, regions))
 
 
 def _source(finding: Finding, ticket: Ticket) -> str | None:
@@ -139,6 +147,11 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
 # ---------------------------------------------------------------- organisation and system
 
 
+@lru_cache(maxsize=8)
+def _casefolded(rules_id: int, values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.casefold() for v in values)
+
+
 def _allowed(finding: Finding, rules: Rules) -> str | None:
     """The configured allow lists. A configured prefix ("support") does not make a person's
     address a role mailbox: "support.anna@" is Anna's."""
@@ -146,7 +159,7 @@ def _allowed(finding: Finding, rules: Rules) -> str | None:
     value = finding.value.strip()
     if finding.entity_type == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.casefold().rpartition("@")
-        if local in {m.casefold() for m in allow.role_mailboxes}:
+        if local in _casefolded(id(rules), tuple(allow.role_mailboxes)):
             return "role mailbox"
         prefix = next((p.casefold() for p in allow.role_mailbox_prefixes if local.startswith(p.casefold())), None)
         if prefix is not None:
@@ -162,7 +175,7 @@ def _allowed(finding: Finding, rules: Rules) -> str | None:
     for pattern in allow.patterns:
         if pattern.entity in ("*", finding.entity_type) and re.fullmatch(pattern.regex, value, re.IGNORECASE):
             return f"allow pattern{': ' + pattern.note if pattern.note else ''}"
-    if value.casefold() in {v.casefold() for v in allow.values}:
+    if allow.values and value.casefold() in _casefolded(id(rules), tuple(allow.values)):
         return "allowed value"
     return None
 
@@ -197,7 +210,7 @@ def _mailbox(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
 
 
 def _phone_type(value: str, regions: Iterable[str]) -> str | None:
-    for e164 in phone_e164_candidates(value, regions):
+    for e164 in _e164(value, tuple(regions)):
         try:
             kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
         except phonenumbers.NumberParseException:  # pragma: no cover - parsed before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bridge.ownership.text import PUNCTUATION, fold
 
@@ -22,7 +23,16 @@ def said_to_be_own(text: str, start: int, phrases: list[str], window: int) -> bo
         return False
     before = _SENTENCE_END.split(text[max(0, start - window):start])[-1]
     words = fold(PUNCTUATION.sub(" ", before)).split()
-    return any(_ends_with_phrase(words, fold(phrase).split()) for phrase in phrases if phrase.strip())
+    if not words:
+        return False
+    folded = _folded(tuple(phrases))
+    last = set(words[-1 - MAX_WORDS_AFTER:])
+    return any(phrase[-1] in last and _ends_with_phrase(words, phrase) for phrase in folded)
+
+
+@lru_cache(maxsize=16)
+def _folded(phrases: tuple[str, ...]) -> tuple[list[str], ...]:
+    return tuple(fold(p).split() for p in phrases if p.strip())
 
 
 def _ends_with_phrase(words: list[str], phrase: list[str]) -> bool:

@@ -71,7 +71,7 @@ class SignatureBlock(_Model):
     """The requester's own sign-off: their name on a line, then short contact lines."""
 
     lines: int = Field(default=0, ge=0, le=20)  # contact lines after the name line; 0: off
-    labels: list[str] = Field(default_factory=list)  # words a contact line may hold besides numbers
+    labels: list[str] = Field(default_factory=list)  # ignored: older files listed contact labels here
 
 
 class RequesterExemption(_Model):

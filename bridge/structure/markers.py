@@ -56,26 +56,21 @@ SENT_FROM_DEVICE = re.compile(
     re.IGNORECASE,
 )
 
-LEGAL_FOOTER = re.compile(
+_LEGAL_FOOTER_SOURCE = (
     r"""(?:\bImpressum\b|\bGeschäftsführ(?:er|erin|ung)\b|\bVorstand\b|\bAufsichtsrat(?:svorsitz)?|\bRegistergericht\b|
       \bAmtsgericht\b|\bHR[AB]\s*\d|\bHandelsregister\b|\bUSt[.-]?\s*Id|\bSitz\s+der\s+Gesellschaft\b|\bSitz\s*:|
       \bregistered\s+(?:office|in\s+england|in\s+scotland|address)\b|\bcompany\s+(?:no|number|reg(?:istration)?)\b|
       \bVAT\s+(?:no|number|reg)|\bdirectors?\s*:|\bOrg\.?\s*nr\b|\bOrganisationsnummer\b|\bStyrelsens\s+säte\b|
       \bSäte\s*:|\bMomsreg|\bVD\s*:|\bthis\s+e-?mail\s+(?:and\s+any|is\s+confidential|may\s+contain)|
-      \bdiese\s+e-?mail\s+(?:enthält|ist\s+vertraulich)|\bdetta\s+e-?post(?:meddelande)?\s+(?:kan|är))""",
-    re.IGNORECASE | re.VERBOSE,
+      \bdiese\s+e-?mail\s+(?:enthält|ist\s+vertraulich)|\bdetta\s+e-?post(?:meddelande)?\s+(?:kan|är))"""
 )
-
-# lower-case pieces of which a legal footer has at least one: a cheap test before LEGAL_FOOTER
-FOOTER_HINTS = ("impressum", "geschäftsf", "vorstand", "aufsichtsrat", "gericht", "hrb", "hra", "handelsreg",
-                "ust", "sitz", "registered", "company", "vat ", "director", "org", "säte", "moms", "vd",
-                "e-mail", "email", "e-post", "epost")
+# matched on lower-cased text: a case-insensitive pattern of many alternatives is three times slower
+_LEGAL_FOOTER = re.compile(_LEGAL_FOOTER_SOURCE.lower(), re.VERBOSE)
 
 
-def may_hold_footer(text: str) -> bool:
-    lower = text.casefold()
-    return any(hint in lower for hint in FOOTER_HINTS)
-
+def legal_footer(text: str) -> re.Match[str] | None:
+    """Where ``text`` names a register, an officer or a confidentiality notice."""
+    return _LEGAL_FOOTER.search(text.lower())
 
 LOG_LINE = re.compile(
     r"""^\s*(?:

@@ -42,7 +42,7 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
     default = ATTACHMENT if attachment else OWN_TEXT
     kinds = [default] * len(lines)
 
-    footer = m.may_hold_footer(text) and bool(m.LEGAL_FOOTER.search(text))
+    footer = bool(m.legal_footer(text))
     messages = _messages(lines, kinds)
     signoffs: list[Signoff] = []
     for number, (first, end) in enumerate(messages):
@@ -177,7 +177,7 @@ def _signoff(
                 break
             continue
         if (
-            len(line) > SIGNATURE_LINE_CHARS or len(line.split()) > PROSE_WORDS or (footer and m.LEGAL_FOOTER.search(line))
+            len(line) > SIGNATURE_LINE_CHARS or len(line.split()) > PROSE_WORDS or (footer and m.legal_footer(line))
             or line[:2].upper() in ("PS", "P.") or kinds[i] not in (OWN_TEXT, QUOTED, ATTACHMENT)
             or m.QUOTE_START.match(line)
         ):
@@ -195,7 +195,7 @@ def _footers(lines: list[str], kinds: list[str]) -> None:
     for i, line in enumerate(lines):
         if kinds[i] in (FORWARD_HEADER, LEGAL_FOOTER):
             continue
-        found = m.LEGAL_FOOTER.search(line)
+        found = m.legal_footer(line)
         if not found:
             continue
         if len(line.split()) > FOOTER_PROSE_WORDS and ":" not in line and line[: found.start()].strip():

@@ -56,8 +56,8 @@ def write_export(findings: list[Findings], platforms: Mapping[str, SubjectReques
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf, \
                 tempfile.TemporaryFile("w+", encoding="utf-8") as index:
-            page = _templates.get_template("index.html").module
-            index.write(page.head(generated=_iso(datetime.now(timezone.utc))))
+            page: Any = _templates.get_template("index.html").module  # its macros: head, ticket, foot
+            index.write(page.head(generated=iso(datetime.now(timezone.utc))))
             manifest: list[dict[str, Any]] = []
             for found in findings:
                 platform = platforms[found.platform]
@@ -80,7 +80,7 @@ def write_export(findings: list[Findings], platforms: Mapping[str, SubjectReques
                 while chunk := index.read(CHUNK):
                     dst.write(chunk.encode("utf-8"))
             zf.writestr("manifest.json", json.dumps({
-                "format": FORMAT, "generated_at": _iso(datetime.now(timezone.utc)),
+                "format": FORMAT, "generated_at": iso(datetime.now(timezone.utc)),
                 "platforms": summary.platforms, "tickets": manifest,
                 "attachments": {"included": summary.attachments, "bytes": summary.attachment_bytes,
                                 "left_out": summary.left_out},
@@ -157,9 +157,9 @@ def _document(export: TicketExport, files: dict[str, dict[str, Any]]) -> dict[st
         "subject": export.subject,
         "description": export.description,
         "status": export.status,
-        "created": _iso(export.created_at),
-        "updated": _iso(export.updated_at),
-        "comments": [{"author_role": c.author_role, "created": _iso(c.created_at), "public": c.public,
+        "created": iso(export.created_at),
+        "updated": iso(export.updated_at),
+        "comments": [{"author_role": c.author_role, "created": iso(c.created_at), "public": c.public,
                       "body": c.body, "attachments": refs(c.attachments)} for c in export.comments],
         "attachments": refs(export.attachments),
     }
@@ -171,11 +171,11 @@ def _safe(text: str) -> str:
     return cleaned
 
 
-def _iso(when: datetime | None) -> str | None:
+def iso(when: datetime | None) -> str | None:
     if when is None:
         return None
     aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
     return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["ExportSummary", "MAX_ATTACHMENT_BYTES", "write_export"]
+__all__ = ["ExportSummary", "MAX_ATTACHMENT_BYTES", "iso", "write_export"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from bridge.platform import CC, REQUESTER, Person, PlatformError, SubjectRequests, TicketSummary, get_platform, platform_names
+
+if TYPE_CHECKING:
+    from bridge.settings import Settings
 
 
 @dataclass
@@ -23,17 +26,17 @@ class Findings:
         return [p for p in self.people if p.staff]
 
 
-def subject_platforms(settings: object) -> tuple[dict[str, SubjectRequests], list[str]]:
+def subject_platforms(settings: "Settings") -> tuple[dict[str, SubjectRequests], list[str]]:
     """The configured platforms that answer data-subject requests, and one line per one that
     is configured but cannot be built (the line names the variable, never a value)."""
     platforms: dict[str, SubjectRequests] = {}
     problems: list[str] = []
     for name in platform_names():
-        section = settings.platforms.get(name)  # type: ignore[attr-defined]
+        section = settings.platforms.get(name)
         if section is None or not section.configured():
             continue
         try:
-            platform = get_platform(name, settings.platform_environ(name))  # type: ignore[attr-defined]
+            platform = get_platform(name, settings.platform_environ(name))
         except ValueError as exc:  # the platforms' config errors
             problems.append(f"{name}: {exc}")
             continue
