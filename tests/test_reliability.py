@@ -257,7 +257,7 @@ def test_two_worker_processes_and_duplicates_give_one_email_and_one_deletion(que
             for ticket_id in tickets:
                 assert zendesk.deliver(web.url, ticket_id).status_code == 202
         if queue == "redis":  # while jobs wait in the queue (the delivery memory is in the state database)
-            assert leaked_in_redis(name) == []
+            assert leaked_in_redis(name, drained=True) == []
         for ticket_id in tickets:
             wait_for(lambda t=ticket_id: finished_record(tmp_path, "zendesk", t, "notified"), timeout=90)
         time.sleep(1.0)
