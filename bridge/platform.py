@@ -92,11 +92,16 @@ class Ticket:
 
 @dataclass(frozen=True)
 class WebhookEvent:
-    """What a verified webhook tells the bridge: which ticket, and a key to dedupe on."""
+    """What a verified webhook tells the bridge: which ticket, and a key to dedupe on.
+
+    ``comment_id`` is set when the event is a comment added after creation (or
+    attachments added to an existing ticket, as the platform reports them): the bridge
+    then scans only that comment, and dedupes on (platform, ticket, comment)."""
 
     platform: str
     ticket_id: str
     delivery_id: str  # invocation id / event id / webhook identifier
+    comment_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,77 @@ class Platform(Protocol):
 
     def created_since(self, since: datetime) -> Iterator[str]:
         """Ids of tickets created at or after ``since`` (for the reconciliation sweep)."""
+        ...
+
+
+# ---------------------------------------------------------------------- comments and redaction
+
+AUTHOR_REQUESTER = "requester"  # the ticket's requester wrote it
+AUTHOR_END_USER = "end-user"  # another customer (a CC, a colleague of the requester)
+AUTHOR_AGENT = "agent"  # staff: an agent or admin
+AUTHOR_SYSTEM = "system"  # an automation, an integration
+
+
+@dataclass
+class Comment:
+    """One comment of a ticket as fetched from the platform (personal data: never log).
+
+    ``body`` is the text exactly as the platform gives it back as plain text: redaction
+    spans are offsets into it. ``public`` is False for an agent's internal note."""
+
+    id: str
+    ticket_id: str
+    body: str
+    public: bool
+    author_role: str  # AUTHOR_REQUESTER, AUTHOR_END_USER, AUTHOR_AGENT or AUTHOR_SYSTEM
+    author: Requester = field(default_factory=Requester)
+    attachments: list[AttachmentRef] = field(default_factory=list)
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    """What the platform did. ``method`` names it without data (e.g. "comment_redaction",
+    "comment_edited", "comment_deleted", "attachment_redacted", "attachment_deleted")."""
+
+    ticket_id: str
+    comment_id: str | None  # None: the ticket's description
+    method: str
+    spans: int = 0
+    attachments: int = 0
+
+
+@runtime_checkable
+class CommentPlatform(Protocol):
+    """What comment scanning and redaction (issue 17) need from a platform.
+
+    Spans are ``(start, end)`` offsets into ``Comment.body`` (or the description as
+    ``fetch_ticket`` returns it in ``Ticket.body``), end exclusive. Every method is safe to
+    call again: redacting spans already gone, or an attachment already removed, succeeds."""
+
+    name: str
+
+    def fetch_comment(self, ticket_id: str, comment_id: str) -> Comment:
+        """``TicketGone`` when the ticket or the comment no longer exists."""
+        ...
+
+    def comments_since(self, since: datetime) -> Iterator[tuple[str, str]]:
+        """(ticket id, comment id) of comments added at or after ``since`` to tickets
+        created before it (for the sweep; comments of new tickets come with the ticket)."""
+        ...
+
+    def redact_comment(self, ticket_id: str, comment_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
+        """Remove exactly the spans (Zendesk: comment redaction; Jira: edit the comment,
+        each span replaced by a marker)."""
+        ...
+
+    def remove_comment_attachment(self, ticket_id: str, comment_id: str, attachment: AttachmentRef) -> RedactionResult:
+        """Remove one attachment for good (Zendesk: attachment redaction; Jira: delete it)."""
+        ...
+
+    def redact_description(self, ticket_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
+        """Remove the spans from the ticket's description (Zendesk: its first comment;
+        Jira: edit the description). ``PlatformRejected`` where the platform cannot."""
         ...
 
 
