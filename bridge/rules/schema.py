@@ -84,6 +84,13 @@ class RequesterExemption(_Model):
     # any value right after one of these is the requester's own ("my new address is ...")
     own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+    # a value with a first-person word (my, mitt, meine ...) at most own_words_window words before
+    # it in its sentence, and no word of another person between them, is the requester's own
+    own_words: list[str] = Field(default_factory=list)
+    other_person_words: list[str] = Field(default_factory=list)
+    own_words_window: int = Field(default=0, ge=0, le=40)
+    # kinds a first-person word can claim (a name is never claimed this way)
+    own_words_entities: list[str] = Field(default_factory=list)
 
 
 class Ownership(_Model):
