@@ -71,9 +71,9 @@ def register(runtime: JobRuntime) -> Tasks:
     jobs = runtime.settings.jobs
     huey = runtime.huey
 
-    def process(platform: str, ticket_id: str, task: Any = None) -> str:
+    def process(platform: str, ticket_id: str, mode: str | None = None, task: Any = None) -> str:
         with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
-            return process_job(runtime, platform, ticket_id, task)
+            return process_job(runtime, platform, ticket_id, task, job_mode(mode))
 
     def housekeeping() -> None:
         run_housekeeping(runtime)
@@ -83,6 +83,14 @@ def register(runtime: JobRuntime) -> Tasks:
                           context=True, name="process")(_named(process, "process")),
         housekeeping=huey.periodic_task(crontab(minute="*"), name="housekeeping")(_named(housekeeping, "housekeeping")),
     )
+
+
+def job_mode(mode: str | None) -> str | None:
+    """A job's own mode (``backfill`` queues its jobs with one): ``enforce`` only when said in
+    so many words; anything else a job carries runs in monitor mode. None: the worker's mode."""
+    if mode is None:
+        return None
+    return "enforce" if mode == "enforce" else "monitor"
 
 
 def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -106,11 +114,11 @@ def safe_error(exc: BaseException) -> str:
 STATE_OUTAGE_RETRY_SECONDS = 15.0
 
 
-def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
-    """Run one job; while the state database is unreachable the job waits (retried
-    without counting against its attempts) instead of failing."""
+def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, mode: str | None = None) -> str:
+    """Run one job (in ``mode`` when the job carries one, else the worker's); while the state
+    database is unreachable the job waits (retried without counting against its attempts)."""
     try:
-        return _process_job(runtime, platform, ticket_id, task)
+        return _process_job(runtime, platform, ticket_id, task, mode)
     except (SQLAlchemyError, DatabaseError) as exc:
         metrics.JOBS.labels(platform, "state_unavailable").inc()
         log.warning("state database unavailable, job waits",
@@ -119,10 +127,10 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
         raise RetryTask(delay=STATE_OUTAGE_RETRY_SECONDS) from None
 
 
-def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
+def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, mode: str | None = None) -> str:
     store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
-    if claim == "done" and _to_enforce(runtime, platform, ticket_id):
+    if claim == "done" and _to_enforce(runtime, platform, ticket_id, mode):
         if store.reopen(platform, ticket_id, "decided in monitor mode; enforce mode decides it again"):
             log.info("monitor decision to be enforced", extra={"platform": platform, "ticket_id": ticket_id})
         claim = store.acquire(platform, ticket_id)
@@ -134,7 +142,7 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) 
 
     try:
         with store.heartbeat(platform, ticket_id):
-            outcome = process_ticket(runtime.services(), platform, ticket_id)
+            outcome = process_ticket(runtime.services(), platform, ticket_id, mode=mode)
     except (SQLAlchemyError, DatabaseError):
         try:  # give the lease back if the database is back already, so the retry is not "busy"
             store.retrying(platform, ticket_id, "state database unavailable")
@@ -163,12 +171,12 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) 
     return outcome
 
 
-def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str) -> bool:
+def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str, mode: str | None = None) -> bool:
     """In enforce mode, a job finished in monitor mode (and never acted on) is not done."""
     from bridge.pipeline import monitored_only
 
     services = runtime.services()
-    return services.mode == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
+    return (mode or services.mode) == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
 
 
 def requeue_stale(runtime: JobRuntime) -> int:
