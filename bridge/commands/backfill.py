@@ -20,7 +20,7 @@ from bridge.commands.params import PLATFORM, parse_duration, runtime_or_exit
 _YEARS = re.compile(r"^\s*(\d+)\s*y\s*$")
 
 
-class PointInTime(click.ParamType):
+class PointInTime(click.ParamType):  # type: ignore[type-arg]
     """A time: so long ago (``90d``, ``12w``, ``2y``) or a date (``2024-01-31``, ISO 8601 UTC)."""
 
     name = "when"
