@@ -20,7 +20,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from bridge.audit import AuditLog
 from bridge.platform import ExpiredTicket, RetentionPlatform, RetentionQuery
@@ -154,7 +154,7 @@ class Enforcer:
                 "platform": self.name, "rule": rule.name, "tickets": len(ids)})
             self._delete_batch(rule, query, ids, inflight.get("adapter") or {}, outcome)
 
-    def _delete_batch(self, rule: RetentionRule, query: RetentionQuery, ids: list[str], adapter_state: dict,
+    def _delete_batch(self, rule: RetentionRule, query: RetentionQuery, ids: list[str], adapter_state: dict[str, Any],
                       outcome: RuleOutcome) -> None:
         journal = Journal(self.store, self.name, rule.name, ids, adapter_state)
         result = self.platform.delete_expired(query, ids, journal)
