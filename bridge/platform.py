@@ -232,6 +232,18 @@ class CommentPlatform(Protocol):
         ...
 
 
+@runtime_checkable
+class DescriptionAttachments(Protocol):
+    """Optional, beside ``CommentPlatform`` (added for ``actions.violation: redact``): remove
+    one attachment of the ticket's description for good (Zendesk: attachment redaction on
+    the first comment; Jira: delete the issue's attachment). A platform without it cannot
+    redact a description whose attachment holds a counted finding: the rules' fallback
+    (``actions.redact_fallback``) applies. Safe to call again."""
+
+    def remove_description_attachment(self, ticket_id: str, attachment: AttachmentRef) -> RedactionResult:
+        ...
+
+
 # ---------------------------------------------------------------------- data-subject requests
 
 REQUESTER = "requester"  # the person raised the ticket
