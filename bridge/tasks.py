@@ -68,6 +68,7 @@ class Tasks:
 
     process: Any
     housekeeping: Any
+    retention: Any = None  # the periodic retention run (bridge.retention)
     process_comment: Any = None
 
 
@@ -88,7 +89,11 @@ def register(runtime: JobRuntime) -> Tasks:
     def housekeeping() -> None:
         run_housekeeping(runtime)
 
+    def retention() -> None:
+        run_retention(runtime)
+
     return Tasks(
+        retention=huey.periodic_task(crontab(minute="*/15"), name="retention")(_named(retention, "retention")),
         process=huey.task(retries=jobs.retries, retry_delay=jobs.retry_delay_seconds, retry_backoff=2.0,
                           context=True, name="process")(_named(process, "process")),
         housekeeping=huey.periodic_task(crontab(minute="*"), name="housekeeping")(_named(housekeeping, "housekeeping")),
@@ -241,6 +246,24 @@ def retry_dead(runtime: JobRuntime, platform: str | None = None, ticket_id: str 
         enqueue_key(runtime, job.platform, job.ticket_id)
         count += 1
     return count
+
+
+def run_retention(runtime: JobRuntime) -> str:
+    """Every 15 minutes: run the retention rules when BRIDGE_RETENTION_INTERVAL_HOURS has passed
+    since the last completed run (a stopped run is resumed, at most hourly)."""
+    from bridge.retention.service import run_periodic
+
+    try:
+        done = run_periodic(runtime.settings)
+    except PlatformError as exc:
+        log.warning("retention stopped, the next run resumes it", extra={"error": safe_error(exc)})
+        return "stopped"
+    except Exception as exc:  # never let a retention problem take the worker's housekeeping down
+        log.error("retention failed", extra={"error": safe_error(exc)})
+        return "failed"
+    if done == "ran":
+        log.info("retention run complete")
+    return done
 
 
 def run_housekeeping(runtime: JobRuntime) -> None:
