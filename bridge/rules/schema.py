@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from bridge.extract.limits import AttachmentLimits
+from bridge.rules.retention import RetentionRule, check_rules as check_retention_rules
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -324,6 +325,7 @@ class Rules(_Model):
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
     rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
+    retention: list[RetentionRule] = Field(default_factory=list, description="how long tickets are kept (docs/retention.md)")
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
@@ -391,6 +393,7 @@ class Rules(_Model):
         for pattern in self.allow.patterns:
             if pattern.entity != "*" and pattern.entity not in self.entities:
                 raise ValueError(f"allow.patterns: entity {pattern.entity!r} is not defined under entities")
+        check_retention_rules(self.retention)
         for kind in self.scanner.overlap_priority:
             if kind not in self.entities:
                 raise ValueError(f"scanner.overlap_priority: {kind!r} is not defined under entities")
