@@ -146,6 +146,9 @@ class PolicyRule(_Model):
     description: str = ""
     if_any: list[str] = Field(min_length=1)
     together_with: list[str] | None = None
+    # with together_with: both must stand in the same text part at most this many characters
+    # apart (the same sentence or its neighbours); None: anywhere in the ticket
+    within_chars: int | None = Field(default=None, ge=1)
     action: Literal["violation", "delete", "review", "none"] = "violation"
 
 
