@@ -35,6 +35,7 @@ from bridge.platform import (
 )
 
 from ..common.budget import mount_budget
+from .comments import ZendeskComments
 from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
@@ -52,8 +53,8 @@ _TICKET_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 _JOB_FAILED = frozenset({"failed", "killed"})
 
 
-class ZendeskPlatform(ZendeskSubjects):
-    """``Platform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
+class ZendeskPlatform(ZendeskComments, ZendeskSubjects):
+    """``Platform``, ``CommentPlatform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
 
     name = "zendesk"
 
