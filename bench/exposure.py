@@ -37,13 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import phonenumbers  # noqa: E402
-from ocr_speed import screenshot  # noqa: E402
-from adapters.zendesk.config import ZendeskSettings  # noqa: E402
-from bridge.settings import load_settings  # noqa: E402
-from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
-from tests.support.bridge_process import BridgeProcess  # noqa: E402
-from tests.support.smtp import SmtpSink  # noqa: E402
+import phonenumbers
+from ocr_speed import screenshot
+from adapters.zendesk.config import ZendeskSettings
+from bridge.settings import load_settings
+from tests.fakes.zendesk_server import FakeZendesk
+from tests.support.bridge_process import BridgeProcess
+from tests.support.smtp import SmtpSink
 
 SECRET = "bench-exposure-secret"
 
@@ -103,7 +103,7 @@ class Watcher(threading.Thread):
     def run(self) -> None:
         try:
             self._watch()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             print(f"watcher failed: {exc!r}", file=sys.stderr)
 
     def _watch(self) -> None:
@@ -118,7 +118,7 @@ class Watcher(threading.Thread):
             for message in messages[seen_mail:]:
                 try:
                     text = message.as_string()
-                except Exception:  # noqa: BLE001 - a message we cannot render still counts by raw bytes
+                except Exception:
                     text = ""
                 for tid in list(self.wanted - set(self.mailed)):
                     if str(tid) in text:

@@ -29,9 +29,9 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bridge.queue import make_huey  # noqa: E402
-from bridge.signatures import zendesk_signature  # noqa: E402
-from tests.support.bridge_process import BridgeProcess  # noqa: E402
+from bridge.queue import make_huey
+from bridge.signatures import zendesk_signature
+from tests.support.bridge_process import BridgeProcess
 
 SECRET = "load-test-secret"
 

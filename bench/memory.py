@@ -1,6 +1,6 @@
 """Worker memory and start-up: RSS when ready, after warm-up and after 1,000 tickets; time to ready.
 
-    python3 bench/memory.py [--n 1000] [--shot-every 20] [--corpus /work/shared/corpus]
+    python3 bench/memory.py [--n 1000] [--shot-every 20] [--corpus DIR]
 
 A real ``gdpr-bridge serve`` process (web app + its worker threads, monitor mode, SQLite
 queue) against the fake Zendesk. Tickets are the corpus's subjects and bodies, cycled
@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bridge.settings import load_settings  # noqa: E402
-from ocr_speed import screenshot  # noqa: E402
-from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
-from tests.support.bridge_process import BridgeProcess  # noqa: E402
+from bridge.settings import load_settings
+from ocr_speed import screenshot
+from tests.fakes.zendesk_server import FakeZendesk
+from tests.support.bridge_process import BridgeProcess
 
 SECRET = "bench-memory-secret"
 

@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont
 
-from bridge.extract import AttachmentLimits, extract_attachment  # noqa: E402
-from bridge.extract.ocr import ocr_image  # noqa: E402
+from bridge.extract import AttachmentLimits, extract_attachment
+from bridge.extract.ocr import ocr_image
 
 SIZE = (1280, 800)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

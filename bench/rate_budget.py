@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
-from tests.support.budget_run import BudgetRun, pace_figures  # noqa: E402
+from tests.fakes.zendesk_server import FakeZendesk
+from tests.support.budget_run import BudgetRun, pace_figures
 
 
 def main() -> None:

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bridge.queue import make_huey  # noqa: E402
-from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
-from tests.support.bridge_process import BridgeProcess  # noqa: E402
+from bridge.queue import make_huey
+from tests.fakes.zendesk_server import FakeZendesk
+from tests.support.bridge_process import BridgeProcess
 
 SECRET = "bench-scale-secret"
 

@@ -1,6 +1,6 @@
 """Scanner throughput against vanilla presidio, with both engines' error rates beside their speed.
 
-    python3 bench/scan_throughput.py [--corpus /work/shared/corpus] [--limit N] [--no-attachments] [--profile]
+    python3 bench/scan_throughput.py [--corpus DIR] [--limit N] [--no-attachments] [--profile]
     python3 bench/scan_throughput.py --dense   # seconds per 100 KB of dense text at 100 KB, 400 KB, 1.6 MB
 
 Same tickets, same process, same run, interleaved ticket by ticket (bridge, then vanilla),
@@ -38,14 +38,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import tldextract  # noqa: E402
+import tldextract
 
 # presidio's EmailRecognizer calls tldextract.extract(), whose default extractor fetches the
 # public suffix list over the network on first use: swap in an offline one first.
 tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
-from presidio_analyzer import AnalyzerEngine  # noqa: E402
-from presidio_analyzer.nlp_engine import NlpEngineProvider  # noqa: E402
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NlpEngineProvider
 
 
 # The bridge is imported only after the vanilla engine is built (see main): presidio's

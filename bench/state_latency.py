@@ -21,11 +21,11 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bridge.audit import AuditLog  # noqa: E402
-from bridge.db import Database  # noqa: E402
-from bridge.deliveries import DeliveryMemory  # noqa: E402
-from bridge.findings import Decision  # noqa: E402
-from bridge.jobs import JobStore  # noqa: E402
+from bridge.audit import AuditLog
+from bridge.db import Database
+from bridge.deliveries import DeliveryMemory
+from bridge.findings import Decision
+from bridge.jobs import JobStore
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.jira_server import FakeJira  # noqa: E402
-from tests.fakes.zendesk_server import FakeZendesk  # noqa: E402
+from tests.fakes.jira_server import FakeJira
+from tests.fakes.zendesk_server import FakeZendesk
 
 EMAIL = "bench.person@example.se"
 MB = 1 << 20

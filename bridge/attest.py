@@ -49,9 +49,9 @@ def build_report(db: Database, start: date, end: date, now: float | None = None)
     in_period_steps = (steps.c.at >= since) & (steps.c.at < until)
     in_period = (decisions.c.decided_at >= since) & (decisions.c.decided_at < until)
     with db.read() as conn:
-        step_counts = dict(conn.execute(
+        step_counts: dict[str, int] = dict(conn.execute(
             select(steps.c.step, func.count()).where(in_period_steps).group_by(steps.c.step)).all())
-        verdicts = dict(conn.execute(
+        verdicts: dict[str, int] = dict(conn.execute(
             select(decisions.c.verdict, func.count()).where(in_period).group_by(decisions.c.verdict)).all())
         monitor_violations = conn.execute(select(func.count()).where(
             in_period & (decisions.c.verdict == "violation") & (decisions.c.mode == "monitor"))).scalar() or 0

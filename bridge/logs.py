@@ -24,7 +24,7 @@ class DropColourFields(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.__dict__.pop("color_message", None)
         return True
-_JOB: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("bridge_job", default={})
+_JOB: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("bridge_job", default=None)
 
 
 @contextmanager
@@ -42,7 +42,7 @@ class JobFields(logging.Filter):
     """Adds the current job's fields to records that do not carry them already."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for key, value in _JOB.get().items():
+        for key, value in (_JOB.get() or {}).items():
             record.__dict__.setdefault(key, value)
         return True
 

@@ -20,6 +20,7 @@ import logging
 import re
 import time
 from dataclasses import replace
+from typing import Any
 
 import spacy
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -51,16 +52,17 @@ class RulesNlpEngine(SpacyNlpEngine):
     engine_name = "bridge_spacy"
 
     def load(self) -> None:
-        self.nlp = {}
+        nlp: dict[str, Any] = {}
         for model in self.models:
             lang, name = model["lang_code"], model["model_name"]
             if name == BLANK:
-                self.nlp[lang] = spacy.blank(lang)
+                nlp[lang] = spacy.blank(lang)
                 continue
             if not spacy.util.is_package(name):
                 raise RuntimeError(f"spaCy model {name!r} for {lang!r} is not installed ({model_hint(name)}, or use 'blank')")
             # the NER is the only component our recognizers read
-            self.nlp[lang] = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+            nlp[lang] = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+        self.nlp = nlp  # type: ignore[assignment]  # presidio declares it None until loaded
 
 
 def build_nlp_engine(rules: Rules) -> SpacyNlpEngine:
@@ -219,7 +221,7 @@ class Scanner:
                 found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=nlp_artifacts)
             for result in found or []:
                 meta = result.recognition_metadata or {}
-                meta.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+                meta.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, str(getattr(recognizer, "name", "")))
                 result.recognition_metadata = meta
                 if result.score > 0:
                     results.append(result)

@@ -75,4 +75,4 @@ class TokenGate:
         self._failures[client] = (count, now)
         while len(self._failures) > _MAX_CLIENTS:
             self._failures.popitem(last=False)
-        return min(_MAX_DELAY, _FIRST_DELAY * 2 ** (count - 1))
+        return float(min(_MAX_DELAY, _FIRST_DELAY * 2 ** (count - 1)))

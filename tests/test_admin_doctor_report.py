@@ -53,7 +53,7 @@ def base_env(tmp_path: Path, zendesk: FakeZendesk, jira: FakeJira, sink: SmtpSin
 
 
 def secret_from(output: str, name: str) -> str:
-    [line] = [l for l in output.splitlines() if l.strip().startswith(name + "=")]
+    [line] = [ln for ln in output.splitlines() if ln.strip().startswith(name + "=")]
     return line.strip().split("=", 1)[1]
 
 
@@ -77,8 +77,8 @@ def doctor_all_pass(env: dict[str, str], zendesk: FakeZendesk, jira: FakeJira, s
     code, out = invoke(env, "doctor")
     lines = out.splitlines()
     assert code == 0, out
-    assert lines and all(l.startswith("PASS  ") for l in lines), out
-    names = {l[6:].split(":", 1)[0] for l in lines}
+    assert lines and all(ln.startswith("PASS  ") for ln in lines), out
+    names = {ln[6:].split(":", 1)[0] for ln in lines}
     assert f"PASS  public URL: {PUBLIC_URL}/healthz answers 200" in lines
     assert f"PASS  rules: rules {ROOT / 'rules.yaml'} valid" in out
     assert names >= {"configuration", "rules", "data dir", "queue", "mail", "tesseract", "zendesk credentials",
@@ -93,7 +93,7 @@ def doctor_all_pass(env: dict[str, str], zendesk: FakeZendesk, jira: FakeJira, s
     right = env["ZENDESK_WEBHOOK_SECRET"]
     code, out = invoke({**env, "ZENDESK_WEBHOOK_SECRET": "not-the-signing-secret"}, "doctor")
     assert code == 1, out
-    [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook:")]
+    [fail] = [ln for ln in out.splitlines() if ln.startswith("FAIL  zendesk webhook:")]
     assert "signs with a secret that ZENDESK_WEBHOOK_SECRET does not hold" in fail
     assert "not-the-signing-secret" not in out and right not in out
     code, out = invoke({**env, "ZENDESK_WEBHOOK_SECRET": f"old-secret-being-rotated,{right}"}, "doctor")
@@ -114,7 +114,7 @@ def test_doctor_wrong_api_token_fails_with_hint_and_exit_1(tmp_path, fakes) -> N
            "BRIDGE_PUBLIC_URL": ""}
     code, out = invoke(env, "doctor")
     assert code == 1, out
-    [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk credentials")]
+    [fail] = [ln for ln in out.splitlines() if ln.startswith("FAIL  zendesk credentials")]
     hint = out.splitlines()[out.splitlines().index(fail) + 1]
     assert hint.strip() == ("hint: check ZENDESK_* credentials; the token needs admin rights for install and sweep")
     assert "PASS  jira credentials" in out and "PASS  mail" in out
@@ -137,16 +137,16 @@ def test_doctor_warns_of_enforce_without_smtp_and_checks_the_public_url(tmp_path
                          text=True, timeout=240)
     lines = run.stdout.splitlines()
     outbox = tmp_path / "data" / "outbox"
-    [mail] = [l for l in lines if l.startswith(("PASS  mail", "WARN  mail", "FAIL  mail"))]
+    [mail] = [ln for ln in lines if ln.startswith(("PASS  mail", "WARN  mail", "FAIL  mail"))]
     assert mail.startswith("WARN  mail:") and str(outbox) in mail and "enforce mode without SMTP_URL" in mail
     assert lines[lines.index(mail) + 1].strip().startswith("hint: set SMTP_URL")
-    [public] = [l for l in lines if l.startswith(("PASS  public URL", "FAIL  public URL"))]
+    [public] = [ln for ln in lines if ln.startswith(("PASS  public URL", "FAIL  public URL"))]
     assert public == f"FAIL  public URL: {env['BRIDGE_PUBLIC_URL']}/healthz does not answer (All connection attempts failed)" \
         or public.startswith(f"FAIL  public URL: {env['BRIDGE_PUBLIC_URL']}/healthz does not answer")
     assert "hint: BRIDGE_PUBLIC_URL must be where the helpdesk reaches this bridge" in run.stdout
     # the folder and the rules it read, absolute: here no BRIDGE_RULES and no ./rules.yaml
     assert f"PASS  configuration: data folder {tmp_path / 'data'}," in run.stdout
-    [rules] = [l for l in lines if l.startswith("PASS  rules:")]
+    [rules] = [ln for ln in lines if ln.startswith("PASS  rules:")]
     assert "/bridge/data/default_rules.yaml (the packaged default: no BRIDGE_RULES, no ./rules.yaml)" in rules
     assert run.returncode == 1  # the public URL fails; the WARN alone would not
     assert not CLASS_NAME.search(run.stdout), run.stdout
@@ -270,7 +270,7 @@ def test_doctor_fails_while_the_published_test_secret_is_accepted(tmp_path, fake
     assert "webhook signing" not in out, out
     code, out = invoke({**env, "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET": "1"}, "doctor")
     assert code == 1
-    [fail] = [l for l in out.splitlines() if l.startswith("FAIL  zendesk webhook signing:")]
+    [fail] = [ln for ln in out.splitlines() if ln.startswith("FAIL  zendesk webhook signing:")]
     assert "ZENDESK_WEBHOOK_ACCEPT_TEST_SECRET is on" in fail and "anyone can sign" in fail
     assert "zd-signing-secret-of-the-webhook" not in out
 

@@ -145,7 +145,7 @@ def test_text_logs_are_readable_lines_with_ticket_id(tmp_path, zendesk, traffic)
         ticket_id = str(zendesk.add_ticket("Rota export fails", VIOLATION, requester=REQUESTER))
         assert zendesk.deliver_webhook(web.url + "/webhooks/zendesk", int(ticket_id), SECRET,
                                        form="trigger").status_code == 202
-        line = wait_for(lambda: [l for l in web.log_path.read_text().splitlines() if "webhook accepted" in l])[0]
+        line = wait_for(lambda: [ln for ln in web.log_path.read_text().splitlines() if "webhook accepted" in ln])[0]
     finally:
         web.stop()
     assert re.fullmatch(r"\d\d:\d\d:\d\d INFO +bridge\.app webhook accepted platform=zendesk ticket_id=" + ticket_id,

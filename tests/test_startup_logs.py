@@ -41,7 +41,7 @@ def test_worker_logs_mode_rules_data_folder_and_platforms_at_start(tmp_path: Pat
 
 
 def test_housekeeping_that_did_nothing_logs_nothing_at_info(tmp_path: Path) -> None:
-    script = f"""
+    script = """
 import logging
 from bridge.logs import setup_logging
 from bridge.runtime import Runtime

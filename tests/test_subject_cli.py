@@ -4,6 +4,7 @@ Retry-After in the middle of a run, and the address looked for in everything the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 import json
 import os
 import subprocess
@@ -39,7 +40,7 @@ class Zendesk:
     def person(self, email: str, staff: bool = False) -> str:
         return str(self.fake.add_user("Anna Lind", email, role="agent" if staff else "end-user"))
 
-    def ticket(self, ref: str, subject: str, body: str, attachments: list[tuple[str, bytes, str]] = [],
+    def ticket(self, ref: str, subject: str, body: str, attachments: Sequence[tuple[str, bytes, str]] = (),
                reply: bool = False, subtasks: int = 0) -> str:
         ticket = self.fake.add_ticket(subject, body, requester_id=int(ref),
                                       attachments=[(n, d, t, False) for n, d, t in attachments])
@@ -93,7 +94,7 @@ class Jira:
             self.fake.customers[self.fake.service_desks["SD"]].add(account)
         return account
 
-    def ticket(self, ref: str, subject: str, body: str, attachments: list[tuple[str, bytes, str]] = [],
+    def ticket(self, ref: str, subject: str, body: str, attachments: Sequence[tuple[str, bytes, str]] = (),
                reply: bool = False, subtasks: int = 0) -> str:
         key = self.fake.add_issue("SD", subject, body, reporter_id=ref, attachments=list(attachments),
                                   subtasks=subtasks)
@@ -333,7 +334,7 @@ def test_erase_and_check_refuse_to_run_without_the_hash_key(tmp_path, platform) 
     for command in (["erase", "--email", EMAIL, "--yes"], ["check", "--email", EMAIL]):
         result = run(env, *command)
         assert result.returncode == 1
-        [line] = [l for l in result.stderr.splitlines() if l.startswith("Error:")]
+        [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("Error:")]
         assert "BRIDGE_SUBJECT_HASH_KEY is not set" in line and "openssl rand -hex 32" in line
     assert platform.exists(ticket)
     assert platform.fake.requests == [], "refused before asking any platform"

@@ -124,7 +124,7 @@ class Caller:
             with attempt:
                 try:
                     return unit()
-                except Exception as exc:  # noqa: BLE001 - translated or re-raised below
+                except Exception as exc:
                     ours = self._translate(exc, what, gone_on_404)
                     if ours is None or ours is exc:
                         raise

@@ -20,7 +20,7 @@ from typing import Callable
 from bridge.platform import PlatformError, PlatformUnavailable
 
 from ..common import retry
-from ..common.retry import TRANSIENT_STATUS, retry_after_seconds  # noqa: F401 - re-exported
+from ..common.retry import TRANSIENT_STATUS, retry_after_seconds
 
 log = logging.getLogger("adapters.jira")
 

@@ -6,7 +6,7 @@ blindly. Endpoints the library lacks (``/rest/servicedeskapi``, attachment conte
 admin webhooks) go through httpx. Both libraries are imported lazily: the web process
 only needs ``JiraWebhook``.
 
-Facts this module relies on (see shared/platforms.md):
+Facts this module relies on:
 - attachments can land after ``jira:issue_created``: ``fetch_ticket`` re-fetches until
   the attachment list has been still for ``settle_seconds`` (bounded);
 - the JSM customer is ``servicedeskapi/request/{key}.reporter`` (with an e-mail address
@@ -274,7 +274,7 @@ class JiraPlatform(JiraComments, JiraSubjects):
         def unit() -> dict[str, Any]:
             try:
                 return dict(self._client().user(str(account)).raw or {})
-            except Exception as exc:  # noqa: BLE001 - only "not visible" is swallowed
+            except Exception as exc:
                 status = getattr(exc, "status_code", None)
                 if status in (403, 404):
                     return {}
@@ -344,7 +344,7 @@ class JiraPlatform(JiraComments, JiraSubjects):
         """The issue (only its key field), or None on 404."""
         try:
             return self._client().issue(key, fields="subtasks")
-        except Exception as exc:  # noqa: BLE001 - 404 means gone; the rest is translated by the caller
+        except Exception as exc:
             if getattr(exc, "status_code", None) == 404:
                 return None
             raise

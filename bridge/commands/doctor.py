@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import click
 
@@ -127,9 +127,13 @@ def doctor_checks() -> list[Check]:
             continue
         configured += 1
         upper = name.upper()
-        checks.append(_run(f"{name} credentials", client.check_credentials,
+        check_credentials = cast(WebhookInstaller, client).check_credentials  # every platform package installs
+        checks.append(_run(f"{name} credentials", check_credentials,
                            f"check {upper}_* credentials; the token needs admin rights for install and sweep"))
-        checks.append(_run(f"{name} webhook secret", lambda n=name: _receiver_probe(n, settings.platform_environ(n)),
+        def secret_probe(n: str = name) -> str:
+            return _receiver_probe(n, settings.platform_environ(n))
+
+        checks.append(_run(f"{name} webhook secret", secret_probe,
                            f"run `gdpr-bridge install {name} --url PUBLIC_URL` and set the secret it prints"))
         insecure = _receiver_insecure(name, settings.platform_environ(name))
         if insecure:
@@ -157,7 +161,8 @@ def _mode(settings: Any) -> str | None:
     try:
         return str(settings.mode(load_rules(settings.rules_path).mode))
     except RulesError:  # the rules check says what is wrong
-        return settings.mode_override
+        override: str | None = settings.mode_override
+        return override
 
 
 def _healthz_probe(public_url: str) -> str:

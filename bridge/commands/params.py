@@ -44,7 +44,7 @@ def parse_duration(value: str) -> Duration:
     return Duration(int(match.group(1)) * _UNITS[match.group(2)], f"{match.group(1)}{match.group(2)}")
 
 
-class DurationType(click.ParamType):
+class DurationType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
     """A length of time written as a number and a unit: 90s, 30m, 2h, 7d, 1w."""
 
     name = "duration"
@@ -58,7 +58,7 @@ class DurationType(click.ParamType):
             self.fail(exc.message, param, ctx)
 
 
-class PlatformType(click.ParamType):
+class PlatformType(click.ParamType):  # type: ignore[type-arg]
     """A platform name from the registry (``bridge.platform``), checked when the command runs."""
 
     name = "platform"

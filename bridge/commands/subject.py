@@ -19,7 +19,7 @@ HASH_HINT = ("set BRIDGE_SUBJECT_HASH_KEY to a long random secret (e.g. `openssl
              "the audit proves erasures under a keyed hash of the address, never the address")
 
 
-class AddressType(click.ParamType):
+class AddressType(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
     """An e-mail address (checked for its form only; never echoed back)."""
 
     name = "address"

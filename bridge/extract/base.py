@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bridge.extract.limits import MB, AttachmentLimits, megabytes  # noqa: F401 (megabytes re-exported)
+from bridge.extract.limits import MB as MB  # re-exported
+from bridge.extract.limits import AttachmentLimits
+from bridge.extract.limits import megabytes as megabytes  # re-exported
 
 class ExtractionProblem(Exception):
     """The file (or a piece of it) cannot be read; ``str(exc)`` is the reason for people."""

@@ -1,6 +1,6 @@
 """Tesseract OCR of one image: languages, size rules and the preprocessing that was measured.
 
-Measured (figures in /work/notes/extract_report.md, ``bench/ocr_speed.py``):
+Measured (figures in bench/README.md, ``bench/ocr_speed.py``):
 
 - Dev-corpus screenshots (1280x720 to 1440x900, UI fonts of ~13 px) and 150 dpi
   scans: grayscale at native size with Tesseract's default page segmentation (psm 3)

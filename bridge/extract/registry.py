@@ -33,7 +33,7 @@ MAX_PROBLEM_CHARS = 300
 
 def extractor_for(kind: str) -> Extractor | None:
     module = KINDS.get(kind)
-    return importlib.import_module(module).extract if module else None  # type: ignore[no-any-return]
+    return importlib.import_module(module).extract if module else None
 
 
 def extract_kind(kind: str, data: bytes, ctx: Context) -> Extraction:

@@ -29,7 +29,7 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Any, TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 from bridge.findings import Decision
@@ -164,7 +164,7 @@ def _recipient(notice: Notice) -> Address:
 
 def _check_from(value: str) -> str:
     header = default_policy.header_factory("From", value)
-    addresses = getattr(header, "addresses", ())
+    addresses: tuple[Any, ...] = tuple(getattr(header, "addresses", ()))
     if len(addresses) != 1 or not addresses[0].domain or header.defects:
         raise NotifyError(f"MAIL_FROM must be one address such as 'Support <noreply@example.com>', got {value!r}", transient=False)
     return value

@@ -1,6 +1,6 @@
 """Whose each finding is: the requester's, the organisation's, a system's, or a third party's.
 
-Only a third party's data counts (shared/POLICY.md "Whose data it is"). One function,
+Only a third party's data counts (docs/policy.md "Whose data it is"). One function,
 ``holder_of``, decides it from the finding, the ticket's structure (bridge.structure: the
 part a value stands in, the sign-offs, table headers) and the rules:
 

@@ -90,6 +90,7 @@ class BridgeRecognizer(EntityRecognizer):
         name: str | None = None,
     ) -> None:
         self.entity = entity
+        self.recognizer_name: str = name or type(self).__name__
         self.options = dict(options or {})
         self.window = window
         self.window_after = int(self.options.get("context_window_after", window_after))
@@ -293,9 +294,9 @@ class BridgeRecognizer(EntityRecognizer):
 
     def _result(self, start: int, end: int, score: float, note: str) -> RecognizerResult:
         explanation = AnalysisExplanation(
-            recognizer=self.name,
+            recognizer=self.recognizer_name,
             original_score=score,
-            textual_explanation=note or None,
+            textual_explanation=note,
         )
         return RecognizerResult(
             entity_type=self.entity,
@@ -304,7 +305,7 @@ class BridgeRecognizer(EntityRecognizer):
             score=score,
             analysis_explanation=explanation,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.recognizer_name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
             },

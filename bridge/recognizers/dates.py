@@ -55,12 +55,12 @@ def parse_date(match: re.Match[str]) -> bool:
         return _plausible_birth(year, b, a) or _plausible_birth(year, a, b)
     if match.group("dmy"):
         month = MONTHS.get(match.group("dm").lower())
-        return bool(month) and _plausible_birth(int(match.group("dy")), month, int(match.group("dd")))
+        return month is not None and _plausible_birth(int(match.group("dy")), month, int(match.group("dd")))
     if match.group("compact"):
         return _plausible_birth(int(match.group("cy")), int(match.group("cm")), int(match.group("cd")))
     if match.group("mdy"):
         month = MONTHS.get(match.group("mm").lower())
-        return bool(month) and _plausible_birth(int(match.group("my")), month, int(match.group("md")))
+        return month is not None and _plausible_birth(int(match.group("my")), month, int(match.group("md")))
     return False
 
 

@@ -14,7 +14,7 @@ from bridge.rules.schema import EntityRule, Rules
 
 
 def _build_presidio(cls: type, entity: str, language: str, rule: EntityRule, name: str) -> EntityRecognizer:
-    params = inspect.signature(cls.__init__).parameters
+    params = inspect.signature(cls).parameters
     kwargs: dict[str, Any] = {"supported_language": language}
     if "supported_entity" in params:
         kwargs["supported_entity"] = entity

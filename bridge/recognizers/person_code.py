@@ -52,7 +52,7 @@ class PersonCodeRecognizer(BridgeRecognizer):
     def _after_names(self, text: str) -> Iterator[Candidate]:
         if self.matcher is None:
             return
-        for start, end, _ in self.matcher.find(text):
+        for _start, end, _ in self.matcher.find(text):
             match = _BRACKETED.match(text, end)
             if match:
                 s, e = match.span("v")

@@ -84,7 +84,7 @@ def _header_block_at(lines: list[str], i: int) -> bool:
 def _messages(lines: list[str], kinds: list[str]) -> list[tuple[int, int]]:
     """Mark quoted history and its header lines; return the (first, end) line ranges of the
     messages: the writer's own first, then each quoted one."""
-    starts = []
+    starts: list[int] = []
     for i, line in enumerate(lines):
         if line[:1] == ">" or line.lstrip()[:1] == ">":
             kinds[i] = QUOTED

@@ -9,6 +9,8 @@ Faults: an HTTP status, ``(status, headers)``, ``"lost"`` (done, answer lost), `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dataclasses import dataclass
 from typing import Any, Iterator, Protocol
 
@@ -79,8 +81,8 @@ class ZendeskHarness:
         "tag": ("PUT", r"^/api/v2/tickets/{id}/tags(\.json)?$"),
     }
 
-    def new_ticket(self, subject: str, body: str, attachments: list[Attachment] = [],
-                   tags: list[str] = []) -> str:
+    def new_ticket(self, subject: str, body: str, attachments: Sequence[Attachment] = (),
+                   tags: Sequence[str] = ()) -> str:
         files = [(name, data, mime, False) for name, data, mime in attachments]
         return str(self.fake.add_ticket(subject, body, requester=ANNA, attachments=files, tags=list(tags)))
 
@@ -128,8 +130,8 @@ class ZendeskHarness:
     def person(self, email: str, staff: bool = False) -> str:
         return str(self.fake.add_user("Person", email, role="agent" if staff else "end-user"))
 
-    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = [],
-                   cc: list[str] = [], reply_by: str | None = None) -> str:
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: Sequence[Attachment] = (),
+                   cc: Sequence[str] = (), reply_by: str | None = None) -> str:
         files = [(name, data, mime, False) for name, data, mime in attachments]
         ticket = self.fake.add_ticket(subject, body, requester_id=int(ref), attachments=files,
                                       cc_ids=[int(c) for c in cc])
@@ -155,8 +157,8 @@ class JiraHarness:
     platform: JiraPlatform
     name: str = "jira"
 
-    def new_ticket(self, subject: str, body: str, attachments: list[Attachment] = [],
-                   tags: list[str] = []) -> str:
+    def new_ticket(self, subject: str, body: str, attachments: Sequence[Attachment] = (),
+                   tags: Sequence[str] = ()) -> str:
         return self.fake.add_issue("SD", subject, body, reporter=ANNA, attachments=list(attachments),
                                    labels=list(tags))
 
@@ -214,8 +216,8 @@ class JiraHarness:
             self.fake.customers[self.fake.service_desks["SD"]].add(account)
         return account
 
-    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = [],
-                   cc: list[str] = [], reply_by: str | None = None) -> str:
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: Sequence[Attachment] = (),
+                   cc: Sequence[str] = (), reply_by: str | None = None) -> str:
         key = self.fake.add_issue("SD", subject, body, reporter_id=ref, attachments=list(attachments),
                                   participants=list(cc))
         if reply_by is not None:
@@ -243,8 +245,8 @@ class MemoryHarness:
     platform: MemoryPlatform
     name: str = "memory"
 
-    def new_ticket(self, subject: str, body: str, attachments: list[Attachment] = [],
-                   tags: list[str] = []) -> str:
+    def new_ticket(self, subject: str, body: str, attachments: Sequence[Attachment] = (),
+                   tags: Sequence[str] = ()) -> str:
         return self.store.add_ticket(subject, body, requester=Requester(**ANNA), attachments=list(attachments),
                                      tags=list(tags))
 
@@ -284,8 +286,8 @@ class MemoryHarness:
     def person(self, email: str, staff: bool = False) -> str:
         return self.store.add_user(email, "agent" if staff else "end-user")
 
-    def ticket_for(self, ref: str, subject: str, body: str, attachments: list[Attachment] = [],
-                   cc: list[str] = [], reply_by: str | None = None) -> str:
+    def ticket_for(self, ref: str, subject: str, body: str, attachments: Sequence[Attachment] = (),
+                   cc: Sequence[str] = (), reply_by: str | None = None) -> str:
         users = self.store.users
         return self.store.add_ticket(subject, body, requester=Requester(email=users[ref].email),
                                      attachments=list(attachments), cc=[users[c].email for c in cc],

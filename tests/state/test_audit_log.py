@@ -5,7 +5,6 @@ import io
 import json
 
 from bridge.audit import AuditLog, export, place_category, safe_reason
-from bridge.db import Database
 from tests.state.helpers import stored_bytes
 from bridge.findings import Decision, Finding
 
