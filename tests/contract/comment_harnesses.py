@@ -24,7 +24,7 @@ class CommentSide(Protocol):
 
     def old_ticket(self, body: str = "Hello, my printer is broken.") -> str: ...
     def comment(self, ticket_id: str, body: str, by: str = REQUESTER, public: bool = True,
-                attachments: list[Attachment] = [], minutes_ago: float = 0) -> str: ...
+                attachments: tuple[Attachment, ...] = (), minutes_ago: float = 0) -> str: ...
     def stored_text(self, ticket_id: str, comment_id: str) -> str: ...
     def stored_files(self, ticket_id: str, comment_id: str) -> list[str]: ...
     def inject(self, operation: str, ticket_id: str, comment_id: str, faults: list[Any]) -> None: ...
@@ -51,7 +51,7 @@ class ZendeskSide:
         return fake.add_user("Bo Colleague", "bo@customer.example.se")
 
     def comment(self, ticket_id: str, body: str, by: str = REQUESTER, public: bool = True,
-                attachments: list[Attachment] = [], minutes_ago: float = 0) -> str:
+                attachments: tuple[Attachment, ...] = (), minutes_ago: float = 0) -> str:
         files = [(name, data, mime, False) for name, data, mime in attachments]
         when = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
         return str(self.harness.fake.add_comment(int(ticket_id), body, public, self._author(ticket_id, by), files,
@@ -93,7 +93,7 @@ class JiraSide:
         return fake.add_user("Bo Colleague", "bo@customer.example.se", customer=True)
 
     def comment(self, ticket_id: str, body: str, by: str = REQUESTER, public: bool = True,
-                attachments: list[Attachment] = [], minutes_ago: float = 0) -> str:
+                attachments: tuple[Attachment, ...] = (), minutes_ago: float = 0) -> str:
         fake = self.harness.fake
         who = self._author(ticket_id, by)
         when = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
@@ -140,7 +140,7 @@ class MemorySide:
                                                  created_at=datetime.now(timezone.utc) - HOUR_AGO))
 
     def comment(self, ticket_id: str, body: str, by: str = REQUESTER, public: bool = True,
-                attachments: list[Attachment] = [], minutes_ago: float = 0) -> str:  # pragma: no cover - pending
+                attachments: tuple[Attachment, ...] = (), minutes_ago: float = 0) -> str:  # pragma: no cover - pending
         when = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
         return str(self.harness.store.add_comment(ticket_id, body, by=by, public=public,
                                                   attachments=list(attachments), created_at=when))
