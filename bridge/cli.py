@@ -16,6 +16,7 @@ from bridge.commands.doctor import doctor
 from bridge.commands.install import install
 from bridge.commands.redecide import redecide
 from bridge.commands.report import report
+from bridge.commands.retention import retention
 from bridge.commands.run import serve, web, worker
 from bridge.commands.subject import subject
 from bridge.commands.sweep import sweep
@@ -50,7 +51,7 @@ def cli() -> None:
 
 
 for command in (serve, web, worker, sweep, deadletters, audit, install, doctor, report, redecide, scan, rules_group,
-                subject):
+                subject, retention):
     cli.add_command(command)
 cli.add_command(eval_corpus, name="eval")
 
