@@ -220,6 +220,11 @@ class JiraComments:
         self._call(what, unit, gone_on_404=True)
         return done
 
+    def remove_description_attachment(self, ticket_id: str, attachment: AttachmentRef) -> RedactionResult:
+        """``DescriptionAttachments``: an issue's attachments are the issue's; the file is deleted."""
+        result = self.remove_comment_attachment(ticket_id, "attachments-" + str(attachment.id), attachment)
+        return RedactionResult(ticket_id=result.ticket_id, comment_id=None, method=result.method, attachments=1)
+
     def redact_description(self, ticket_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
         """Spans are offsets into ``Ticket.body`` (the description as text, then the JSM form
         fields): each span's text is found again in the stored description and replaced."""

@@ -114,7 +114,6 @@ class ZendeskComments:
         user = self._user_json(author_id)
         role = _author_role(raw, user, ticket.get("requester_id"))
         attachments = [ref for ref in (_attachment_ref(a) for a in raw.get("attachments") or []) if ref is not None]
-        attachments = [ref for ref in attachments if ref.filename != "redacted.txt" or ref.size]
         return Comment(
             id=str(comment),
             ticket_id=str(number),
@@ -200,6 +199,16 @@ class ZendeskComments:
         path = f"tickets/{number}/comments/{comment}/attachments/{attachment.id}/redact.json"
         self._call(what, lambda: self._http.request("PUT", path, what, gone_on_404=True, json={}), gone_on_404=True)
         return done
+
+    def remove_description_attachment(self, ticket_id: str, attachment: AttachmentRef) -> RedactionResult:
+        """``DescriptionAttachments``: the description is the first comment; its file is redacted."""
+        number = _number(ticket_id)
+        comments = self._raw_comments(number)
+        if not comments:
+            raise PlatformRejected(f"zendesk: remove attachment of ticket {number}: the ticket has no comment")
+        first = str(comments[0].get("id") or "")
+        result = self.remove_comment_attachment(str(number), first, attachment)
+        return RedactionResult(ticket_id=str(number), comment_id=None, method=result.method, attachments=1)
 
     def redact_description(self, ticket_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
         """The description is the ticket's first comment: the spans (offsets into

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-import pytest
-
+from bridge.platform import Requester
 from tests.contract.harnesses import ANNA, Attachment, JiraHarness, MemoryHarness, ZendeskHarness
 
 REQUESTER, OTHER_CUSTOMER, AGENT = "requester", "end-user", "agent"
@@ -120,41 +119,39 @@ class JiraSide:
         return "99999"
 
 
-MEMORY_PENDING = ("pending: adapters.memory.MemoryPlatform.fetch_comment and MemoryStore comment seeding "
-                  "(comments-core's in-memory CommentPlatform) have not landed on main")
+MEMORY_AUTHORS = {AGENT: ("agent.smith@support.example.com", "agent"), OTHER_CUSTOMER: ("bo@customer.example.se", "end-user")}
 
 
 @dataclass
 class MemorySide:
     harness: MemoryHarness
 
-    def __post_init__(self) -> None:
-        store = self.harness.store
-        if not (hasattr(self.harness.platform, "fetch_comment") and hasattr(store, "add_comment")):
-            pytest.skip(MEMORY_PENDING)
-
-    def old_ticket(self, body: str = "Hello, my printer is broken.") -> str:  # pragma: no cover - pending
-        from bridge.platform import Requester
-
-        return str(self.harness.store.add_ticket("Printer", body, requester=Requester(**ANNA),
-                                                 created_at=datetime.now(timezone.utc) - HOUR_AGO))
+    def old_ticket(self, body: str = "Hello, my printer is broken.") -> str:
+        return self.harness.store.add_ticket("Printer", body, requester=Requester(**ANNA),
+                                             created_at=datetime.now(timezone.utc) - HOUR_AGO)
 
     def comment(self, ticket_id: str, body: str, by: str = REQUESTER, public: bool = True,
-                attachments: tuple[Attachment, ...] = (), minutes_ago: float = 0) -> str:  # pragma: no cover - pending
+                attachments: tuple[Attachment, ...] = (), minutes_ago: float = 0) -> str:
         when = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
-        return str(self.harness.store.add_comment(ticket_id, body, by=by, public=public,
-                                                  attachments=list(attachments), created_at=when))
+        if by == REQUESTER:
+            author: str | Requester = self.harness.store.tickets[ticket_id].requester
+            role = "end-user"
+        else:
+            author, role = MEMORY_AUTHORS[by]
+        return self.harness.store.add_comment(ticket_id, author, body, public=public, role=role,
+                                              attachments=list(attachments), created_at=when)
 
-    def stored_text(self, ticket_id: str, comment_id: str) -> str:  # pragma: no cover - pending
-        return str(self.harness.store.comment(ticket_id, comment_id).body)
+    def stored_text(self, ticket_id: str, comment_id: str) -> str:
+        return self.harness.store.comment(ticket_id, comment_id).body
 
-    def stored_files(self, ticket_id: str, comment_id: str) -> list[str]:  # pragma: no cover - pending
-        return [a.filename for a in self.harness.store.comment(ticket_id, comment_id).attachments]
+    def stored_files(self, ticket_id: str, comment_id: str) -> list[str]:
+        return [ref.filename for ref, _ in self.harness.store.comment(ticket_id, comment_id).attachments]
 
-    def inject(self, operation: str, ticket_id: str, comment_id: str, faults: list[Any]) -> None:  # pragma: no cover
-        self.harness.store.inject(operation, faults)
+    def inject(self, operation: str, ticket_id: str, comment_id: str, faults: list[Any]) -> None:
+        name = {"read_comment": "fetch_comment", "redact": "redact", "remove_file": "remove_attachment"}[operation]
+        self.harness.store.inject(name, faults)
 
-    def missing_comment_id(self) -> str:  # pragma: no cover - pending
+    def missing_comment_id(self) -> str:
         return "999999"
 
 
