@@ -161,6 +161,38 @@ class Platform(Protocol):
         ...
 
 
+# ---------------------------------------------------------------------- history (backfill)
+
+
+@dataclass(frozen=True)
+class CreatedPage:
+    """One page of the tickets created in a window (``HistoryPlatform.created_pages``).
+
+    ``resume`` is opaque and holds no personal data (a platform cursor, a time): a listing
+    interrupted after this page starts again from it. None after the last page."""
+
+    ticket_ids: tuple[str, ...]
+    resume: str | None
+    progress: float | None = None  # share of the listing done after this page (0..1), when the platform can tell
+
+
+@runtime_checkable
+class HistoryPlatform(Protocol):
+    """What ``gdpr-bridge backfill`` needs: the tickets created in ``[since, until)``, page by
+    page, resumable. A ticket may be listed twice (after a resume, or when it changed while
+    the listing ran): callers dedupe. Platforms without it are listed with ``created_since``.
+    A platform may also declare ``requests_per_ticket``: the API requests a worker makes to
+    decide one ticket in monitor mode (for the backfill's ETA)."""
+
+    name: str
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        ...
+
+
+DEFAULT_REQUESTS_PER_TICKET = 3.0  # a platform's ``requests_per_ticket``, when it declares none: for ETAs
+
+
 # ---------------------------------------------------------------------- comments and redaction
 
 AUTHOR_REQUESTER = "requester"  # the ticket's requester wrote it

@@ -100,6 +100,9 @@ class Ownership(_Model):
     function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
     neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
+    site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
+    organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
+    person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
 class WeakEvidence(_Model):
