@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from bridge.extract.limits import AttachmentLimits
+from bridge.rules.retention import RetentionRule, check_rules as check_retention_rules
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -84,6 +85,13 @@ class RequesterExemption(_Model):
     # any value right after one of these is the requester's own ("my new address is ...")
     own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+    # a value with a first-person word (my, mitt, meine ...) at most own_words_window words before
+    # it in its sentence, and no word of another person between them, is the requester's own
+    own_words: list[str] = Field(default_factory=list)
+    other_person_words: list[str] = Field(default_factory=list)
+    own_words_window: int = Field(default=0, ge=0, le=40)
+    # kinds a first-person word can claim (a name is never claimed this way)
+    own_words_entities: list[str] = Field(default_factory=list)
 
 
 class Ownership(_Model):
@@ -92,6 +100,9 @@ class Ownership(_Model):
     function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
     neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
+    site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
+    organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
+    person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
 class WeakEvidence(_Model):
@@ -318,6 +329,7 @@ class Rules(_Model):
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
     rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
+    retention: list[RetentionRule] = Field(default_factory=list, description="how long tickets are kept (docs/retention.md)")
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
@@ -385,6 +397,7 @@ class Rules(_Model):
         for pattern in self.allow.patterns:
             if pattern.entity != "*" and pattern.entity not in self.entities:
                 raise ValueError(f"allow.patterns: entity {pattern.entity!r} is not defined under entities")
+        check_retention_rules(self.retention)
         for kind in self.scanner.overlap_priority:
             if kind not in self.entities:
                 raise ValueError(f"scanner.overlap_priority: {kind!r} is not defined under entities")
