@@ -65,10 +65,17 @@ REDACTED = "redacted"  # confirmed by fetching again; detail: method, spans, att
 REDACT_FAILED = "redact_failed"  # the platform refused for good: tagged for review, dead letter
 REDACT_UNCONFIRMED = "redact_unconfirmed"  # answered, but counted data is still there: tagged for review
 
+# The channels rule (rules' ``channels``, docs/channels.md): a ticket that arrived by a rejected channel.
+CHANNEL_WOULD_REJECT = "channel_would_reject"  # monitor mode: recorded only ("email; would delete")
+CHANNEL_REJECTED = "channel_rejected"  # enforce mode decided to act ("email; delete" / "email; close")
+CHANNEL_DELETED = "channel_deleted"  # the platform confirmed the permanent deletion
+CHANNEL_CLOSED = "channel_closed"  # the platform closed it (solved / a done status)
+CHANNEL_NOTICE = "channel_notice"  # the portal notice: its Message-ID, or "skipped: ..." / "lost: ..."
+
 NOTICE_ENDS = (NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST)
 # Steps after which there is nothing left to enforce: what enforce mode did, or the ticket is gone.
 ACTED = frozenset({NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST, DELETED, DELETE_FAILED, REVIEW_MARKED, CLEARED, ENFORCED,
-                   GONE, REDACTING, REDACTED, REDACT_FAILED, REDACT_UNCONFIRMED})
+                   GONE, CHANNEL_DELETED, CHANNEL_CLOSED, REDACTING, REDACTED, REDACT_FAILED, REDACT_UNCONFIRMED})
 
 
 def monitored_only(steps: Iterable[str]) -> bool:
@@ -124,6 +131,9 @@ class Run:
     act: str = ""  # what enforce mode does: delete | redact | review | none (actions.violation, fallback)
     plan: Plan | None = None  # what a redaction of the description removes
     fallback: str = ""  # why a redaction fell back to actions.redact_fallback
+    rejected: str | None = None  # the ticket's channel, when the channels rule rejects it
+    channel_notice: Notice | None = None
+    channel_skip: str | None = None
 
     @property
     def platform(self) -> Platform:
@@ -171,6 +181,8 @@ def fetch(run: Run) -> None:
     if not in_scope(run.ticket, run.services.rules, run.platform_name):
         run.record(OUT_OF_SCOPE)
         raise Stop("out of scope")
+    if run.services.rules.channels.rejects(run.ticket.channel):
+        run.rejected = run.ticket.channel
 
 
 def ticket_gone(run: Run) -> str:
@@ -179,6 +191,11 @@ def ticket_gone(run: Run) -> str:
     if DELETING not in run.done:
         run.record(GONE, "ticket not found when fetched")
         return "gone"
+    if _channel_deletion(run):  # the channels rule's deletion, whose answer was lost
+        run.record(CHANNEL_DELETED, "gone from the platform after the deletion was asked for")
+        run.record(CHANNEL_NOTICE, "lost: the deletion's answer was lost and the ticket with it; the address is not kept")
+        metrics.NOTICES.labels(run.platform_name, "lost").inc()
+        return "deleted (channel)"
     try:
         result = run.platform.delete_ticket(run.ticket_id)
         detail = f"permanent={result.permanent}; {result.confirmation}"
@@ -458,8 +475,149 @@ def _deleting(run: Run) -> bool:
     return run.enforcing and run.action == "delete"
 
 
+# --------------------------------------------------------------------------- the channels rule
+
+
+def _channel_action(run: Run) -> str:
+    return run.services.rules.channels.action
+
+
+def _channel_acting(run: Run, action: str | None = None) -> bool:
+    """Enforce mode acts on a ticket of a rejected channel (with ``action``, when given)."""
+    return run.enforcing and run.rejected is not None and action in (None, _channel_action(run))
+
+
+def _channel_deletion(run: Run) -> bool:
+    """This ticket's deletion was the channels rule's (its ``channel_rejected`` step says so)."""
+    step = run.done.get(CHANNEL_REJECTED)
+    return step is not None and str(step.detail or "").endswith("; delete")
+
+
+def channel_monitor(run: Run) -> None:
+    run.record(CHANNEL_WOULD_REJECT, f"{run.rejected}; would {_channel_action(run)}")
+    metrics.CHANNEL_REJECTIONS.labels(run.platform_name, run.rejected, _channel_action(run), "monitor").inc()
+    log.info("channel rejected (monitor)", extra={"platform": run.platform_name, "ticket_id": run.ticket_id,
+                                                  "channel": run.rejected})
+
+
+def channel_reject(run: Run) -> None:
+    run.record(CHANNEL_REJECTED, f"{run.rejected}; {_channel_action(run)}")
+    metrics.CHANNEL_REJECTIONS.labels(run.platform_name, run.rejected, _channel_action(run), "enforce").inc()
+    log.info("channel rejected", extra={"platform": run.platform_name, "ticket_id": run.ticket_id,
+                                        "channel": run.rejected, "action": _channel_action(run)})
+
+
+def prepare_channel_notice(run: Run) -> None:
+    """Before acting: the portal notice, rendered in memory, and the mail server checked (as
+    ``prepare_notice``). It names the ticket number and the channel, nothing of the content."""
+    assert run.ticket is not None
+    services = run.services
+    requester = run.ticket.requester
+    if not requester.email:
+        run.channel_skip = "requester has no email address"
+        return
+    run.channel_notice = Notice(
+        to_email=requester.email, to_name=requester.name, locale=requester.locale,
+        ticket_language=services.analyzer.written_language(run.ticket) or services.analyzer.language_of(run.ticket),
+        platform=run.platform_name, ticket_id=run.ticket_id, places={},
+        idempotency_key=f"{run.platform_name}:{run.ticket_id}:channel",
+        audience=services.rules.notify.audience, default_locale=services.rules.notify.platform_default_locale,
+        kind="channel", action="deleted" if _channel_action(run) == "delete" else "closed", channel=run.rejected,
+        portal_url=services.rules.channels.portal_url,
+    )
+    try:
+        services.notifier.render(run.channel_notice)
+    except NotifyError as exc:
+        if exc.transient:
+            raise
+        run.channel_notice, run.channel_skip = None, str(exc)
+        return
+    services.notifier.ready()
+
+
+def channel_delete(run: Run) -> None:
+    """Delete permanently (confirmed), as ``delete``; a refusal for good tags the ticket for review."""
+    run.record(DELETING)
+    try:
+        result = run.platform.delete_ticket(run.ticket_id)
+        detail = f"permanent={result.permanent}; {result.confirmation}"
+    except TicketGone:
+        detail = "already gone from the platform"
+    except PlatformRejected as exc:
+        reason = str(exc)[:200]
+        metrics.DELETIONS_FAILED.labels(run.platform_name).inc()
+        try:
+            run.platform.mark_for_review(run.ticket_id, channel_failed_note(run, reason),
+                                         run.services.rules.actions.review_tag)
+        except Exception as note_exc:
+            log.error("review tag after refused deletion failed",
+                      extra={"platform": run.platform_name, "ticket_id": run.ticket_id,
+                             "error": type(note_exc).__name__})
+        run.record(DELETE_FAILED, reason)
+        raise
+    run.record(CHANNEL_DELETED, detail)
+
+
+def channel_close(run: Run) -> None:
+    from bridge.platform import TicketCloser
+
+    platform = run.platform
+    if not isinstance(platform, TicketCloser):
+        raise PlatformRejected(f"{run.platform_name}: this platform cannot close tickets (use channels.action: delete)")
+    platform.close_ticket(run.ticket_id, channel_closed_note(run))
+    run.record(CHANNEL_CLOSED, run.rejected)
+
+
+def channel_notify(run: Run) -> None:
+    """Send the portal notice after the platform confirmed the deletion or the closing."""
+    if run.channel_notice is None:
+        why = run.channel_skip or "no notice"
+        if run.ticket is None:
+            why = "the worker stopped between the deletion and the email; the address is not kept"
+        run.record(CHANNEL_NOTICE, f"{'lost' if run.ticket is None else 'skipped'}: {why}"[:300])
+        metrics.NOTICES.labels(run.platform_name, "lost" if run.ticket is None else "skipped").inc()
+        return
+    try:
+        message_id = send_with_retries(run.services.notifier, run.channel_notice)
+    except NotifyError as exc:
+        run.record(CHANNEL_NOTICE, f"lost: mail failed after the action: {exc}"[:300])
+        metrics.NOTICES.labels(run.platform_name, "lost").inc()
+        return
+    run.record(CHANNEL_NOTICE, message_id)
+    metrics.NOTICES.labels(run.platform_name, "sent").inc()
+
+
+def channel_done(run: Run) -> None:
+    raise Stop("deleted (channel)")
+
+
+def channel_closed_note(run: Run) -> str:
+    return (f"gdpr-bridge closed this ticket: it arrived by {run.rejected}, a channel the rules do not accept "
+            "(channels.reject). The requester was asked by email to raise it again in the portal. The ticket "
+            "is still scanned for personal data like any other.")
+
+
+def channel_failed_note(run: Run, reason: str) -> str:
+    return (f"gdpr-bridge was to delete this ticket: it arrived by {run.rejected}, a channel the rules do not "
+            f"accept (channels.reject). The platform refused the deletion ({reason}). The requester has not "
+            "been told anything. Please delete the ticket by hand, or give the bridge's API user the right to "
+            "delete tickets and retry the dead letter (gdpr-bridge deadletters retry).")
+
+
 STEPS: tuple[Step, ...] = (
     Step("fetched", applies=lambda r: True, run=fetch),
+    # the channels rule: monitor mode records; enforce mode notices the requester after deleting
+    # (then nothing else runs) or closing (then the ticket is scanned like any other)
+    Step(CHANNEL_WOULD_REJECT, applies=lambda r: r.rejected is not None and not r.enforcing, run=channel_monitor,
+         done_when=(CHANNEL_WOULD_REJECT,)),
+    Step(CHANNEL_REJECTED, applies=_channel_acting, run=channel_reject, done_when=(CHANNEL_REJECTED,)),
+    Step("channel_notice_ready", run=prepare_channel_notice,
+         applies=lambda r: _channel_acting(r) and CHANNEL_NOTICE not in r.done and CHANNEL_DELETED not in r.done),
+    Step(CHANNEL_DELETED, applies=lambda r: _channel_acting(r, "delete"), run=channel_delete,
+         done_when=(CHANNEL_DELETED,)),
+    Step(CHANNEL_CLOSED, applies=lambda r: _channel_acting(r, "close"), run=channel_close, done_when=(CHANNEL_CLOSED,)),
+    Step(CHANNEL_NOTICE, applies=_channel_acting, run=channel_notify, done_when=(CHANNEL_NOTICE,)),
+    Step("channel_done", applies=lambda r: _channel_acting(r, "delete"), run=channel_done),
     Step(DECIDED, applies=lambda r: True, run=decide),  # decided again each run: the email needs the places
     Step(MONITORED, applies=lambda r: not r.enforcing, run=monitor, done_when=(MONITORED,)),
     Step("notice_ready", applies=lambda r: _deleting(r) and DELETED not in r.done, run=prepare_notice),
@@ -484,6 +642,10 @@ def process_ticket(services: Services, platform_name: str, ticket_id: str, mode:
     if mode is not None and mode != services.mode:
         services = dataclasses.replace(services, mode=mode)  # shares the models and platform clients
     run = Run(services, platform_name, ticket_id, done=services.audit.steps(platform_name, ticket_id))
+    if CHANNEL_DELETED in run.done:  # the channels rule deleted it; the notice may be all that is left
+        if CHANNEL_NOTICE not in run.done:
+            channel_notify(run)
+        return "already deleted"
     if DELETED in run.done:  # nothing left but, perhaps, the email whose address is gone
         if not any(key in run.done for key in NOTICE_ENDS):
             notify(run)
