@@ -164,15 +164,19 @@ class Actions(_Model):
         return "delete" if self.violation == "redact" else self.violation
 
 
-COMMENT_AUTHORS = ("end_user_public", "agent_public")
+CommentKind = Literal["end_user_public", "agent_public"]
+
+
+def _end_users_only() -> list[CommentKind]:
+    return ["end_user_public"]
 
 
 class CommentRules(_Model):
     """Comments added after a ticket was created (bridge.comments): which are scanned and
     what a violation in one does. ``scan: []`` and no internal notes: comments are not scanned."""
 
-    scan: list[Literal["end_user_public", "agent_public"]] = Field(
-        default_factory=lambda: ["end_user_public"],
+    scan: list[CommentKind] = Field(
+        default_factory=_end_users_only,
         description="end_user_public: public comments of the requester and other end users; "
                     "agent_public: public replies of agents")
     include_internal_notes: bool = Field(False, description="scan agents' internal (private) notes too")
@@ -182,7 +186,7 @@ class CommentRules(_Model):
 
     @field_validator("scan")
     @classmethod
-    def _no_repeats(cls, value: list[str]) -> list[str]:
+    def _no_repeats(cls, value: list[CommentKind]) -> list[CommentKind]:
         if len(set(value)) != len(value):
             raise ValueError("a kind of comment is listed twice")
         return value
