@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from bridge.commands.audit import audit
+from bridge.commands.backfill import backfill
 from bridge.commands.deadletters import deadletters
 from bridge.commands.detection import eval_corpus, rules_group, scan
 from bridge.commands.doctor import doctor
@@ -50,8 +51,8 @@ def cli() -> None:
     """gdpr-bridge: a GDPR gate for Zendesk and Jira Service Management tickets."""
 
 
-for command in (serve, web, worker, sweep, deadletters, audit, install, doctor, report, redecide, scan, rules_group,
-                subject, retention):
+for command in (serve, web, worker, sweep, backfill, deadletters, audit, install, doctor, report, redecide, scan,
+                rules_group, subject, retention):
     cli.add_command(command)
 cli.add_command(eval_corpus, name="eval")
 

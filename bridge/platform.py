@@ -88,6 +88,9 @@ class Ticket:
     tags: list[str] = field(default_factory=list)
     project: str | None = None  # Jira project key / Zendesk brand or form, for scoping rules
     created_at: datetime | None = None
+    # How it arrived, as each adapter normalises it (bridge.rules.schema.CHANNELS: "email",
+    # "web", "portal", "api", "chat", ...); None when the platform does not say.
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,48 @@ class Platform(Protocol):
     def created_since(self, since: datetime) -> Iterator[str]:
         """Ids of tickets created at or after ``since`` (for the reconciliation sweep)."""
         ...
+
+
+@runtime_checkable
+class TicketCloser(Protocol):
+    """Closing a ticket without deleting it (the channels rule's ``action: close``)."""
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """Solve/close the ticket with ``note`` as a private note for the agents, and no
+        public reply (the platform would mail the whole thread back out). Safe to call again."""
+        ...
+
+
+# ---------------------------------------------------------------------- history (backfill)
+
+
+@dataclass(frozen=True)
+class CreatedPage:
+    """One page of the tickets created in a window (``HistoryPlatform.created_pages``).
+
+    ``resume`` is opaque and holds no personal data (a platform cursor, a time): a listing
+    interrupted after this page starts again from it. None after the last page."""
+
+    ticket_ids: tuple[str, ...]
+    resume: str | None
+    progress: float | None = None  # share of the listing done after this page (0..1), when the platform can tell
+
+
+@runtime_checkable
+class HistoryPlatform(Protocol):
+    """What ``gdpr-bridge backfill`` needs: the tickets created in ``[since, until)``, page by
+    page, resumable. A ticket may be listed twice (after a resume, or when it changed while
+    the listing ran): callers dedupe. Platforms without it are listed with ``created_since``.
+    A platform may also declare ``requests_per_ticket``: the API requests a worker makes to
+    decide one ticket in monitor mode (for the backfill's ETA)."""
+
+    name: str
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        ...
+
+
+DEFAULT_REQUESTS_PER_TICKET = 3.0  # a platform's ``requests_per_ticket``, when it declares none: for ETAs
 
 
 # ---------------------------------------------------------------------- comments and redaction

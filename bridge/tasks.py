@@ -78,9 +78,9 @@ def register(runtime: JobRuntime) -> Tasks:
     jobs = runtime.settings.jobs
     huey = runtime.huey
 
-    def process(platform: str, ticket_id: str, task: Any = None) -> str:
+    def process(platform: str, ticket_id: str, mode: str | None = None, task: Any = None) -> str:
         with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
-            return process_job(runtime, platform, ticket_id, task)
+            return process_job(runtime, platform, ticket_id, task, job_mode(mode))
 
     def process_comment(platform: str, ticket_id: str, comment_id: str, task: Any = None) -> str:
         with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
@@ -100,6 +100,14 @@ def register(runtime: JobRuntime) -> Tasks:
         process_comment=huey.task(retries=jobs.retries, retry_delay=jobs.retry_delay_seconds, retry_backoff=2.0,
                                   context=True, name="process_comment")(_named(process_comment, "process_comment")),
     )
+
+
+def job_mode(mode: str | None) -> str | None:
+    """A job's own mode (``backfill`` queues its jobs with one): ``enforce`` only when said in
+    so many words; anything else a job carries runs in monitor mode. None: the worker's mode."""
+    if mode is None:
+        return None
+    return "enforce" if mode == "enforce" else "monitor"
 
 
 def enqueue_key(runtime: JobRuntime, platform: str, key: str) -> None:
@@ -132,15 +140,16 @@ def safe_error(exc: BaseException) -> str:
 STATE_OUTAGE_RETRY_SECONDS = 15.0
 
 
-def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
-    """Run one job; while the state database is unreachable the job waits (retried
-    without counting against its attempts) instead of failing."""
+def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, mode: str | None = None) -> str:
+    """Run one job (in ``mode`` when the job carries one, e.g. a backfill's, else the worker's);
+    while the state database is unreachable the job waits (retried without counting against
+    its attempts) instead of failing."""
     def work() -> str:
         from bridge.pipeline import process_ticket
 
-        return process_ticket(runtime.services(), platform, ticket_id)
+        return process_ticket(runtime.services(), platform, ticket_id, mode=mode)
 
-    return _guarded_job(runtime, platform, ticket_id, task, work)
+    return _guarded_job(runtime, platform, ticket_id, task, work, mode)
 
 
 def process_comment_job(runtime: JobRuntime, platform: str, ticket_id: str, comment_id: str, task: Any) -> str:
@@ -153,9 +162,10 @@ def process_comment_job(runtime: JobRuntime, platform: str, ticket_id: str, comm
     return _guarded_job(runtime, platform, comment_key(ticket_id, comment_id), task, work)
 
 
-def _guarded_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, work: Callable[[], str]) -> str:
+def _guarded_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, work: Callable[[], str],
+                 mode: str | None = None) -> str:
     try:
-        return _process_job(runtime, platform, ticket_id, task, work)
+        return _process_job(runtime, platform, ticket_id, task, work, mode)
     except (SQLAlchemyError, DatabaseError) as exc:
         metrics.JOBS.labels(platform, "state_unavailable").inc()
         log.warning("state database unavailable, job waits",
@@ -164,11 +174,12 @@ def _guarded_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, 
         raise RetryTask(delay=STATE_OUTAGE_RETRY_SECONDS) from None
 
 
-def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, work: Callable[[], str]) -> str:
+def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, work: Callable[[], str],
+                 mode: str | None = None) -> str:
     """``ticket_id`` is the job's key (a comment's job: ``<ticket>/comment/<id>``)."""
     store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
-    if claim == "done" and _to_enforce(runtime, platform, ticket_id):
+    if claim == "done" and _to_enforce(runtime, platform, ticket_id, mode):
         if store.reopen(platform, ticket_id, "decided in monitor mode; enforce mode decides it again"):
             log.info("monitor decision to be enforced", extra={"platform": platform, "ticket_id": ticket_id})
         claim = store.acquire(platform, ticket_id)
@@ -207,12 +218,12 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, 
     return outcome
 
 
-def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str) -> bool:
+def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str, mode: str | None = None) -> bool:
     """In enforce mode, a job finished in monitor mode (and never acted on) is not done."""
     from bridge.pipeline import monitored_only
 
     services = runtime.services()
-    return services.mode == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
+    return (mode or services.mode) == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
 
 
 def requeue_stale(runtime: JobRuntime) -> int:
