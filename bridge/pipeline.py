@@ -14,6 +14,7 @@ send it later: the next run records ``notice_lost`` instead of guessing.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -324,9 +325,12 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-def process_ticket(services: Services, platform_name: str, ticket_id: str) -> str:
-    """Run one ticket through ``STEPS``. Returns a short outcome (no personal data)."""
+def process_ticket(services: Services, platform_name: str, ticket_id: str, mode: str | None = None) -> str:
+    """Run one ticket through ``STEPS`` (in ``mode`` when given: a backfill job's own mode,
+    else the worker's). Returns a short outcome (no personal data)."""
     started = time.monotonic()
+    if mode is not None and mode != services.mode:
+        services = dataclasses.replace(services, mode=mode)  # shares the models and platform clients
     run = Run(services, platform_name, ticket_id, done=services.audit.steps(platform_name, ticket_id))
     if DELETED in run.done:  # nothing left but, perhaps, the email whose address is gone
         if not any(key in run.done for key in NOTICE_ENDS):

@@ -91,7 +91,7 @@ def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
             weak = combination_strength(first, second, rules.confidence)
         else:
             weak = direct_strength(first)
-        action: Action = rules.actions.violation if rule.action == "violation" else rule.action
+        action: Action = rules.actions.violation_decision if rule.action == "violation" else rule.action
         if action == "delete" and weak:
             action = "review"
         out.append(FiredRule(rule.name, action, tuple(involved), weak if action == "review" else ""))
@@ -121,7 +121,7 @@ def decide(
     if rules.attachments.screenshots == "reject":
         images = [a for a in attachments if a.kind == "image"]
         if images:
-            actions.append(rules.actions.violation)
+            actions.append(rules.actions.violation_decision)
             reasons.append("screenshots-rejected")
             counted.extend(_synthetic(SCREENSHOT, a) for a in images)
 

@@ -32,6 +32,7 @@ from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,
     BudgetFactory,
+    CreatedPage,
     DeletionResult,
     InstallResult,
     PlatformRejected,
@@ -44,6 +45,7 @@ from bridge.platform import (
 
 from ..common.budget import httpx_hooks, mount_budget
 from ..common.download import REDIRECTS, read_bounded
+from . import history
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
 from .install import INSTALL, WEBHOOK_NAME, Installer
@@ -390,6 +392,13 @@ class JiraPlatform(JiraSubjects):
             if key and key not in seen and (created is None or created >= since):
                 seen.add(key)
                 yield key
+
+    requests_per_ticket = history.REQUESTS_PER_TICKET
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        """``bridge.platform.HistoryPlatform`` (``gdpr-bridge backfill``): see ``history``."""
+        return history.created_pages(self._search, self._user_zone(), self.scope_jql, self.page_size, since, until,
+                                     resume)
 
     def _search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
         """Every issue the JQL finds (raw JSON), page by page, each page retried on its own."""

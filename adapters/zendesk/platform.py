@@ -24,6 +24,7 @@ from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,
     BudgetFactory,
+    CreatedPage,
     DeletionResult,
     InstallResult,
     PlatformRejected,
@@ -35,6 +36,7 @@ from bridge.platform import (
 )
 
 from ..common.budget import mount_budget
+from . import history
 from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
@@ -190,6 +192,13 @@ class ZendeskPlatform(ZendeskSubjects):
                 return
             params = {"cursor": cursor}
         raise PlatformUnavailable(f"zendesk: {what}: more than {MAX_PAGES} pages")
+
+    requests_per_ticket = history.REQUESTS_PER_TICKET
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        """``bridge.platform.HistoryPlatform`` (``gdpr-bridge backfill``): see ``history``."""
+        return history.created_pages(self._http, self._call, since, until, resume,
+                                     lambda ticket_id: bool(_TICKET_ID.match(ticket_id)))
 
     # ------------------------------------------------------------------ writing
 

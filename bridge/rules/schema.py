@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from bridge.extract.limits import AttachmentLimits
+from bridge.rules.retention import RetentionRule, check_rules as check_retention_rules
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -84,6 +85,13 @@ class RequesterExemption(_Model):
     # any value right after one of these is the requester's own ("my new address is ...")
     own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+    # a value with a first-person word (my, mitt, meine ...) at most own_words_window words before
+    # it in its sentence, and no word of another person between them, is the requester's own
+    own_words: list[str] = Field(default_factory=list)
+    other_person_words: list[str] = Field(default_factory=list)
+    own_words_window: int = Field(default=0, ge=0, le=40)
+    # kinds a first-person word can claim (a name is never claimed this way)
+    own_words_entities: list[str] = Field(default_factory=list)
 
 
 class Ownership(_Model):
@@ -139,9 +147,46 @@ class PolicyRule(_Model):
 
 
 class Actions(_Model):
-    violation: Literal["delete", "review", "none"] = "delete"
+    violation: Literal["delete", "redact", "review", "none"] = Field(
+        "delete", description="a new ticket's violation: delete it, redact the counted spans, tag it for review, or record only")
+    redact_fallback: Literal["delete", "review"] = Field(
+        "review", description="with violation: redact, what happens when a counted finding cannot be redacted "
+                              "(the subject line, an attachment the platform cannot remove)")
     review_tag: str = Field("gdpr-review", min_length=1)
     clear_tag: str | None = None
+
+    @property
+    def violation_decision(self) -> Literal["delete", "review", "none"]:
+        """The decision a violation gets: ``redact`` is a violation acted on by redaction."""
+        return "delete" if self.violation == "redact" else self.violation
+
+
+COMMENT_AUTHORS = ("end_user_public", "agent_public")
+
+
+class CommentRules(_Model):
+    """Comments added after a ticket was created (bridge.comments): which are scanned and
+    what a violation in one does. ``scan: []`` and no internal notes: comments are not scanned."""
+
+    scan: list[Literal["end_user_public", "agent_public"]] = Field(
+        default_factory=lambda: ["end_user_public"],
+        description="end_user_public: public comments of the requester and other end users; "
+                    "agent_public: public replies of agents")
+    include_internal_notes: bool = Field(False, description="scan agents' internal (private) notes too")
+    action: Literal["redact", "delete_ticket", "review"] = Field(
+        "redact", description="a violation in a comment: redact the counted spans and files, delete the whole "
+                              "ticket, or tag it for review")
+
+    @field_validator("scan")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a kind of comment is listed twice")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.scan) or self.include_internal_notes
 
 
 class AttachmentRules(_Model):
@@ -271,11 +316,13 @@ class Rules(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
+    comments: CommentRules = Field(default_factory=CommentRules)
     notify: NotifyRules = Field(default_factory=NotifyRules)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
     rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
+    retention: list[RetentionRule] = Field(default_factory=list, description="how long tickets are kept (docs/retention.md)")
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
@@ -305,7 +352,7 @@ class Rules(_Model):
         if not self.policy:
             return "there is no policy rule (add one under policy)"
         for rule in self.policy:
-            action = self.actions.violation if rule.action == "violation" else rule.action
+            action = self.actions.violation_decision if rule.action == "violation" else rule.action
             if action == "none":
                 continue
             if not enabled.intersection(rule.if_any):
@@ -343,6 +390,7 @@ class Rules(_Model):
         for pattern in self.allow.patterns:
             if pattern.entity != "*" and pattern.entity not in self.entities:
                 raise ValueError(f"allow.patterns: entity {pattern.entity!r} is not defined under entities")
+        check_retention_rules(self.retention)
         for kind in self.scanner.overlap_priority:
             if kind not in self.entities:
                 raise ValueError(f"scanner.overlap_priority: {kind!r} is not defined under entities")

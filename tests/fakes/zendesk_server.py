@@ -54,6 +54,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .common import FakeServer, Logged, ServerThread  # noqa: F401 - ServerThread re-exported
+from .zendesk_retention import ZendeskRetentionFake  # retention (issue 16)
 
 NOTIFY_REQUESTER_TRIGGER = {
     "title": "Notify requester and CCs of received request",
@@ -91,7 +92,7 @@ class _Blob:
     content_type: str
 
 
-class FakeZendesk(FakeServer):
+class FakeZendesk(ZendeskRetentionFake, FakeServer):
     """A Zendesk account in a background thread. Use as a context manager or start()/stop()."""
 
     def __init__(
@@ -140,6 +141,7 @@ class FakeZendesk(FakeServer):
         self.requests: list[Logged] = []
         self.blob_requests: list[Logged] = []
         self.me_id = self.add_user("GDPR Bridge", email, role="admin", locale="en-US")
+        self._retention_init()  # retention (issue 16): tests/fakes/zendesk_retention.py
         self.app = Starlette(routes=self._routes())
 
     # ------------------------------------------------------------------ lifecycle
@@ -513,6 +515,7 @@ class FakeZendesk(FakeServer):
             Route("/api/v2/triggers/{id:int}", self._trigger, methods=["GET", "PUT", "DELETE"]),
             Route("/attachments/token/{token}/", self._content_url, methods=["GET"]),
             Route("/blob/{token}/{name}", self._blob, methods=["GET"]),
+            *self._retention_routes(),  # retention (issue 16)
         ]
 
     def _page(self, request: Request, key: str, items: list[Any], cursor_always: bool = False) -> dict[str, Any]:
@@ -669,7 +672,8 @@ class FakeZendesk(FakeServer):
         return {"id": job_id, "url": f"{self.url}/api/v2/job_statuses/{job_id}.json", "total": None,
                 "progress": None, "status": job["status"], "message": "Completed at " + zendesk_time(
                     datetime.now(timezone.utc)) if done else None,
-                "results": {"success": True} if done else None, "job_type": "ThrottledDestroyTickets"}
+                "results": (job.get("bulk_results") or {"success": True}) if done else None,
+                "job_type": "ThrottledDestroyTickets"}
 
     async def _job(self, request: Request) -> Response:
         job_id = request.path_params["id"]
