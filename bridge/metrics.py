@@ -48,3 +48,7 @@ COMMENT_EVENTS = Counter(
     "gdpr_bridge_comment_jobs_total", "Comment jobs queued, by source (webhook, sweep)", ["platform", "source"],
     registry=REGISTRY,
 )
+CHANNEL_REJECTIONS = Counter(
+    "gdpr_bridge_channel_rejections_total", "Tickets of a channel the rules reject (docs/channels.md)",
+    ["platform", "channel", "action", "mode"], registry=REGISTRY,
+)

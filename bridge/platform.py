@@ -88,6 +88,9 @@ class Ticket:
     tags: list[str] = field(default_factory=list)
     project: str | None = None  # Jira project key / Zendesk brand or form, for scoping rules
     created_at: datetime | None = None
+    # How it arrived, as each adapter normalises it (bridge.rules.schema.CHANNELS: "email",
+    # "web", "portal", "api", "chat", ...); None when the platform does not say.
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,16 @@ class Platform(Protocol):
 
     def created_since(self, since: datetime) -> Iterator[str]:
         """Ids of tickets created at or after ``since`` (for the reconciliation sweep)."""
+        ...
+
+
+@runtime_checkable
+class TicketCloser(Protocol):
+    """Closing a ticket without deleting it (the channels rule's ``action: close``)."""
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """Solve/close the ticket with ``note`` as a private note for the agents, and no
+        public reply (the platform would mail the whole thread back out). Safe to call again."""
         ...
 
 

@@ -216,3 +216,61 @@ def test_a_legal_footer_never_makes_a_national_id_the_organisations(rules: Rules
     t = ticket(body, name="Ann Lee")
     assert holder_of(finding_in(body, "PERSON", "Jo Hart"), t, rules).holder == ORGANISATION
     assert holder_of(finding_in(body, "SE_PERSONNUMMER", "800101-0000"), t, rules).holder == THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    "address, holder",
+    [
+        # a team's or a process's inbox outside the word lists: words joined by a hyphen, no name
+        ("depot-escalations@wexley-foods.co.uk", ORGANISATION),
+        ("nx-nights@wexley-foods.co.uk", ORGANISATION),
+        ("rechnungseingang@wexley-bau.de", ORGANISATION),
+        ("bewerbung@wexley-bau.de", ORGANISATION),
+        # a number at a telephony gateway, a timestamped alert id
+        ("4681234567@trunk.wexley-carrier.se", SYSTEM),
+        ("alert.20261130T214455.77c1@monitor.wexley-cloud.se", SYSTEM),
+        # people stay people: a first name, an initial, a dot between names, a freemail domain
+        ("anna-lena@wexley-foods.co.uk", THIRD_PARTY),
+        ("k-mueller@wexley-bau.de", THIRD_PARTY),
+        ("oluwaseun.adeyemi@wexley-foods.co.uk", THIRD_PARTY),
+        ("night-owl@gmail.com", THIRD_PARTY),
+    ],
+)
+def test_mailboxes_are_judged_by_the_shape_of_their_local_part(rules: Rules, address: str, holder: str) -> None:
+    body = f"Please forward it to {address} today."
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", address), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, value, holder",
+    [
+        ("It can be collected at the depot (Wexley Freight, Unit 9 Mill Park, Wexley WX7 5PN).",
+         "Unit 9 Mill Park, Wexley WX7 5PN", ORGANISATION),
+        ("Bitte an die Standortadresse liefern:\n\nWexley Fisch GmbH, Standort Nord\nHafenweg 12, 28217 Bremen\n",
+         "Hafenweg 12, 28217 Bremen", ORGANISATION),
+        ("Skicka tillbaka den till vårt lager: Wexley AB, Godsmottagning, Industrivägen 14, 941 38 Piteå.",
+         "Industrivägen 14, 941 38 Piteå", ORGANISATION),
+        # a person's address stays theirs, also after a company word in an earlier sentence
+        ("Our office is closed. Please send her contract to 12 Albion Crescent, Leeds LS6 1AB.",
+         "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+        ("Our depot driver moved: his new address is 12 Albion Crescent, Leeds LS6 1AB.",
+         "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+    ],
+)
+def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, "STREET_ADDRESS", value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, value, holder",
+    [
+        ("Best regards,\nWexley Support\n+46 8 555 400 00 (Main) | help@wexley-support.se\n", "+46 8 555 400 00", ORGANISATION),
+        ("Tel.: +43 1 555 40-0 (Zentrale)\n", "+43 1 555 40-0", ORGANISATION),
+        ("Could someone call our finance office on 01632 960 260 (ask for payments)?", "01632 960 260", ORGANISATION),
+        ("Support Centre 01632 960 700 · Mob 07700 900 147", "01632 960 700", ORGANISATION),
+        ("Support Centre 01632 960 700 · Mob 07700 900 147", "07700 900 147", THIRD_PARTY),
+        ("Our office manager Tom is on his mobile 07700 900 148 today.", "07700 900 148", THIRD_PARTY),
+    ],
+)
+def test_office_and_switchboard_lines_are_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), ticket(body, name="Ann Lee"), rules).holder == holder

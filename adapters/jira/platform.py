@@ -45,6 +45,7 @@ from bridge.platform import (
 
 from ..common.budget import httpx_hooks, mount_budget
 from ..common.download import REDIRECTS, read_bounded
+from .channels import CHANNEL_PROPERTY, channel_of
 from . import history
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
@@ -219,10 +220,12 @@ class JiraPlatform(JiraSubjects):
             tags=[str(label) for label in fields.get("labels") or []],
             project=project.get("key") if isinstance(project, dict) else None,
             created_at=_parse_time(fields.get("created")),
+            channel=channel_of(raw),
         )
 
     def _get_issue(self, key: str) -> dict[str, Any]:
-        return self._call(f"fetch {key}", lambda: self._issue_reader().issue(key).raw, gone_on_404=True)
+        return self._call(f"fetch {key}", lambda: self._issue_reader().issue(key, properties=CHANNEL_PROPERTY).raw,
+                          gone_on_404=True)
 
     def _settled_issue(self, key: str) -> dict[str, Any]:
         """Re-fetch until the attachment list has been unchanged for ``settle_seconds``."""
@@ -378,6 +381,33 @@ class JiraPlatform(JiraSubjects):
 
         self._call(f"label {key}", unit, gone_on_404=True)
 
+    # ------------------------------------------------------------------ TicketCloser (channels rule)
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """The note as an internal comment, then the workflow's first transition to a status of
+        the "done" category (JSM: "Resolve this issue"). No public comment: JSM would mail it
+        to the customer with the request's content. Nothing to do on an issue already done."""
+        key = _check_key(ticket_id)
+        self._call(f"comment on {key}", lambda: self._ensure_internal_comment(key, note), gone_on_404=True)
+
+        def unit() -> None:
+            http = self._http()
+            issue = check(http.get(f"/rest/api/2/issue/{key}", params={"fields": "status"}), f"read {key}",
+                          gone_on_404=True).json()
+            if _category((issue.get("fields") or {}).get("status")) == "done":
+                return
+            listed = check(http.get(f"/rest/api/2/issue/{key}/transitions"), f"transitions of {key}",
+                           gone_on_404=True).json()
+            for transition in listed.get("transitions") or []:
+                if isinstance(transition, dict) and _category(transition.get("to")) == "done":
+                    check(http.post(f"/rest/api/2/issue/{key}/transitions",
+                                    json={"transition": {"id": str(transition.get("id"))}}),
+                          f"close {key}", gone_on_404=True)
+                    return
+            raise PlatformRejected(f"jira: close {key}: the workflow offers no transition to a done status")
+
+        self._call(f"close {key}", unit, gone_on_404=True)
+
     def created_since(self, since: datetime) -> Iterator[str]:
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
@@ -461,6 +491,12 @@ class JiraPlatform(JiraSubjects):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _category(status: Any) -> str:
+    """The key of a status's category ("new", "indeterminate", "done"); "" when not given."""
+    category = status.get("statusCategory") if isinstance(status, dict) else None
+    return str(category.get("key") or "") if isinstance(category, dict) else ""
 
 
 def _attachment_ids(issue: dict[str, Any]) -> frozenset[str]:

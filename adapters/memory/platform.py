@@ -95,6 +95,7 @@ class StoredTicket:
     cc_ids: list[str] = field(default_factory=list)
     comments: list[StoredComment] = field(default_factory=list)
     status: str = "new"
+    channel: str | None = None  # already in the bridge's names ("email", "web", ...)
 
 
 @dataclass
@@ -345,7 +346,8 @@ class MemoryPlatform(MemorySubjects):
             stored = self._ticket(key)
             return Ticket(id=key, platform=self.name, subject=stored.subject, body=stored.body,
                           requester=stored.requester, attachments=[ref for ref, _ in stored.attachments],
-                          tags=list(stored.tags), project=stored.project, created_at=stored.created_at)
+                          tags=list(stored.tags), project=stored.project, created_at=stored.created_at,
+                          channel=stored.channel)
 
         return self._call(f"fetch {key}", lambda: self._serve("fetch", key, work))
 
@@ -402,6 +404,19 @@ class MemoryPlatform(MemorySubjects):
                 stored.tags.append(tag)
 
         self._call(f"tag {key}", lambda: self._serve("tag", key, work))
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """``TicketCloser``: status "solved" and the note kept once."""
+        key = _check_id(ticket_id)
+
+        def work() -> None:
+            stored = self._ticket(key)
+            if note not in stored.notes:
+                stored.notes.append(note)
+            if stored.status not in ("solved", "closed"):
+                stored.status = "solved"
+
+        self._call(f"close {key}", lambda: self._serve("close", key, work))
 
     def created_since(self, since: datetime) -> Iterator[str]:
         since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)

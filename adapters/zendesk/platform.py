@@ -36,6 +36,7 @@ from bridge.platform import (
 )
 
 from ..common.budget import mount_budget
+from .channels import channel_of
 from . import history
 from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
@@ -132,6 +133,7 @@ class ZendeskPlatform(ZendeskSubjects):
             tags=[str(tag) for tag in _get(ticket, "tags") or []],
             project=str(project) if project else None,
             created_at=_parse_time(_get(ticket, "created_at")),
+            channel=channel_of(ticket),
         )
 
     def _comments(self, number: int) -> list[Any]:
@@ -273,6 +275,36 @@ class ZendeskPlatform(ZendeskSubjects):
         number = _number(ticket_id)
         _check_tag(tag)
         self._call(f"tag ticket {number}", lambda: self._zenpy().tickets.add_tags(number, [tag]), gone_on_404=True)
+
+    # ------------------------------------------------------------------ TicketCloser (channels rule)
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """Set the ticket solved with ``note`` as a private comment. Zendesk will not solve a
+        ticket without an assignee, so an unassigned one is given to the API user. No public
+        reply: Zendesk would mail the thread back out. A closed ticket cannot change: done."""
+        from zenpy.lib.api_objects import Comment
+        from zenpy.lib.api_objects import Ticket as ZenpyTicket
+
+        number = _number(ticket_id)
+
+        def unit() -> None:  # look first: a retried job neither adds a second note nor fails
+            ticket = self._zenpy().tickets(id=number)
+            status = str(_get(ticket, "status") or "")
+            if status == "closed":
+                return
+            changes: dict[str, Any] = {}
+            if status != "solved":
+                changes["status"] = "solved"
+            if not _get(ticket, "assignee_id"):
+                changes["assignee_id"] = int(_get(self._zenpy().users.me(), "id"))
+            noted = any(not _get(c, "public") and _same_text(_get(c, "plain_body") or _get(c, "body"), note)
+                        for c in self._zenpy().tickets.comments(number))
+            if not noted:
+                changes["comment"] = Comment(body=note, public=False)
+            if changes:
+                self._zenpy().tickets.update(ZenpyTicket(id=number, **changes))
+
+        self._call(f"close ticket {number}", unit, gone_on_404=True)
 
     # ------------------------------------------------------------------ WebhookInstaller
 

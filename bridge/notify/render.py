@@ -236,6 +236,8 @@ class Renderer:
             raise NotifyError(f"email templates or names.yaml for '{lang}' are broken ({type(exc).__name__})", transient=False) from None
 
     def _render_all(self, lang: str, notice: Notice) -> Rendered:
+        if notice.kind == "channel":
+            return self._render_channel(lang, notice)
         names = self.names[lang]
         places = self._places(notice.places, names, notice.message_date)
         prefix = ""
@@ -264,6 +266,24 @@ class Renderer:
         text = self._render(f"{lang}/{prefix}body.txt", context).strip("\n") + "\n"
         html_name = f"{lang}/{prefix}body.html"
         html = self._render(html_name, context) if html_name in self._templates else None
+        return Rendered(lang, subject, text, html)
+
+    def _render_channel(self, lang: str, notice: Notice) -> Rendered:
+        """The channels rule's notice (``channel_subject.txt``, ``channel_body.txt``, optional
+        ``channel_body.html``): the ticket number, the channel, what was done and the portal;
+        nothing of the ticket's content. A language without these templates gets English."""
+        templates = set(self.env.list_templates())
+        if f"{lang}/channel_subject.txt" not in templates or f"{lang}/channel_body.txt" not in templates:
+            lang = FALLBACK_LANGUAGE
+        context: dict[str, Any] = {
+            "lang": lang, "ticket_ref": ticket_ref(notice.platform, notice.ticket_id), "ticket_id": notice.ticket_id,
+            "platform": notice.platform, "channel": notice.channel or "other", "action": notice.action,
+            "portal_url": notice.portal_url or self.portal_url, "org_name": self.org_name, "audience": notice.audience,
+        }
+        subject = " ".join(self._render(f"{lang}/channel_subject.txt", context).split())
+        context["subject"] = subject
+        text = self._render(f"{lang}/channel_body.txt", context).strip("\n") + "\n"
+        html = self._render(f"{lang}/channel_body.html", context) if f"{lang}/channel_body.html" in templates else None
         return Rendered(lang, subject, text, html)
 
     def _render(self, name: str, context: dict[str, Any]) -> str:

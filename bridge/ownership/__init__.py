@@ -30,6 +30,7 @@ from bridge.ownership.first_person import presented_as_own
 from bridge.ownership.mailboxes import judge_mailbox
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
+from bridge.ownership.places import block_above, bracket_after_says_organisation, nearest_says_organisation
 from bridge.ownership.technical import technical
 from bridge.ownership.text import digits, fold, line_around, words
 from bridge.platform import Ticket
@@ -273,7 +274,33 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             return Holding(ORGANISATION, "a number in a switchboard column of a table")
     if kind == "STREET_ADDRESS" and finding.part == SIGNATURE:
         return Holding(ORGANISATION, "an office address in a signature block")
+    own = rules.ownership
+    if kind == "STREET_ADDRESS":
+        text = _source(finding, ticket)
+        before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
+        words = own.site_words + rules.scanner.names.organisation_suffixes
+        if nearest_says_organisation(before, words, own.person_words):
+            return Holding(ORGANISATION, "a company's or a site's address (a company or site word stands above it)")
+    if kind == "PHONE_NUMBER":
+        before, after = _around(finding, ticket)
+        words = own.organisation_phone_words + _phone_ignore_words(rules)
+        person = own.person_words + _phone_context_words(rules)
+        if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], words, person) or bracket_after_says_organisation(after, words):
+            return Holding(ORGANISATION, "a switchboard, main or office line (a word on its line says so)")
     return None
+
+
+PHONE_LINE_WINDOW = 40
+
+
+def _phone_ignore_words(rules: Rules) -> list[str]:
+    entity = rules.entities.get("PHONE_NUMBER")
+    return [w for lang in (entity.ignore_context if entity else {}) for w in entity.ignore_context[lang]]  # type: ignore[union-attr]
+
+
+def _phone_context_words(rules: Rules) -> list[str]:
+    entity = rules.entities.get("PHONE_NUMBER")
+    return [w for lang in (entity.context if entity else {}) for w in entity.context[lang] if "*" not in w]  # type: ignore[union-attr]
 
 
 def holder_of(finding: Finding, ticket: Ticket, rules: Rules) -> Holding:

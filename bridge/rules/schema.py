@@ -100,6 +100,9 @@ class Ownership(_Model):
     function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
     neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
+    site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
+    organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
+    person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
 class WeakEvidence(_Model):
@@ -161,15 +164,19 @@ class Actions(_Model):
         return "delete" if self.violation == "redact" else self.violation
 
 
-COMMENT_AUTHORS = ("end_user_public", "agent_public")
+CommentKind = Literal["end_user_public", "agent_public"]
+
+
+def _end_users_only() -> list[CommentKind]:
+    return ["end_user_public"]
 
 
 class CommentRules(_Model):
     """Comments added after a ticket was created (bridge.comments): which are scanned and
     what a violation in one does. ``scan: []`` and no internal notes: comments are not scanned."""
 
-    scan: list[Literal["end_user_public", "agent_public"]] = Field(
-        default_factory=lambda: ["end_user_public"],
+    scan: list[CommentKind] = Field(
+        default_factory=_end_users_only,
         description="end_user_public: public comments of the requester and other end users; "
                     "agent_public: public replies of agents")
     include_internal_notes: bool = Field(False, description="scan agents' internal (private) notes too")
@@ -179,7 +186,7 @@ class CommentRules(_Model):
 
     @field_validator("scan")
     @classmethod
-    def _no_repeats(cls, value: list[str]) -> list[str]:
+    def _no_repeats(cls, value: list[CommentKind]) -> list[CommentKind]:
         if len(set(value)) != len(value):
             raise ValueError("a kind of comment is listed twice")
         return value
@@ -302,6 +309,59 @@ class NotifyRules(_Model):
         "en-US", description="the helpdesk's default user locale: a requester left on it gets the ticket's language")
 
 
+# ---------------------------------------------------------------------- channels (issue 16.4)
+
+# The channels a ticket can arrive by, as every adapter names them (``Ticket.channel``).
+CHANNELS = {
+    "email": "sent by email to the helpdesk's address",
+    "web": "a web form, help centre or web widget (Zendesk; also tickets an agent opened in the web UI)",
+    "portal": "the customer portal (Jira Service Management, signed in or anonymous)",
+    "api": "created through the platform's API by an integration",
+    "chat": "a live chat",
+    "messaging": "a messaging app (WhatsApp, SMS, Messenger, in-app messaging)",
+    "phone": "a phone call or voicemail",
+    "social": "a social network post or message",
+    "agent": "opened by an agent inside the helpdesk (Jira)",
+    "other": "anything else the platform reports",
+}
+# Where the notice sends the requester: rejecting these would send them round in a circle.
+PORTAL_CHANNELS = ("web", "portal")
+
+
+class ChannelRules(_Model):
+    """Tickets that arrived by a rejected channel: a notice asking the requester to use the
+    portal, then the ticket is deleted (permanently, confirmed) or closed."""
+
+    reject: list[str] = Field(default_factory=list, description="channels whose tickets are refused; empty: off")
+    action: Literal["delete", "close"] = Field("delete", description="delete permanently, or close (solved) with a private note")
+    portal_url: str | None = Field(None, description="the portal the notice points to; none: BRIDGE_PORTAL_URL")
+
+    @field_validator("reject")
+    @classmethod
+    def _known_channels(cls, value: list[str]) -> list[str]:
+        names = [str(v).strip().lower() for v in value]
+        for name in names:
+            if name not in CHANNELS:
+                raise ValueError(f"unknown channel {name!r}; known: {', '.join(CHANNELS)}")
+            if name in PORTAL_CHANNELS:
+                raise ValueError(f"{name!r} cannot be rejected: the notice asks requesters to use the portal"
+                                 " (reject email, chat, ... instead)")
+        return list(dict.fromkeys(names))
+
+    @field_validator("portal_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not re.match(r"^https?://[^/\s]+", value) or any(c.isspace() for c in value):
+            raise ValueError(f"must be an http(s) address such as https://help.example.com, got {value!r}")
+        return value
+
+    def rejects(self, channel: str | None) -> bool:
+        return channel is not None and channel in self.reject
+
+
 class Rules(_Model):
     """The validated contents of rules.yaml."""
 
@@ -322,6 +382,7 @@ class Rules(_Model):
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
     rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
+    channels: ChannelRules = Field(default_factory=ChannelRules)
     retention: list[RetentionRule] = Field(default_factory=list, description="how long tickets are kept (docs/retention.md)")
 
     _version_hash: str = PrivateAttr(default="")

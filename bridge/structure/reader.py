@@ -20,7 +20,8 @@ from bridge.structure.tables import find_tables
 SIGNATURE_MAX_LINES = 12  # lines of a signature block after its closing or name line
 SIGNATURE_LINE_CHARS = 80
 SIGNATURE_FIELDS_LINE_CHARS = 130  # "Name | Title | Company" or "Tel ... · Mob ... · Main ..."
-PROSE_WORDS = 9  # a line with more words than this is prose, not a signature line
+PROSE_WORDS = 9  # a line with more words than this is prose, not a signature line ...
+PROSE_LOWER_WORDS = 3  # ... when more than this many of them are lower-case
 NAME_LINE_CHARS = 60
 SIGNOFF_SEARCH_LINES = 25
 DEVICE_LINE_REACH = 10  # a closing this many lines above "Sent from my iPhone" starts the block
@@ -202,7 +203,10 @@ def _prose(line: str) -> bool:
     """A line of prose ends a signature block. Only words count ("Tel 040 123 45 · Mob 070 ..."
     has many digit groups and separators but few words); a line of fields split by bars or
     middle dots may be longer than a prose line."""
-    if len(_WORD.findall(line)) > PROSE_WORDS:
+    found = _WORD.findall(line)
+    # prose has many small lower-case words; a field line ("Company | 18 High Street, Town | ...")
+    # is mostly capitalised words
+    if len(found) > PROSE_WORDS and (sum(w[0].islower() for w in found) > PROSE_LOWER_WORDS or len(found) > 2 * PROSE_WORDS):
         return True
     limit = SIGNATURE_FIELDS_LINE_CHARS if _SIG_SEPARATORS.search(line) else SIGNATURE_LINE_CHARS
     return len(line) > limit

@@ -147,6 +147,7 @@ class FakeJira(FakeServer):
         self.customers: dict[str, set[str]] = {desk: set() for desk in self.service_desks.values()}
         self.open_access: set[str] = set()  # service desk ids whose customers cannot be removed
         self.webhooks: dict[int, dict[str, Any]] = {}
+        self.properties: dict[str, dict[str, Any]] = {}  # issue key -> entity properties (set_channel)
         self.requests: list[Logged] = []
         self.media_requests: list[Logged] = []
         self._media_tokens: dict[str, int] = {}
@@ -274,6 +275,60 @@ class FakeJira(FakeServer):
                 )
                 issue.subtasks.append(sub_key)
         return key
+
+    # ------------------------------------------------------------------ channels and transitions (issue 16.4)
+
+    def set_channel(self, key: str, channel: str) -> None:
+        """The JSM request channel (issue property ``request.channel.type``): ``email``, ``portal``,
+        ``anonymousportal``, ``api``, ``jira``... JSM sets it on every request; issues of other
+        projects have none. Requests seeded without it came from the portal."""
+        with self._lock:
+            self.properties.setdefault(key, {})["request.channel.type"] = {"value": channel}
+
+    def _issue_properties(self, issue: FakeIssue) -> dict[str, Any]:
+        props = dict(self.properties.get(issue.key, {}))
+        if issue.project in self.jsm_projects:
+            props.setdefault("request.channel.type", {"value": "portal"})
+        return props
+
+    def _with_properties(self, data: dict[str, Any], issue: FakeIssue, request: Request) -> dict[str, Any]:
+        """``?properties=a,b`` (or ``*all``) adds ``"properties": {key: value}``, as Jira does."""
+        wanted = {p.strip() for v in request.query_params.getlist("properties") for p in v.split(",") if p.strip()}
+        if wanted:
+            props = self._issue_properties(issue)
+            data["properties"] = {k: v for k, v in props.items() if "*all" in wanted or k in wanted}
+        return data
+
+    def _issue_extra(self, request: Request, key: str, what: str, body: bytes) -> Response:
+        """``/issue/{key}/transitions`` (GET, POST) and ``/issue/{key}/properties/{propertyKey}`` (GET)."""
+        with self._lock:
+            issue = self._find(key)
+            if issue is None:
+                return _errors("Issue does not exist or you do not have permission to see it.", 404)
+            if what.startswith("properties/"):
+                prop = what.split("/", 1)[1]
+                props = self._issue_properties(issue)
+                if request.method != "GET" or prop not in props:
+                    return _errors(f"The property with key '{prop}' does not exist.", 404)
+                return JSONResponse({"key": prop, "value": props[prop]})
+            available = _TRANSITIONS.get(issue.status, _TRANSITIONS["Waiting for support"])
+            if request.method == "GET":
+                return JSONResponse({"expand": "transitions", "transitions": [
+                    {"id": tid, "name": name, "to": _status_json(to), "hasScreen": False, "isGlobal": False,
+                     "isInitial": False, "isConditional": False} for tid, name, to in available]})
+            if request.method != "POST":
+                return _errors("Method not allowed", 405)
+            try:
+                wanted = str((json.loads(body or b"{}").get("transition") or {}).get("id") or "")
+            except (ValueError, AttributeError):
+                return _errors("Unexpected character in request body", 400)
+            for tid, _name, to in available:
+                if tid == wanted:
+                    issue.status = to
+                    issue.updated = datetime.now(timezone.utc)
+                    return Response(status_code=204)
+            return JSONResponse({"errorMessages": [f"Transition id '{wanted}' is not valid for this issue."],
+                                 "errors": {}}, status_code=400)
 
     def _new_key(self, project: str) -> str:
         counter = self._project_counters.setdefault(project, itertools.count(1))
@@ -481,6 +536,9 @@ class FakeJira(FakeServer):
                 return self._user_search(query.get("query") or "", version)
             if rest in ("search", "search/jql"):
                 return self._search(request, rest, version, body)
+            xm = re.fullmatch(r"issue/([^/]+)/(transitions|properties/[^/]+)", rest)
+            if xm:
+                return self._issue_extra(request, xm.group(1), xm.group(2), body)
             im = re.fullmatch(r"issue/([^/]+)(/comment)?", rest)
             if im:
                 issue = self._find(im.group(1))
@@ -489,7 +547,8 @@ class FakeJira(FakeServer):
                 if im.group(2):
                     return self._comment(request, issue, version, body)
                 if method == "GET":
-                    return JSONResponse(self._issue_json(issue, version, _fields_param(request)))
+                    return JSONResponse(self._with_properties(
+                        self._issue_json(issue, version, _fields_param(request)), issue, request))
                 if method == "PUT":
                     return self._update_issue(issue, body)
                 if method == "DELETE":
@@ -592,7 +651,7 @@ class FakeJira(FakeServer):
             "updated": jira_time(issue.updated),
             "labels": list(issue.labels),
             "issuetype": {"name": "Sub-task" if issue.parent else "Service Request", "subtask": bool(issue.parent)},
-            "status": {"name": issue.status},
+            "status": _status_json(issue.status),
             "attachment": [
                 {
                     "self": f"{base}/attachment/{a.id}",
@@ -940,6 +999,25 @@ _FIELDS = [
     {"id": "labels", "name": "Labels", "custom": False, "clauseNames": ["labels"]},
     {"id": "attachment", "name": "Attachment", "custom": False, "clauseNames": ["attachments"]},
 ]
+
+
+# A JSM service request workflow: status -> [(transition id, name, target status)].
+_STATUS_CATEGORIES = {"Waiting for support": ("new", 2), "Waiting for customer": ("indeterminate", 4),
+                      "In progress": ("indeterminate", 4), "Resolved": ("done", 3), "Closed": ("done", 3)}
+_TRANSITIONS = {
+    "Waiting for support": [("11", "Respond to customer", "Waiting for customer"), ("21", "In progress", "In progress"),
+                            ("761", "Resolve this issue", "Resolved")],
+    "Waiting for customer": [("31", "Respond to support", "Waiting for support"),
+                             ("761", "Resolve this issue", "Resolved")],
+    "In progress": [("41", "Pending", "Waiting for customer"), ("761", "Resolve this issue", "Resolved")],
+    "Resolved": [("901", "Reopen", "Waiting for support"), ("951", "Close", "Closed")],
+    "Closed": [("901", "Reopen", "Waiting for support")],
+}
+
+
+def _status_json(name: str) -> dict[str, Any]:
+    key, number = _STATUS_CATEGORIES.get(name, ("indeterminate", 4))
+    return {"name": name, "statusCategory": {"id": number, "key": key}}
 
 
 def _fields_param(request: Request) -> set[str] | None:

@@ -242,6 +242,23 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
                                         "request_format": "json",
                                         "subscriptions": subscriptions or ["conditional_ticket_events"]})
 
+    # ------------------------------------------------------------------ channels (issue 16.4)
+
+    def set_channel(self, ticket_id: int, channel: str) -> None:
+        """How the ticket arrived (``via.channel``: "email", "web", "chat", "api", ...). An email
+        ticket's ``via.source`` names the sender and the support address, as Zendesk's does."""
+        with self._lock:
+            ticket = self.tickets[int(ticket_id)]
+            source: dict[str, Any] = {"from": {}, "to": {}, "rel": None}
+            if channel == "email":
+                requester = self.users.get(ticket["requester_id"]) or {}
+                source = {"from": {"address": requester.get("email"), "name": requester.get("name"),
+                                   "original_recipients": [f"support@{self.subdomain}.zendesk.com"]},
+                          "to": {"address": f"support@{self.subdomain}.zendesk.com", "name": "Support"}, "rel": None}
+            ticket["via"] = {"channel": channel, "source": source}
+            for comment in self._comments.get(int(ticket_id), [])[:1]:
+                comment["via"] = dict(ticket["via"])
+
     def mark_attachment_deleted(self, attachment_id: int) -> None:
         with self._lock:
             for comments in self._comments.values():
@@ -602,6 +619,11 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
                 self._touch(self.deleted[ticket_id])
                 return Response(status_code=204)
             changes = body.get("ticket") or {}
+            if (changes.get("status") in ("solved", "closed") and not changes.get("assignee_id")
+                    and not ticket.get("assignee_id")):  # a native rule: solved needs an assignee
+                return JSONResponse({"error": "RecordInvalid", "description": "Record validation errors", "details": {
+                    "assignee": [{"description": "Assignee: is required when solving a ticket",
+                                  "error": "InvalidValue"}]}}, status_code=422)
             events: list[dict[str, Any]] = []
             comment = changes.get("comment")
             if isinstance(comment, dict) and (comment.get("body") or comment.get("html_body")):
@@ -609,7 +631,7 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
                 added = self._add_comment(ticket_id, text, bool(comment.get("public", True)), self.me_id, (),
                                           datetime.now(timezone.utc))
                 events.append({"id": added["id"], "type": "Comment", "body": text, "public": added["public"]})
-            for key in ("tags", "status", "subject"):
+            for key in ("tags", "status", "subject", "assignee_id"):
                 if key in changes:
                     ticket[key] = changes[key]
             for tag in changes.get("additional_tags") or []:

@@ -200,3 +200,10 @@ def test_a_word_starting_like_a_closing_is_no_closing(line: str) -> None:
     from bridge.structure import markers
 
     assert markers.CLOSING.match(line) is None
+
+
+def test_a_long_line_of_company_fields_stays_in_the_signature() -> None:
+    text = ("Hello,\n\nthe approvals go to the old manager.\n\nAnn Lee\nStudio Manager\nDirect: 01632 960 321\n"
+            "Wexley Architects | 18 Hardman Street, Wexley WX3 3EB | London studio: 2 Mill Street, EC2A 4LU\n")
+    assert part_of(text, "18 Hardman Street") == SIGNATURE
+    assert part_of(text, "2 Mill Street") == SIGNATURE
