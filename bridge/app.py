@@ -21,6 +21,7 @@ from starlette.routing import Route
 from bridge import metrics
 from bridge.settings import Settings
 from bridge.platform import WebhookEvent, WebhookReceiver, WebhookRejected, get_webhook_receiver, platform_names
+from bridge.jobkeys import comment_key
 from bridge.queue import DELIVERY_PREFIX
 from bridge.token_gate import TokenGate
 
@@ -65,9 +66,11 @@ class WebhookEndpoint:
         claim_delivery: Callable[[str], bool],
         environ: Mapping[str, str] | None = None,
         release_delivery: Callable[[str], object] | None = None,
+        enqueue_comment: Callable[[str, str, str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.enqueue = enqueue
+        self.enqueue_comment = enqueue_comment
         self.claim_delivery = claim_delivery
         self.release_delivery = release_delivery
         self.environ = environ
@@ -124,11 +127,23 @@ class WebhookEndpoint:
         return await self.accept(event)
 
     async def accept(self, event: WebhookEvent) -> Response:
-        key = f"{DELIVERY_PREFIX}{event.platform}:{event.delivery_id}"
+        if event.comment_id is not None:
+            if self.enqueue_comment is None:
+                metrics.WEBHOOKS.labels(event.platform, "ignored").inc()
+                return JSONResponse({"status": "ignored", "reason": "comment events are not handled here"},
+                                    status_code=200)
+            # one job per comment, however many deliveries (and of which events) announce it
+            key = f"{DELIVERY_PREFIX}{event.platform}:{comment_key(event.ticket_id, event.comment_id)}"
+        else:
+            key = f"{DELIVERY_PREFIX}{event.platform}:{event.delivery_id}"
         fresh = False
         try:
             fresh = await run_in_threadpool(self.claim_delivery, key)
-            if fresh:
+            if fresh and event.comment_id is not None:
+                assert self.enqueue_comment is not None
+                await run_in_threadpool(self.enqueue_comment, event.platform, event.ticket_id, event.comment_id)
+                metrics.COMMENT_EVENTS.labels(event.platform, "webhook").inc()
+            elif fresh:
                 await run_in_threadpool(self.enqueue, event.platform, event.ticket_id)
         except Exception as exc:
             log.error("queue unavailable", extra={"platform": event.platform, "error_type": type(exc).__name__})
@@ -141,8 +156,12 @@ class WebhookEndpoint:
             metrics.WEBHOOKS.labels(event.platform, "duplicate").inc()
             return JSONResponse({"status": "duplicate", "ticket_id": event.ticket_id}, status_code=200)
         metrics.WEBHOOKS.labels(event.platform, "accepted").inc()
-        log.info("webhook accepted", extra={"platform": event.platform, "ticket_id": event.ticket_id})
-        return JSONResponse({"status": "queued", "ticket_id": event.ticket_id}, status_code=202)
+        log.info("webhook accepted", extra={"platform": event.platform, "ticket_id": event.ticket_id,
+                                            "comment_id": event.comment_id})
+        answer = {"status": "queued", "ticket_id": event.ticket_id}
+        if event.comment_id is not None:
+            answer["comment_id"] = event.comment_id
+        return JSONResponse(answer, status_code=202)
 
     async def release(self, event: WebhookEvent, key: str) -> None:
         if self.release_delivery is None:
@@ -162,8 +181,9 @@ def create_app(
     extra_routes: list[Route] | None = None,
     environ: Mapping[str, str] | None = None,
     release_delivery: Callable[[str], object] | None = None,
+    enqueue_comment: Callable[[str, str, str], None] | None = None,
 ) -> Starlette:
-    endpoint = WebhookEndpoint(settings, enqueue, claim_delivery, environ, release_delivery)
+    endpoint = WebhookEndpoint(settings, enqueue, claim_delivery, environ, release_delivery, enqueue_comment)
     endpoint.load_receivers()
     started = time.time()
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import click
 
 from bridge.commands.audit import audit
+from bridge.commands.backfill import backfill
 from bridge.commands.deadletters import deadletters
 from bridge.commands.detection import eval_corpus, rules_group, scan
 from bridge.commands.doctor import doctor
 from bridge.commands.install import install
 from bridge.commands.redecide import redecide
 from bridge.commands.report import report
+from bridge.commands.retention import retention
 from bridge.commands.run import serve, web, worker
 from bridge.commands.subject import subject
 from bridge.commands.sweep import sweep
@@ -49,8 +51,8 @@ def cli() -> None:
     """gdpr-bridge: a GDPR gate for Zendesk and Jira Service Management tickets."""
 
 
-for command in (serve, web, worker, sweep, deadletters, audit, install, doctor, report, redecide, scan, rules_group,
-                subject):
+for command in (serve, web, worker, sweep, backfill, deadletters, audit, install, doctor, report, redecide, scan,
+                rules_group, subject, retention):
     cli.add_command(command)
 cli.add_command(eval_corpus, name="eval")
 

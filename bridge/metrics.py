@@ -39,3 +39,16 @@ DELETIONS_FAILED = Counter(
     "gdpr_bridge_deletions_failed_total", "Deletions the platform refused for good (ticket tagged for review)",
     ["platform"], registry=REGISTRY,
 )
+REDACTIONS = Counter(
+    "gdpr_bridge_redactions_total",
+    "Redactions of a comment or a description: confirmed, unconfirmed (data still there: review) or refused",
+    ["platform", "result"], registry=REGISTRY,
+)
+COMMENT_EVENTS = Counter(
+    "gdpr_bridge_comment_jobs_total", "Comment jobs queued, by source (webhook, sweep)", ["platform", "source"],
+    registry=REGISTRY,
+)
+CHANNEL_REJECTIONS = Counter(
+    "gdpr_bridge_channel_rejections_total", "Tickets of a channel the rules reject (docs/channels.md)",
+    ["platform", "channel", "action", "mode"], registry=REGISTRY,
+)

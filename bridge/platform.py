@@ -88,6 +88,9 @@ class Ticket:
     tags: list[str] = field(default_factory=list)
     project: str | None = None  # Jira project key / Zendesk brand or form, for scoping rules
     created_at: datetime | None = None
+    # How it arrived, as each adapter normalises it (bridge.rules.schema.CHANNELS: "email",
+    # "web", "portal", "api", "chat", ...); None when the platform does not say.
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,48 @@ class Platform(Protocol):
         ...
 
 
+@runtime_checkable
+class TicketCloser(Protocol):
+    """Closing a ticket without deleting it (the channels rule's ``action: close``)."""
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """Solve/close the ticket with ``note`` as a private note for the agents, and no
+        public reply (the platform would mail the whole thread back out). Safe to call again."""
+        ...
+
+
+# ---------------------------------------------------------------------- history (backfill)
+
+
+@dataclass(frozen=True)
+class CreatedPage:
+    """One page of the tickets created in a window (``HistoryPlatform.created_pages``).
+
+    ``resume`` is opaque and holds no personal data (a platform cursor, a time): a listing
+    interrupted after this page starts again from it. None after the last page."""
+
+    ticket_ids: tuple[str, ...]
+    resume: str | None
+    progress: float | None = None  # share of the listing done after this page (0..1), when the platform can tell
+
+
+@runtime_checkable
+class HistoryPlatform(Protocol):
+    """What ``gdpr-bridge backfill`` needs: the tickets created in ``[since, until)``, page by
+    page, resumable. A ticket may be listed twice (after a resume, or when it changed while
+    the listing ran): callers dedupe. Platforms without it are listed with ``created_since``.
+    A platform may also declare ``requests_per_ticket``: the API requests a worker makes to
+    decide one ticket in monitor mode (for the backfill's ETA)."""
+
+    name: str
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        ...
+
+
+DEFAULT_REQUESTS_PER_TICKET = 3.0  # a platform's ``requests_per_ticket``, when it declares none: for ETAs
+
+
 # ---------------------------------------------------------------------- comments and redaction
 
 AUTHOR_REQUESTER = "requester"  # the ticket's requester wrote it
@@ -229,6 +274,18 @@ class CommentPlatform(Protocol):
     def redact_description(self, ticket_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
         """Remove the spans from the ticket's description (Zendesk: its first comment;
         Jira: edit the description). ``PlatformRejected`` where the platform cannot."""
+        ...
+
+
+@runtime_checkable
+class DescriptionAttachments(Protocol):
+    """Optional, beside ``CommentPlatform`` (added for ``actions.violation: redact``): remove
+    one attachment of the ticket's description for good (Zendesk: attachment redaction on
+    the first comment; Jira: delete the issue's attachment). A platform without it cannot
+    redact a description whose attachment holds a counted finding: the rules' fallback
+    (``actions.redact_fallback``) applies. Safe to call again."""
+
+    def remove_description_attachment(self, ticket_id: str, attachment: AttachmentRef) -> RedactionResult:
         ...
 
 
@@ -338,6 +395,96 @@ class SubjectRequests(Protocol):
     def delete_user(self, person: Person) -> UserErasure:
         """Delete the user record for good where the platform can (its tickets first)."""
         ...
+
+
+# ---------------------------------------------------------------------- retention
+
+RETENTION_BASES = ("updated", "solved", "created")  # which date of a ticket its age is counted from
+
+
+@dataclass(frozen=True)
+class RetentionQuery:
+    """One retention rule as a platform searches for it: tickets in scope whose ``based_on``
+    date is before ``cutoff``. Scope fields a platform does not have stay empty (the rules
+    schema refuses them): Zendesk brands / forms / tags, Jira projects / request types.
+    A ticket matches when it is in one of the brands (if any are given), one of the forms,
+    has one of the tags, is in one of the projects, of one of the request types."""
+
+    rule: str
+    based_on: str  # one of RETENTION_BASES
+    cutoff: datetime  # aware (UTC)
+    brands: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    request_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExpiredTicket:
+    """A ticket past its retention: its id and the date its age was counted from."""
+
+    id: str
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ExpiredPage:
+    """One page of a retention search. ``cursor`` is opaque (kept in the state database to
+    resume the search); None at the end."""
+
+    tickets: list[ExpiredTicket]
+    cursor: str | None
+
+
+@dataclass
+class RetentionBatch:
+    """What became of a batch: ``confirmed`` are gone for good (deleted now, or found gone);
+    ``spared`` no longer match (updated since, moved out of scope) and were left alone;
+    ``failed`` maps an id to a reason without data."""
+
+    confirmed: list[str] = field(default_factory=list)
+    spared: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+class BatchJournal(Protocol):
+    """Where an adapter keeps its progress through one batch (job ids, phase), in the state
+    database, so that the batch resumed after a crash deletes nothing twice."""
+
+    def load(self) -> dict[str, Any]:
+        ...
+
+    def save(self, state: dict[str, Any]) -> None:
+        ...
+
+
+@runtime_checkable
+class RetentionPlatform(Protocol):
+    """What retention (``gdpr-bridge retention run``, the periodic task) needs from a platform.
+
+    ``find_expired`` must give stable pages while nothing is deleted (the runner collects every
+    id first, then deletes). ``delete_expired`` checks each ticket again (still there, still
+    expired, still in scope) before deleting it, deletes for good and confirms; it is safe to
+    call again with the same ids and journal after a crash."""
+
+    name: str
+    batch_size: int  # the most ids ``delete_expired`` takes at once
+
+    def find_expired(self, query: RetentionQuery, cursor: str | None) -> ExpiredPage:
+        ...
+
+    def delete_expired(self, query: RetentionQuery, ids: list[str], journal: BatchJournal) -> RetentionBatch:
+        ...
+
+
+def get_retention(name: str, environ: Mapping[str, str] | None = None,
+                  budget: BudgetFactory | None = None) -> RetentionPlatform:
+    """The platform's retention client (its package's ``RETENTION``), spending ``budget``."""
+    cls = getattr(platform_package(name), "RETENTION", None)
+    if cls is None:
+        raise PlatformRejected(f"{name}: this platform does not support retention")
+    return cls.from_env(environ, budget=budget)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

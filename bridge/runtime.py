@@ -81,6 +81,10 @@ class Runtime:
     def enqueue(self, platform: str, ticket_id: str) -> None:
         self.tasks.process(platform, ticket_id)
 
+    def enqueue_comment(self, platform: str, ticket_id: str, comment_id: str) -> None:
+        """A comment added later: the payload is the three ids, nothing else."""
+        self.tasks.process_comment(platform, ticket_id, comment_id)
+
     def claim_delivery(self, key: str) -> bool:
         return self.deliveries().claim(key)
 
@@ -123,6 +127,7 @@ def build_web_app(runtime: Runtime) -> Any:
     return create_app(
         settings,
         enqueue=runtime.enqueue,
+        enqueue_comment=runtime.enqueue_comment,
         claim_delivery=runtime.claim_delivery,
         release_delivery=runtime.release_delivery,
         queue_depth=runtime.huey.pending_count,

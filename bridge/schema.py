@@ -84,3 +84,16 @@ cursors = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", Double, nullable=False),
 )
+
+# What a retention run found and did, per (platform, rule, ticket): pending | done | spared |
+# failed. Kept only while the run lasts (cleared when it completes), so a killed run resumes.
+retention_items = Table(
+    "retention_items", metadata,
+    Column("platform", Text, primary_key=True),
+    Column("rule", Text, primary_key=True),
+    Column("ticket_id", Text, primary_key=True),
+    Column("seq", BigInteger, nullable=False),  # order found
+    Column("state", Text, nullable=False),
+    Column("bucket", Text),  # the month of the date the age was counted from (YYYY-MM)
+    Column("updated_at", Double, nullable=False),
+)

@@ -180,6 +180,11 @@ class SubjectSection(Section):
         return value
 
 
+class RetentionSection(Section):
+    # how often the periodic task enforces (or, in monitor mode, reports) the retention rules; 0: never
+    interval_hours: float = env("BRIDGE_RETENTION_INTERVAL_HOURS", 24.0, ge=0)
+
+
 class PlatformSection(Section):
     """A platform's settings, declared by its package (``adapters/<name>/``, ``SETTINGS``).
 
@@ -229,6 +234,7 @@ class Settings(BaseModel):
     log: LogSection
     platforms: dict[str, PlatformSection]
     subject: SubjectSection = SubjectSection()
+    retention: RetentionSection = RetentionSection()
 
     # -- derived values the parts ask for -------------------------------------------
     @property
@@ -317,14 +323,14 @@ class Settings(BaseModel):
         return self.extract.concurrency
 
     def sections(self) -> Iterator[tuple[str, BaseModel]]:
-        for name in ("web", "rules", "state", "queue", "jobs", "extract", "mail", "log", "subject"):
+        for name in ("web", "rules", "state", "queue", "jobs", "extract", "mail", "log", "subject", "retention"):
             yield name, getattr(self, name)
         for name, section in sorted(self.platforms.items()):
             yield name, section
 
 
 CORE_SECTIONS: tuple[type[Section], ...] = (WebSection, RulesSection, StateSection, QueueSection, JobsSection,
-                                            ExtractSection, MailSection, LogSection, SubjectSection)
+                                            ExtractSection, MailSection, LogSection, SubjectSection, RetentionSection)
 
 
 def all_variables() -> list[str]:
@@ -353,4 +359,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log=LogSection.read(source),
         platforms=_platform_sections(source),
         subject=SubjectSection.read(source),
+        retention=RetentionSection.read(source),
     )

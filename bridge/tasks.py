@@ -4,7 +4,9 @@ Nothing here runs at import time: ``register(runtime)`` puts the two huey tasks 
 runtime's huey (built from the settings), and every job function gets the runtime (the
 settings, the queue, the job store and the services) as its first argument.
 
-Payloads are ``(platform, ticket_id)`` only. Exceptions leaving a task are replaced
+Payloads are ``(platform, ticket_id)`` only, or ``(platform, ticket_id, comment_id)`` for a
+comment added later (``bridge.comments``); a comment's lease and audit rows are filed under
+its own key (``bridge.jobkeys``). Exceptions leaving a task are replaced
 by ``JobFailed`` carrying a safe reason, because huey logs task exceptions and a
 library's error message could quote a response body.
 """
@@ -23,9 +25,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bridge import metrics
 from bridge.db import DatabaseError
 from bridge.deliveries import DeliveryMemory
+from bridge.jobkeys import comment_key, split_key
 from bridge.jobs import JobStore
 from bridge.logs import job_context
-from bridge.platform import PlatformError, PlatformRejected, PlatformUnavailable
+from bridge.platform import CommentPlatform, PlatformError, PlatformRejected, PlatformUnavailable
 from bridge.settings import Settings
 
 if TYPE_CHECKING:  # the web process enqueues without loading the scanner's models
@@ -54,6 +57,8 @@ class JobRuntime(Protocol):
 
     def enqueue(self, platform: str, ticket_id: str) -> None: ...
 
+    def enqueue_comment(self, platform: str, ticket_id: str, comment_id: str) -> None: ...
+
     def configured_platforms(self) -> list[str]: ...
 
 
@@ -63,6 +68,8 @@ class Tasks:
 
     process: Any
     housekeeping: Any
+    retention: Any = None  # the periodic retention run (bridge.retention)
+    process_comment: Any = None
 
 
 def register(runtime: JobRuntime) -> Tasks:
@@ -71,18 +78,45 @@ def register(runtime: JobRuntime) -> Tasks:
     jobs = runtime.settings.jobs
     huey = runtime.huey
 
-    def process(platform: str, ticket_id: str, task: Any = None) -> str:
+    def process(platform: str, ticket_id: str, mode: str | None = None, task: Any = None) -> str:
         with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
-            return process_job(runtime, platform, ticket_id, task)
+            return process_job(runtime, platform, ticket_id, task, job_mode(mode))
+
+    def process_comment(platform: str, ticket_id: str, comment_id: str, task: Any = None) -> str:
+        with job_context(job_id=getattr(task, "id", None), platform=platform, ticket_id=ticket_id):
+            return process_comment_job(runtime, platform, ticket_id, comment_id, task)
 
     def housekeeping() -> None:
         run_housekeeping(runtime)
 
+    def retention() -> None:
+        run_retention(runtime)
+
     return Tasks(
+        retention=huey.periodic_task(crontab(minute="*/15"), name="retention")(_named(retention, "retention")),
         process=huey.task(retries=jobs.retries, retry_delay=jobs.retry_delay_seconds, retry_backoff=2.0,
                           context=True, name="process")(_named(process, "process")),
         housekeeping=huey.periodic_task(crontab(minute="*"), name="housekeeping")(_named(housekeeping, "housekeeping")),
+        process_comment=huey.task(retries=jobs.retries, retry_delay=jobs.retry_delay_seconds, retry_backoff=2.0,
+                                  context=True, name="process_comment")(_named(process_comment, "process_comment")),
     )
+
+
+def job_mode(mode: str | None) -> str | None:
+    """A job's own mode (``backfill`` queues its jobs with one): ``enforce`` only when said in
+    so many words; anything else a job carries runs in monitor mode. None: the worker's mode."""
+    if mode is None:
+        return None
+    return "enforce" if mode == "enforce" else "monitor"
+
+
+def enqueue_key(runtime: JobRuntime, platform: str, key: str) -> None:
+    """Queue the job filed under ``key``: a ticket's, or a comment's (``<ticket>/comment/<id>``)."""
+    ticket_id, comment_id = split_key(key)
+    if comment_id is None:
+        runtime.enqueue(platform, ticket_id)
+    else:
+        runtime.enqueue_comment(platform, ticket_id, comment_id)
 
 
 def _named(func: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -106,11 +140,32 @@ def safe_error(exc: BaseException) -> str:
 STATE_OUTAGE_RETRY_SECONDS = 15.0
 
 
-def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
-    """Run one job; while the state database is unreachable the job waits (retried
-    without counting against its attempts) instead of failing."""
+def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, mode: str | None = None) -> str:
+    """Run one job (in ``mode`` when the job carries one, e.g. a backfill's, else the worker's);
+    while the state database is unreachable the job waits (retried without counting against
+    its attempts) instead of failing."""
+    def work() -> str:
+        from bridge.pipeline import process_ticket
+
+        return process_ticket(runtime.services(), platform, ticket_id, mode=mode)
+
+    return _guarded_job(runtime, platform, ticket_id, task, work, mode)
+
+
+def process_comment_job(runtime: JobRuntime, platform: str, ticket_id: str, comment_id: str, task: Any) -> str:
+    """One comment's job: its lease and audit rows are under the comment's own key."""
+    def work() -> str:
+        from bridge.comments import process_comment
+
+        return process_comment(runtime.services(), platform, ticket_id, comment_id)
+
+    return _guarded_job(runtime, platform, comment_key(ticket_id, comment_id), task, work)
+
+
+def _guarded_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, work: Callable[[], str],
+                 mode: str | None = None) -> str:
     try:
-        return _process_job(runtime, platform, ticket_id, task)
+        return _process_job(runtime, platform, ticket_id, task, work, mode)
     except (SQLAlchemyError, DatabaseError) as exc:
         metrics.JOBS.labels(platform, "state_unavailable").inc()
         log.warning("state database unavailable, job waits",
@@ -119,10 +174,12 @@ def process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -
         raise RetryTask(delay=STATE_OUTAGE_RETRY_SECONDS) from None
 
 
-def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) -> str:
+def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any, work: Callable[[], str],
+                 mode: str | None = None) -> str:
+    """``ticket_id`` is the job's key (a comment's job: ``<ticket>/comment/<id>``)."""
     store = runtime.job_store()
     claim = store.acquire(platform, ticket_id)
-    if claim == "done" and _to_enforce(runtime, platform, ticket_id):
+    if claim == "done" and _to_enforce(runtime, platform, ticket_id, mode):
         if store.reopen(platform, ticket_id, "decided in monitor mode; enforce mode decides it again"):
             log.info("monitor decision to be enforced", extra={"platform": platform, "ticket_id": ticket_id})
         claim = store.acquire(platform, ticket_id)
@@ -130,11 +187,9 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) 
         metrics.JOBS.labels(platform, f"skipped_{claim}").inc()
         log.info("job skipped", extra={"platform": platform, "ticket_id": ticket_id, "reason": claim})
         return claim
-    from bridge.pipeline import process_ticket
-
     try:
         with store.heartbeat(platform, ticket_id):
-            outcome = process_ticket(runtime.services(), platform, ticket_id)
+            outcome = work()
     except (SQLAlchemyError, DatabaseError):
         try:  # give the lease back if the database is back already, so the retry is not "busy"
             store.retrying(platform, ticket_id, "state database unavailable")
@@ -163,12 +218,12 @@ def _process_job(runtime: JobRuntime, platform: str, ticket_id: str, task: Any) 
     return outcome
 
 
-def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str) -> bool:
+def _to_enforce(runtime: JobRuntime, platform: str, ticket_id: str, mode: str | None = None) -> bool:
     """In enforce mode, a job finished in monitor mode (and never acted on) is not done."""
     from bridge.pipeline import monitored_only
 
     services = runtime.services()
-    return services.mode == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
+    return (mode or services.mode) == "enforce" and monitored_only(services.audit.steps(platform, ticket_id))
 
 
 def requeue_stale(runtime: JobRuntime) -> int:
@@ -176,7 +231,7 @@ def requeue_stale(runtime: JobRuntime) -> int:
     count = 0
     for job in runtime.job_store().stale():
         log.warning("requeue stale job", extra={"platform": job.platform, "ticket_id": job.ticket_id})
-        runtime.enqueue(job.platform, job.ticket_id)
+        enqueue_key(runtime, job.platform, job.ticket_id)
         count += 1
     return count
 
@@ -188,9 +243,27 @@ def retry_dead(runtime: JobRuntime, platform: str | None = None, ticket_id: str 
         if (platform and job.platform != platform) or (ticket_id and job.ticket_id != ticket_id):
             continue
         store.retrying(job.platform, job.ticket_id, f"retried by hand after: {job.last_error}")
-        runtime.enqueue(job.platform, job.ticket_id)
+        enqueue_key(runtime, job.platform, job.ticket_id)
         count += 1
     return count
+
+
+def run_retention(runtime: JobRuntime) -> str:
+    """Every 15 minutes: run the retention rules when BRIDGE_RETENTION_INTERVAL_HOURS has passed
+    since the last completed run (a stopped run is resumed, at most hourly)."""
+    from bridge.retention.service import run_periodic
+
+    try:
+        done = run_periodic(runtime.settings)
+    except PlatformError as exc:
+        log.warning("retention stopped, the next run resumes it", extra={"error": safe_error(exc)})
+        return "stopped"
+    except Exception as exc:  # never let a retention problem take the worker's housekeeping down
+        log.error("retention failed", extra={"error": safe_error(exc)})
+        return "failed"
+    if done == "ran":
+        log.info("retention run complete")
+    return done
 
 
 def run_housekeeping(runtime: JobRuntime) -> None:
@@ -227,11 +300,14 @@ def run_housekeeping(runtime: JobRuntime) -> None:
 
 
 def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any = None) -> tuple[int, int]:
-    """Queue tickets created within ``window`` that have no audit record. Returns (seen, queued)."""
+    """Queue tickets created within ``window`` that have no audit record, and, where the
+    platform lists comments and the rules scan them, comments added within it to older
+    tickets that were never decided. Returns (seen, queued)."""
     services = runtime.services()
     since = datetime.now(timezone.utc) - window
     seen = queued = 0
-    for ticket_id in services.platform(platform).created_since(since):
+    client = services.platform(platform)
+    for ticket_id in client.created_since(since):
         seen += 1
         if not services.audit.has_record(platform, ticket_id) and runtime.job_store().get(platform, ticket_id) is None:
             runtime.enqueue(platform, ticket_id)
@@ -239,4 +315,15 @@ def sweep(runtime: JobRuntime, platform: str, window: timedelta, progress: Any =
             queued += 1
         if progress is not None:
             progress.update(1)
+    if isinstance(client, CommentPlatform) and services.rules.comments.enabled:
+        for ticket_id, comment_id in client.comments_since(since):
+            seen += 1
+            key = comment_key(ticket_id, comment_id)
+            if not services.audit.has_record(platform, key) and runtime.job_store().get(platform, key) is None:
+                runtime.enqueue_comment(platform, ticket_id, comment_id)
+                services.audit.record_step(platform, key, SWEPT)
+                metrics.COMMENT_EVENTS.labels(platform, "sweep").inc()
+                queued += 1
+            if progress is not None:
+                progress.update(1)
     return seen, queued  # the caller reports it (the housekeeping log, the sweep command's summary)

@@ -25,6 +25,20 @@ VIOLATION = (f"Hello,\n\nThe rota export fails for our night shift. Please call 
 CLEAN = "Hello,\n\nThe rota export fails with error E-4412 on build 2024.7.3 since Monday.\n\nRegards\nKarin"
 
 
+def test_redecide_summary_keeps_one_order_whichever_ticket_was_decided_first() -> None:
+    """The summary line once followed the order the workers had decided the tickets in: a
+    gone ticket decided before a clean one printed "gone: 1; leave it alone: 1"."""
+    from collections import Counter
+
+    from bridge.commands.redecide import summary
+
+    expected = "email the requester and delete the ticket: 2; leave it alone: 1; gone: 1"
+    first_gone = Counter({"gone": 1, "leave it alone": 1, "email the requester and delete the ticket": 2})
+    first_clean = Counter({"email the requester and delete the ticket": 2, "leave it alone": 1, "gone": 1})
+    assert summary(first_gone) == summary(first_clean) == expected
+    assert summary(Counter({"not reachable": 1, "gone": 1, "queued": 2})) == "queued: 2; gone: 1; not reachable: 1"
+
+
 @pytest.fixture(scope="module")
 def sink() -> Iterator[SmtpSink]:
     server = SmtpSink().start()
@@ -56,7 +70,6 @@ def remove_from_platform(harness: Any, ticket_id: str) -> None:
         harness.fake.issues.pop(ticket_id)
 
 
-@pytest.mark.xfail(reason="known: on Zendesk a ticket deleted before redecide is sometimes reported 'left alone' instead of 'gone' (fresh-clone run 2026-12-01); open under issue 14", strict=False)
 def test_monitor_decisions_are_acted_on_after_switching_to_enforce(harness, sink, tmp_path: Path) -> None:
     platform = harness.name
     env = {**harness.env(), "SMTP_URL": sink.url + "?helo=bridge.test"}

@@ -161,3 +161,116 @@ def test_the_policy_counts_only_third_party_data_and_marks_every_finding(rules: 
     decision = decide([own, colleague], t, rules, [])
     assert decision.action == "delete" and decision.counted == [colleague]
     assert decision.counted[0].holder == THIRD_PARTY and decision.counted[0].part == "signature"
+
+
+@pytest.mark.parametrize(
+    "body, kind, value, holder",
+    [
+        # a first-person word a few words before the value, in the same sentence
+        ("On my own record my NI number is displayed as QQ 12 34 56 C, the P60 is right.", "UK_NINO",
+         "QQ 12 34 56 C", REQUESTER),
+        ("Richtig wäre meine 12345678901, bei mir ist das Feld gesperrt.", "DE_TAX_ID", "12345678901", REQUESTER),
+        ("Jag misstänker att mitt personnummer är fel, kolla att det står 800101-0000 på kontot.",
+         "SE_PERSONNUMMER", "800101-0000", REQUESTER),
+        # ... through a colon that ends the line, and past the requester's own name line
+        ("Please send it back to my new home address:\n\nAnn Lee\n3 Wexley Road\nWexley WX1 2AB\n\nThanks",
+         "STREET_ADDRESS", "3 Wexley Road\nWexley WX1 2AB", REQUESTER),
+        # ... or right after it
+        ("It shows my number in full (QQ 12 34 56 C, that's mine) in the log.", "UK_NINO", "QQ 12 34 56 C", REQUESTER),
+        # someone else between the first-person word and the value
+        ("My colleague's NI number is QQ 12 34 56 C, please fix it.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
+        ("I updated my records: her NI number is QQ 12 34 56 C.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
+        ("Can you fix my team's report? Tom's mobile is 07700 900999.", "PHONE_NUMBER", "07700 900999", THIRD_PARTY),
+        ("Bei mir ist alles gut, aber Kollegin Sabine hat die Nummer 0171 5550123.", "PHONE_NUMBER",
+         "0171 5550123", THIRD_PARTY),
+    ],
+)
+def test_what_the_requester_presents_as_theirs_is_theirs(rules: Rules, body: str, kind: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, kind, value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+def test_me_in_a_colleagues_quoted_mail_is_the_colleague() -> None:
+    from bridge.rules import load_rules
+
+    rules = load_rules(None)
+    body = ("Hi, see below from one of my agents.\n\nAnn\n\nOn 25/11/2026 11:37, Wes Brody wrote:\n"
+            "> Hi Ann, if it's easier ring me on 07700 900999 before 5.\n> Wes\n")
+    t = ticket(body, name="Ann Lee")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "07700 900999"), t, rules).holder == THIRD_PARTY
+    own = ("Hi, see my own earlier mail below.\n\nAnn\n\nOn 25/11/2026 11:37, Ann Lee wrote:\n"
+           "> Hi, if it's easier ring me on 07700 900999 before 5.\n> Ann\n")
+    assert holder_of(finding_in(own, "PHONE_NUMBER", "07700 900999"), ticket(own, name="Ann Lee"), rules).holder == REQUESTER
+
+
+def test_the_requesters_sign_off_under_a_pet_name_with_their_surname_is_theirs(rules: Rules) -> None:
+    body = "Hej,\n\nstämplingarna syns inte.\n\nMvh\nMicke Lindqvist\nLön / IT\nMobil 070-555 44 92\n"
+    t = ticket(body, name="Mikael Lindqvist")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "070-555 44 92"), t, rules).holder == REQUESTER
+    assert holder_of(finding_in(body, "PERSON", "Micke Lindqvist"), t, rules).holder == REQUESTER
+    other = "Hej,\n\nstämplingarna syns inte.\n\nMvh\nMicke Lindqvist\nLön / IT\nMobil 070-555 44 92\n"
+    assert holder_of(finding_in(other, "PHONE_NUMBER", "070-555 44 92"), ticket(other, name="Mikael Berg"), rules).holder == THIRD_PARTY
+
+
+def test_a_legal_footer_never_makes_a_national_id_the_organisations(rules: Rules) -> None:
+    body = "Hi,\n\nsee the certificate.\n\nAnn\n\nWexley Ltd, registered in England no. 01234567\nJo Hart 800101-0000\n"
+    t = ticket(body, name="Ann Lee")
+    assert holder_of(finding_in(body, "PERSON", "Jo Hart"), t, rules).holder == ORGANISATION
+    assert holder_of(finding_in(body, "SE_PERSONNUMMER", "800101-0000"), t, rules).holder == THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    "address, holder",
+    [
+        # a team's or a process's inbox outside the word lists: words joined by a hyphen, no name
+        ("depot-escalations@wexley-foods.co.uk", ORGANISATION),
+        ("nx-nights@wexley-foods.co.uk", ORGANISATION),
+        ("rechnungseingang@wexley-bau.de", ORGANISATION),
+        ("bewerbung@wexley-bau.de", ORGANISATION),
+        # a number at a telephony gateway, a timestamped alert id
+        ("4681234567@trunk.wexley-carrier.se", SYSTEM),
+        ("alert.20261130T214455.77c1@monitor.wexley-cloud.se", SYSTEM),
+        # people stay people: a first name, an initial, a dot between names, a freemail domain
+        ("anna-lena@wexley-foods.co.uk", THIRD_PARTY),
+        ("k-mueller@wexley-bau.de", THIRD_PARTY),
+        ("oluwaseun.adeyemi@wexley-foods.co.uk", THIRD_PARTY),
+        ("night-owl@gmail.com", THIRD_PARTY),
+    ],
+)
+def test_mailboxes_are_judged_by_the_shape_of_their_local_part(rules: Rules, address: str, holder: str) -> None:
+    body = f"Please forward it to {address} today."
+    assert holder_of(finding_in(body, "EMAIL_ADDRESS", address), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, value, holder",
+    [
+        ("It can be collected at the depot (Wexley Freight, Unit 9 Mill Park, Wexley WX7 5PN).",
+         "Unit 9 Mill Park, Wexley WX7 5PN", ORGANISATION),
+        ("Bitte an die Standortadresse liefern:\n\nWexley Fisch GmbH, Standort Nord\nHafenweg 12, 28217 Bremen\n",
+         "Hafenweg 12, 28217 Bremen", ORGANISATION),
+        ("Skicka tillbaka den till vårt lager: Wexley AB, Godsmottagning, Industrivägen 14, 941 38 Piteå.",
+         "Industrivägen 14, 941 38 Piteå", ORGANISATION),
+        # a person's address stays theirs, also after a company word in an earlier sentence
+        ("Our office is closed. Please send her contract to 12 Albion Crescent, Leeds LS6 1AB.",
+         "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+        ("Our depot driver moved: his new address is 12 Albion Crescent, Leeds LS6 1AB.",
+         "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+    ],
+)
+def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, "STREET_ADDRESS", value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, value, holder",
+    [
+        ("Best regards,\nWexley Support\n+46 8 555 400 00 (Main) | help@wexley-support.se\n", "+46 8 555 400 00", ORGANISATION),
+        ("Tel.: +43 1 555 40-0 (Zentrale)\n", "+43 1 555 40-0", ORGANISATION),
+        ("Could someone call our finance office on 01632 960 260 (ask for payments)?", "01632 960 260", ORGANISATION),
+        ("Support Centre 01632 960 700 · Mob 07700 900 147", "01632 960 700", ORGANISATION),
+        ("Support Centre 01632 960 700 · Mob 07700 900 147", "07700 900 147", THIRD_PARTY),
+        ("Our office manager Tom is on his mobile 07700 900 148 today.", "07700 900 148", THIRD_PARTY),
+    ],
+)
+def test_office_and_switchboard_lines_are_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), ticket(body, name="Ann Lee"), rules).holder == holder

@@ -32,6 +32,7 @@ from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,
     BudgetFactory,
+    CreatedPage,
     DeletionResult,
     InstallResult,
     PlatformRejected,
@@ -44,6 +45,9 @@ from bridge.platform import (
 
 from ..common.budget import httpx_hooks, mount_budget
 from ..common.download import REDIRECTS, read_bounded
+from .channels import CHANNEL_PROPERTY, channel_of
+from . import history
+from .comments import JiraComments
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
 from .install import INSTALL, WEBHOOK_NAME, Installer
@@ -61,8 +65,9 @@ _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
 T = TypeVar("T")
 
 
-class JiraPlatform(JiraSubjects):
-    """``Platform`` + ``SubjectRequests`` + ``WebhookInstaller`` for Jira Cloud / JSM (and Server/DC where the APIs match)."""
+class JiraPlatform(JiraComments, JiraSubjects):
+    """``Platform`` + ``CommentPlatform`` + ``SubjectRequests`` + ``WebhookInstaller`` for Jira Cloud / JSM
+    (and Server/DC where the APIs match)."""
 
     name = "jira"
 
@@ -217,10 +222,12 @@ class JiraPlatform(JiraSubjects):
             tags=[str(label) for label in fields.get("labels") or []],
             project=project.get("key") if isinstance(project, dict) else None,
             created_at=_parse_time(fields.get("created")),
+            channel=channel_of(raw),
         )
 
     def _get_issue(self, key: str) -> dict[str, Any]:
-        return self._call(f"fetch {key}", lambda: self._issue_reader().issue(key).raw, gone_on_404=True)
+        return self._call(f"fetch {key}", lambda: self._issue_reader().issue(key, properties=CHANNEL_PROPERTY).raw,
+                          gone_on_404=True)
 
     def _settled_issue(self, key: str) -> dict[str, Any]:
         """Re-fetch until the attachment list has been unchanged for ``settle_seconds``."""
@@ -376,6 +383,33 @@ class JiraPlatform(JiraSubjects):
 
         self._call(f"label {key}", unit, gone_on_404=True)
 
+    # ------------------------------------------------------------------ TicketCloser (channels rule)
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """The note as an internal comment, then the workflow's first transition to a status of
+        the "done" category (JSM: "Resolve this issue"). No public comment: JSM would mail it
+        to the customer with the request's content. Nothing to do on an issue already done."""
+        key = _check_key(ticket_id)
+        self._call(f"comment on {key}", lambda: self._ensure_internal_comment(key, note), gone_on_404=True)
+
+        def unit() -> None:
+            http = self._http()
+            issue = check(http.get(f"/rest/api/2/issue/{key}", params={"fields": "status"}), f"read {key}",
+                          gone_on_404=True).json()
+            if _category((issue.get("fields") or {}).get("status")) == "done":
+                return
+            listed = check(http.get(f"/rest/api/2/issue/{key}/transitions"), f"transitions of {key}",
+                           gone_on_404=True).json()
+            for transition in listed.get("transitions") or []:
+                if isinstance(transition, dict) and _category(transition.get("to")) == "done":
+                    check(http.post(f"/rest/api/2/issue/{key}/transitions",
+                                    json={"transition": {"id": str(transition.get("id"))}}),
+                          f"close {key}", gone_on_404=True)
+                    return
+            raise PlatformRejected(f"jira: close {key}: the workflow offers no transition to a done status")
+
+        self._call(f"close {key}", unit, gone_on_404=True)
+
     def created_since(self, since: datetime) -> Iterator[str]:
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
@@ -390,6 +424,13 @@ class JiraPlatform(JiraSubjects):
             if key and key not in seen and (created is None or created >= since):
                 seen.add(key)
                 yield key
+
+    requests_per_ticket = history.REQUESTS_PER_TICKET
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        """``bridge.platform.HistoryPlatform`` (``gdpr-bridge backfill``): see ``history``."""
+        return history.created_pages(self._search, self._user_zone(), self.scope_jql, self.page_size, since, until,
+                                     resume)
 
     def _search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
         """Every issue the JQL finds (raw JSON), page by page, each page retried on its own."""
@@ -452,6 +493,12 @@ class JiraPlatform(JiraSubjects):
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _category(status: Any) -> str:
+    """The key of a status's category ("new", "indeterminate", "done"); "" when not given."""
+    category = status.get("statusCategory") if isinstance(status, dict) else None
+    return str(category.get("key") or "") if isinstance(category, dict) else ""
 
 
 def _attachment_ids(issue: dict[str, Any]) -> frozenset[str]:

@@ -7,8 +7,8 @@ scripts use it as well as the contract suite. It is not in the production regist
 e.g. ``Services(platform_factory=lambda name: MemoryPlatform(store))``.
 """
 
-from .platform import AnswerLost, MemoryPlatform, MemoryStore, Operation, StoredTicket
+from .platform import AnswerLost, MemoryPlatform, MemoryStore, Operation, StoredComment, StoredTicket
 
 PLATFORM = MemoryPlatform
 
-__all__ = ["PLATFORM", "AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredTicket"]
+__all__ = ["PLATFORM", "AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredComment", "StoredTicket"]

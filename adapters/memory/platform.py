@@ -21,10 +21,15 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, Callable, Iterator, TypeVar
 
 from bridge.platform import (
+    AUTHOR_AGENT,
+    AUTHOR_END_USER,
+    AUTHOR_REQUESTER,
+    AUTHOR_SYSTEM,
     CC,
     REQUESTER,
     AttachmentRef,
     AttachmentTooLarge,
+    Comment,
     DeletionResult,
     ExportedComment,
     Person,
@@ -32,6 +37,7 @@ from bridge.platform import (
     PlatformRejected,
     PlatformUnavailable,
     RateBudget,
+    RedactionResult,
     Requester,
     Ticket,
     TicketExport,
@@ -55,6 +61,25 @@ class AnswerLost(Exception):
     """The operation was carried out but its answer never reached the client."""
 
 
+REDACTED_CHAR = "\u2587"  # what the store puts in place of each redacted character (as Zendesk does)
+
+
+@dataclass
+class StoredComment:
+    """A comment added after creation, with its own attachments."""
+
+    id: str
+    author_id: str
+    body: str
+    public: bool = True
+    attachments: list[tuple[AttachmentRef, bytes]] = field(default_factory=list)
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    system: bool = False  # written by an automation
+
+    def __iter__(self) -> Iterator[Any]:  # (author id, body, public), as the store's first comments were
+        return iter((self.author_id, self.body, self.public))
+
+
 @dataclass
 class StoredTicket:
     id: str
@@ -68,8 +93,9 @@ class StoredTicket:
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     requester_id: str | None = None  # a user of the store
     cc_ids: list[str] = field(default_factory=list)
-    comments: list[tuple[str, str, bool]] = field(default_factory=list)  # (author user id, body, public)
+    comments: list[StoredComment] = field(default_factory=list)
     status: str = "new"
+    channel: str | None = None  # already in the bridge's names ("email", "web", ...)
 
 
 @dataclass
@@ -78,6 +104,8 @@ class StoredUser:
     email: str
     role: str = "end-user"  # end-user | agent | admin
     deleted: bool = False  # soft-deleted; gone from ``users`` once permanently deleted
+    name: str | None = None
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +127,7 @@ class MemoryStore:
         self._ids = itertools.count(1001)
         self._attachment_ids = itertools.count(5001)
         self._user_ids = itertools.count(7001)
+        self._comment_ids = itertools.count(9001)
         self.tickets: dict[str, StoredTicket] = {}
         self.users: dict[str, StoredUser] = {}
         self.erased_users: list[str] = []
@@ -108,15 +137,40 @@ class MemoryStore:
 
     # ------------------------------------------------------------------ test set-up
 
-    def add_user(self, email: str, role: str = "end-user") -> str:
+    def add_user(self, email: str, role: str = "end-user", name: str | None = None, locale: str | None = None) -> str:
         """A user record (the requester of a ticket gets one by its address unless it exists)."""
         with self._lock:
             for user in self.users.values():
                 if user.email.casefold() == email.casefold():
                     return user.id
             user_id = str(next(self._user_ids))
-            self.users[user_id] = StoredUser(user_id, email, role)
+            self.users[user_id] = StoredUser(user_id, email, role, name=name, locale=locale)
             return user_id
+
+    def add_comment(self, ticket_id: str, author: str | Requester, body: str, *, public: bool = True,
+                    role: str = "end-user", attachments: list[tuple[str, bytes, str]] | None = None,
+                    created_at: datetime | None = None, system: bool = False) -> str:
+        """A comment by ``author`` (an address, or a Requester with one) on an existing ticket;
+        returns its id. ``role`` is the author's user role when the store does not know them yet."""
+        with self._lock:
+            person = author if isinstance(author, Requester) else Requester(email=author)
+            user_id = self.add_user(person.email or "unknown@invalid", role, name=person.name, locale=person.locale)
+            comment = StoredComment(str(next(self._comment_ids)), user_id, body, public, system=system)
+            if created_at is not None:
+                comment.created_at = created_at
+            comment.attachments = [self._attachment(name, data, mime) for name, data, mime in attachments or []]
+            self.tickets[ticket_id].comments.append(comment)
+            return comment.id
+
+    def _attachment(self, name: str, data: bytes, mime: str) -> tuple[AttachmentRef, bytes]:
+        attachment_id = str(next(self._attachment_ids))
+        return (AttachmentRef(id=attachment_id, filename=name, content_type=mime, size=len(data),
+                              url=f"memory://attachments/{attachment_id}"), data)
+
+    def comment(self, ticket_id: str, comment_id: str) -> StoredComment:
+        """A stored comment, for tests to look at."""
+        with self._lock:
+            return next(c for c in self.tickets[ticket_id].comments if c.id == comment_id)
 
     def add_ticket(self, subject: str, body: str, *, requester: Requester | None = None,
                    attachments: list[tuple[str, bytes, str]] | None = None, tags: list[str] | None = None,
@@ -130,14 +184,12 @@ class MemoryStore:
             if stored.requester.email:
                 stored.requester_id = self.add_user(stored.requester.email)
             stored.cc_ids = [self.add_user(address) for address in cc or []]
-            stored.comments = [(self.add_user(author), text, public) for author, text, public in comments or []]
+            stored.comments = [StoredComment(str(next(self._comment_ids)), self.add_user(author), text, public)
+                               for author, text, public in comments or []]
             if created_at is not None:
                 stored.created_at = created_at
             for name, data, mime in attachments or []:
-                attachment_id = str(next(self._attachment_ids))
-                ref = AttachmentRef(id=attachment_id, filename=name, content_type=mime, size=len(data),
-                                    url=f"memory://attachments/{attachment_id}")
-                stored.attachments.append((ref, data))
+                stored.attachments.append(self._attachment(name, data, mime))
             self.tickets[ticket_id] = stored
             return ticket_id
 
@@ -220,8 +272,9 @@ class MemorySubjects:
             stored = self._ticket(key)
             first = ExportedComment("requester", stored.created_at, stored.body, True,
                                     tuple(ref for ref, _ in stored.attachments))
-            later = [ExportedComment(self._role_of(author, stored), stored.created_at, text, public)
-                     for author, text, public in stored.comments]
+            later = [ExportedComment(self._role_of(c.author_id, stored), c.created_at, c.body, c.public,
+                                     tuple(ref for ref, _ in c.attachments))
+                     for c in stored.comments]
             return TicketExport(self.name, key, stored.subject, stored.body, stored.status, stored.created_at,
                                 stored.created_at, [first, *later])
 
@@ -293,7 +346,8 @@ class MemoryPlatform(MemorySubjects):
             stored = self._ticket(key)
             return Ticket(id=key, platform=self.name, subject=stored.subject, body=stored.body,
                           requester=stored.requester, attachments=[ref for ref, _ in stored.attachments],
-                          tags=list(stored.tags), project=stored.project, created_at=stored.created_at)
+                          tags=list(stored.tags), project=stored.project, created_at=stored.created_at,
+                          channel=stored.channel)
 
         return self._call(f"fetch {key}", lambda: self._serve("fetch", key, work))
 
@@ -303,7 +357,7 @@ class MemoryPlatform(MemorySubjects):
 
         def work() -> bytes:
             for stored in self.store.tickets.values():
-                for ref, data in stored.attachments:
+                for ref, data in [*stored.attachments, *(a for c in stored.comments for a in c.attachments)]:
                     if ref.id == attachment.id:
                         return _bounded(data, max_bytes, attachment.id)
             raise PlatformRejected(f"memory: attachment {attachment.id}: not found")
@@ -351,6 +405,19 @@ class MemoryPlatform(MemorySubjects):
 
         self._call(f"tag {key}", lambda: self._serve("tag", key, work))
 
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """``TicketCloser``: status "solved" and the note kept once."""
+        key = _check_id(ticket_id)
+
+        def work() -> None:
+            stored = self._ticket(key)
+            if note not in stored.notes:
+                stored.notes.append(note)
+            if stored.status not in ("solved", "closed"):
+                stored.status = "solved"
+
+        self._call(f"close {key}", lambda: self._serve("close", key, work))
+
     def created_since(self, since: datetime) -> Iterator[str]:
         since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
 
@@ -359,6 +426,100 @@ class MemoryPlatform(MemorySubjects):
             return [t.id for t in tickets if t.created_at >= since]
 
         yield from self._call("search", lambda: self._serve("search", None, work))
+
+
+    # ------------------------------------------------------------------ comments and redaction
+
+    def _comment(self, stored: StoredTicket, comment_id: str) -> StoredComment:
+        for comment in stored.comments:
+            if comment.id == comment_id:
+                return comment
+        raise TicketGone(f"memory: comment {comment_id}: not found")
+
+    def _author_role(self, stored: StoredTicket, comment: StoredComment) -> str:
+        if comment.system:
+            return AUTHOR_SYSTEM
+        if comment.author_id == stored.requester_id:
+            return AUTHOR_REQUESTER
+        user = self.store.users.get(comment.author_id)
+        return AUTHOR_AGENT if user is not None and user.role in ("agent", "admin") else AUTHOR_END_USER
+
+    def fetch_comment(self, ticket_id: str, comment_id: str) -> Comment:
+        key = _check_id(ticket_id)
+
+        def work() -> Comment:
+            stored = self._ticket(key)
+            comment = self._comment(stored, str(comment_id))
+            role = self._author_role(stored, comment)
+            user = self.store.users.get(comment.author_id)
+            author = (stored.requester if role == AUTHOR_REQUESTER
+                      else Requester(name=user.name, email=user.email, locale=user.locale) if user else Requester())
+            return Comment(id=comment.id, ticket_id=key, body=comment.body, public=comment.public, author_role=role,
+                           author=author, attachments=[ref for ref, _ in comment.attachments],
+                           created_at=comment.created_at)
+
+        return self._call(f"fetch comment {key}", lambda: self._serve("fetch_comment", key, work))
+
+    def comments_since(self, since: datetime) -> Iterator[tuple[str, str]]:
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+
+        def work() -> list[tuple[str, str]]:
+            return [(t.id, c.id) for t in self.store.tickets.values() if t.created_at < since
+                    for c in t.comments if c.created_at >= since]
+
+        yield from self._call("search comments", lambda: self._serve("search", None, work))
+
+    def redact_comment(self, ticket_id: str, comment_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
+        key = _check_id(ticket_id)
+
+        def work() -> RedactionResult:
+            comment = self._comment(self._ticket(key), str(comment_id))
+            comment.body = _redacted(comment.body, spans)
+            return RedactionResult(key, comment.id, "comment_redaction", spans=len(spans))
+
+        return self._call(f"redact comment {key}", lambda: self._serve("redact", key, work))
+
+    def remove_comment_attachment(self, ticket_id: str, comment_id: str, attachment: AttachmentRef) -> RedactionResult:
+        key = _check_id(ticket_id)
+
+        def work() -> RedactionResult:
+            comment = self._comment(self._ticket(key), str(comment_id))
+            comment.attachments = [(ref, data) for ref, data in comment.attachments if ref.id != attachment.id]
+            return RedactionResult(key, comment.id, "attachment_redacted", attachments=1)
+
+        return self._call(f"remove attachment {key}", lambda: self._serve("remove_attachment", key, work))
+
+    def redact_description(self, ticket_id: str, spans: list[tuple[int, int]]) -> RedactionResult:
+        key = _check_id(ticket_id)
+
+        def work() -> RedactionResult:
+            stored = self._ticket(key)
+            stored.body = _redacted(stored.body, spans)
+            return RedactionResult(key, None, "description_redaction", spans=len(spans))
+
+        return self._call(f"redact description {key}", lambda: self._serve("redact", key, work))
+
+    def remove_description_attachment(self, ticket_id: str, attachment: AttachmentRef) -> RedactionResult:
+        key = _check_id(ticket_id)
+
+        def work() -> RedactionResult:
+            stored = self._ticket(key)
+            stored.attachments = [(ref, data) for ref, data in stored.attachments if ref.id != attachment.id]
+            return RedactionResult(key, None, "attachment_redacted", attachments=1)
+
+        return self._call(f"remove attachment {key}", lambda: self._serve("remove_attachment", key, work))
+
+
+def _redacted(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every character of the spans replaced (the length stays: offsets hold)."""
+    chars = list(text)
+    for start, end in spans:
+        if not (0 <= start <= end <= len(chars)):
+            raise PlatformRejected("memory: a redaction span lies outside the text")
+        for index in range(start, end):
+            if not chars[index].isspace():
+                chars[index] = REDACTED_CHAR
+    return "".join(chars)
 
 
 def _translate(exc: BaseException, what: str, gone_on_404: bool = False) -> PlatformError | None:
@@ -390,4 +551,4 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-__all__ = ["AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredTicket", "StoredUser"]
+__all__ = ["AnswerLost", "MemoryPlatform", "MemoryStore", "Operation", "StoredComment", "StoredTicket", "StoredUser"]

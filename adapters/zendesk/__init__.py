@@ -11,3 +11,7 @@ WEBHOOK = ZendeskWebhook
 
 __all__ = ["INSTALL", "PLATFORM", "SETTINGS", "WEBHOOK", "ZendeskConfigError", "ZendeskPlatform", "ZendeskSettings",
            "ZendeskWebhook"]
+
+from .retention import ZendeskRetention  # noqa: E402 - retention (issue 16), apart from the rest
+
+RETENTION = ZendeskRetention

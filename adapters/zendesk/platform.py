@@ -24,6 +24,7 @@ from bridge.platform import (
     AttachmentRef,
     AttachmentTooLarge,
     BudgetFactory,
+    CreatedPage,
     DeletionResult,
     InstallResult,
     PlatformRejected,
@@ -35,6 +36,9 @@ from bridge.platform import (
 )
 
 from ..common.budget import mount_budget
+from .channels import channel_of
+from . import history
+from .comments import ZendeskComments
 from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
@@ -52,8 +56,8 @@ _TICKET_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 _JOB_FAILED = frozenset({"failed", "killed"})
 
 
-class ZendeskPlatform(ZendeskSubjects):
-    """``Platform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
+class ZendeskPlatform(ZendeskComments, ZendeskSubjects):
+    """``Platform``, ``CommentPlatform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
 
     name = "zendesk"
 
@@ -130,6 +134,7 @@ class ZendeskPlatform(ZendeskSubjects):
             tags=[str(tag) for tag in _get(ticket, "tags") or []],
             project=str(project) if project else None,
             created_at=_parse_time(_get(ticket, "created_at")),
+            channel=channel_of(ticket),
         )
 
     def _comments(self, number: int) -> list[Any]:
@@ -190,6 +195,13 @@ class ZendeskPlatform(ZendeskSubjects):
                 return
             params = {"cursor": cursor}
         raise PlatformUnavailable(f"zendesk: {what}: more than {MAX_PAGES} pages")
+
+    requests_per_ticket = history.REQUESTS_PER_TICKET
+
+    def created_pages(self, since: datetime, until: datetime, resume: str | None = None) -> Iterator[CreatedPage]:
+        """``bridge.platform.HistoryPlatform`` (``gdpr-bridge backfill``): see ``history``."""
+        return history.created_pages(self._http, self._call, since, until, resume,
+                                     lambda ticket_id: bool(_TICKET_ID.match(ticket_id)))
 
     # ------------------------------------------------------------------ writing
 
@@ -264,6 +276,36 @@ class ZendeskPlatform(ZendeskSubjects):
         number = _number(ticket_id)
         _check_tag(tag)
         self._call(f"tag ticket {number}", lambda: self._zenpy().tickets.add_tags(number, [tag]), gone_on_404=True)
+
+    # ------------------------------------------------------------------ TicketCloser (channels rule)
+
+    def close_ticket(self, ticket_id: str, note: str) -> None:
+        """Set the ticket solved with ``note`` as a private comment. Zendesk will not solve a
+        ticket without an assignee, so an unassigned one is given to the API user. No public
+        reply: Zendesk would mail the thread back out. A closed ticket cannot change: done."""
+        from zenpy.lib.api_objects import Comment
+        from zenpy.lib.api_objects import Ticket as ZenpyTicket
+
+        number = _number(ticket_id)
+
+        def unit() -> None:  # look first: a retried job neither adds a second note nor fails
+            ticket = self._zenpy().tickets(id=number)
+            status = str(_get(ticket, "status") or "")
+            if status == "closed":
+                return
+            changes: dict[str, Any] = {}
+            if status != "solved":
+                changes["status"] = "solved"
+            if not _get(ticket, "assignee_id"):
+                changes["assignee_id"] = int(_get(self._zenpy().users.me(), "id"))
+            noted = any(not _get(c, "public") and _same_text(_get(c, "plain_body") or _get(c, "body"), note)
+                        for c in self._zenpy().tickets.comments(number))
+            if not noted:
+                changes["comment"] = Comment(body=note, public=False)
+            if changes:
+                self._zenpy().tickets.update(ZenpyTicket(id=number, **changes))
+
+        self._call(f"close ticket {number}", unit, gone_on_404=True)
 
     # ------------------------------------------------------------------ WebhookInstaller
 

@@ -20,6 +20,16 @@ from bridge.commands.params import DURATION, PLATFORM, Duration, data_or_exit, r
 
 WOULD = {"delete": "would email the requester and delete the ticket", "review": "would tag it for human review",
          "none": "would leave it alone"}
+# The summary's order: fixed, so that the line does not depend on which ticket a worker decided first.
+ORDER = ("email the requester and delete the ticket", "tag it for human review", "leave it alone", "out of scope",
+         "queued", "gone", "not reachable")
+
+
+def summary(outcomes: Counter[str]) -> str:
+    """``what: n`` for each outcome seen, in ``ORDER`` (unknown ones last, by name)."""
+    rank = {what: i for i, what in enumerate(ORDER)}
+    seen = sorted((what for what, n in outcomes.items() if n), key=lambda what: (rank.get(what, len(ORDER)), what))
+    return "; ".join(f"{what}: {outcomes[what]}" for what in seen)
 
 
 def monitored_tickets(audit: Any, since: float, platform: str | None) -> list[dict[str, Any]]:
@@ -94,8 +104,7 @@ def redecide(since: Duration, platform: str | None, dry_run: bool) -> None:
             progress.update(1)
     for line in lines:
         click.echo(line)
-    summary = "; ".join(f"{what}: {n}" for what, n in sorted(outcomes.items(), key=lambda item: -item[1]))
-    click.echo(("enforce mode would do — " if dry_run else "done — ") + summary)
+    click.echo(("enforce mode would do — " if dry_run else "done — ") + summary(outcomes))
     if not dry_run and outcomes["queued"]:
         click.echo("the workers now decide and act on the queued tickets; `gdpr-bridge report` shows the result")
 

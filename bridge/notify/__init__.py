@@ -123,6 +123,9 @@ class Notifier:
         for language in sorted(self.renderer.languages):
             for audience in AUDIENCES:
                 self.renderer.render(replace(_sample_notice(self.renderer, language), audience=audience), language)
+                for action in ("deleted", "closed"):  # the channels rule's notice
+                    self.renderer.render(replace(_sample_notice(self.renderer, language), audience=audience,
+                                                 kind="channel", action=action, channel="email"), language)
         self.transport.check()
 
 

@@ -39,6 +39,16 @@ class Notice:
     idempotency_key: str  # stable per ticket+decision; becomes the Message-ID
     audience: str = "staff"  # rules' notify.audience: "staff" (asks for a clock number) or "customers"
     default_locale: str | None = None  # the platform's default locale: a requester's locale equal to it is no choice
+    # "policy": the ticket held personal data (body.txt); "channel": it arrived by a channel the
+    # rules reject (channel_body.txt), and then ``action`` is "deleted" or "closed".
+    kind: str = "policy"
+    action: str = "deleted"
+    channel: str | None = None  # the bridge's channel name ("email", ...), for the wording
+    portal_url: str | None = None  # rules' channels.portal_url; else the renderer's BRIDGE_PORTAL_URL
+    # True: the data was removed from the message and the ticket remains (redaction); the
+    # email says which message: a comment (``message_date``, ISO date) or the description
+    redacted: bool = False
+    message_date: str | None = None  # set for a comment: "your comment of <date>"
 
 
 def message_id_for(idempotency_key: str) -> str:

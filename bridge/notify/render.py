@@ -19,7 +19,13 @@ others still come from the built-in set); entries of a ``names.yaml`` there repl
 single built-in entries; a new ``<lang>/`` folder with at least ``subject.txt`` and
 ``body.txt`` adds a language. Missing names fall back to English.
 
-Templates see only: ``lang``, ``ticket_ref`` (``#123`` or ``SD-42``), ``ticket_id``,
+A redaction (``Notice.redacted``: the values were removed and the ticket remains) uses
+``redacted_subject.txt``, ``redacted_body.txt`` and ``redacted_body.html`` of the same
+folder (English when a language has none), and ``names.yaml``'s ``messages``: ``comment``
+(with ``{date}``) or ``description``, the message the data was removed from. The place
+``comment`` (a comment's text) reads ``places.comment``.
+
+Templates see only: ``lang``, ``message`` (redactions), ``ticket_ref`` (``#123`` or ``SD-42``), ``ticket_id``,
 ``platform``, ``places`` (each with ``where``, ``kinds``, ``kinds_text``), ``kinds``
 (all kind names), ``screenshot`` (an image was rejected), ``portal_url``, ``org_name``
 and, in ``body.html``, ``subject``. Ticket text is never given to them, nor file names:
@@ -73,6 +79,14 @@ class Names:
     details: dict[str, str]
     files: dict[str, str]
     language: str = FALLBACK_LANGUAGE
+    messages: dict[str, str] | None = None
+
+    def message(self, date: str | None) -> str:
+        """The message data was removed from: "your comment of <date>" or "the description"."""
+        messages = self.messages or {}
+        if date:
+            return _fill(messages.get("comment", "{date}"), date=date)
+        return messages.get("description", "")
 
     def kind(self, code: str) -> str:
         return self.kinds.get(code) or self.kinds["generic"]
@@ -93,7 +107,7 @@ class Names:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self.and_word} {items[-1]}"
 
-    def place(self, where: str) -> str:
+    def place(self, where: str, date: str | None = None) -> str:
         """``attachment #2 pdf (page 3)`` -> ``in the 2nd attachment, a PDF document (page 3)``.
 
         Only the neutral form of ``bridge.notify.places`` is spelled out; anything else
@@ -101,6 +115,8 @@ class Names:
         """
         if where in ("subject", "body"):
             return self.places[where]
+        if where == "comment":
+            return _fill(self.places.get("comment") or self.places["body"], date=date or "")
         match = NEUTRAL.match(where)
         if not match:
             return self.places["other"]
@@ -184,6 +200,7 @@ class Renderer:
         )
         self.env.filters["capfirst"] = _capfirst
         templates = set(self.env.list_templates())
+        self._templates = templates
         self.languages = frozenset(
             t.split("/")[0] for t in templates if t.endswith("/subject.txt") and f"{t.split('/')[0]}/body.txt" in templates
         )
@@ -219,8 +236,16 @@ class Renderer:
             raise NotifyError(f"email templates or names.yaml for '{lang}' are broken ({type(exc).__name__})", transient=False) from None
 
     def _render_all(self, lang: str, notice: Notice) -> Rendered:
+        if notice.kind == "channel":
+            return self._render_channel(lang, notice)
         names = self.names[lang]
-        places = self._places(notice.places, names)
+        places = self._places(notice.places, names, notice.message_date)
+        prefix = ""
+        if notice.redacted:
+            prefix = "redacted_"
+            if f"{lang}/redacted_body.txt" not in self._templates:
+                lang, names = FALLBACK_LANGUAGE, self.names[FALLBACK_LANGUAGE]
+                places = self._places(notice.places, names, notice.message_date)
         all_codes = [code for codes in notice.places.values() for code in codes]
         context: dict[str, Any] = {
             "lang": lang,
@@ -233,31 +258,52 @@ class Renderer:
             "portal_url": self.portal_url,
             "org_name": self.org_name,
             "audience": notice.audience,
+            "message": names.message(notice.message_date) if notice.redacted else "",
+            "attachments_removed": any(NEUTRAL.match(where) for where in notice.places),
         }
-        subject = " ".join(self._render(f"{lang}/subject.txt", context).split())
+        subject = " ".join(self._render(f"{lang}/{prefix}subject.txt", context).split())
         context["subject"] = subject
-        text = self._render(f"{lang}/body.txt", context).strip("\n") + "\n"
-        html = self._render(f"{lang}/body.html", context) if lang in self._html else None
+        text = self._render(f"{lang}/{prefix}body.txt", context).strip("\n") + "\n"
+        html_name = f"{lang}/{prefix}body.html"
+        html = self._render(html_name, context) if html_name in self._templates else None
+        return Rendered(lang, subject, text, html)
+
+    def _render_channel(self, lang: str, notice: Notice) -> Rendered:
+        """The channels rule's notice (``channel_subject.txt``, ``channel_body.txt``, optional
+        ``channel_body.html``): the ticket number, the channel, what was done and the portal;
+        nothing of the ticket's content. A language without these templates gets English."""
+        templates = set(self.env.list_templates())
+        if f"{lang}/channel_subject.txt" not in templates or f"{lang}/channel_body.txt" not in templates:
+            lang = FALLBACK_LANGUAGE
+        context: dict[str, Any] = {
+            "lang": lang, "ticket_ref": ticket_ref(notice.platform, notice.ticket_id), "ticket_id": notice.ticket_id,
+            "platform": notice.platform, "channel": notice.channel or "other", "action": notice.action,
+            "portal_url": notice.portal_url or self.portal_url, "org_name": self.org_name, "audience": notice.audience,
+        }
+        subject = " ".join(self._render(f"{lang}/channel_subject.txt", context).split())
+        context["subject"] = subject
+        text = self._render(f"{lang}/channel_body.txt", context).strip("\n") + "\n"
+        html = self._render(f"{lang}/channel_body.html", context) if f"{lang}/channel_body.html" in templates else None
         return Rendered(lang, subject, text, html)
 
     def _render(self, name: str, context: dict[str, Any]) -> str:
         return self.env.get_template(name).render(context)
 
     @staticmethod
-    def _places(places: dict[str, list[str]], names: Names) -> list[PlaceView]:
-        rank = {"subject": 0, "body": 1}
+    def _places(places: dict[str, list[str]], names: Names, date: str | None = None) -> list[PlaceView]:
+        rank = {"subject": 0, "body": 1, "comment": 1}
         ordered = sorted(places.items(), key=lambda item: rank.get(item[0], 2))  # stable: attachments keep their order
         views = []
         for where, codes in ordered:
             kinds = names.kinds_in_order(codes) or [names.kind("generic")]
-            views.append(PlaceView(names.place(where), kinds, names.join(kinds)))
+            views.append(PlaceView(names.place(where, date), kinds, names.join(kinds)))
         if not views:
             generic = [names.kind("generic")]
             views.append(PlaceView(names.places["other"], generic, names.join(generic)))
         return views
 
     def _load_names(self, lang: str) -> Names:
-        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}, "files": {}}
+        merged: dict[str, Any] = {"and": "", "kinds": {}, "places": {}, "details": {}, "files": {}, "messages": {}}
         chain = [FALLBACK_LANGUAGE, lang] if lang != FALLBACK_LANGUAGE else [lang]
         for language in chain:
             for directory in reversed(self.search_path):  # built-in first, override on top
@@ -271,6 +317,7 @@ class Renderer:
             details=merged["details"],
             files=merged["files"],
             language=lang,
+            messages=merged["messages"],
         )
 
 
@@ -281,10 +328,10 @@ def _read_names(path: Path) -> dict[str, Any]:
         raise NotifyError(f"cannot read {path}: {exc}", transient=False) from None
     if not isinstance(data, dict):
         raise NotifyError(f"{path}: expected a mapping with 'kinds', 'places', 'details', 'files' and 'and'", transient=False)
-    unknown = set(data) - {"and", "kinds", "places", "details", "files"}
+    unknown = set(data) - {"and", "kinds", "places", "details", "files", "messages"}
     if unknown:
-        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details, files", transient=False)
-    for key in ("kinds", "places", "details", "files"):
+        raise NotifyError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: and, kinds, places, details, files, messages", transient=False)
+    for key in ("kinds", "places", "details", "files", "messages"):
         section = data.get(key, {})
         if not isinstance(section, dict) or not all(isinstance(v, str) for v in section.values()):
             raise NotifyError(f"{path}: '{key}' must map names to text", transient=False)
@@ -296,5 +343,5 @@ def _read_names(path: Path) -> dict[str, Any]:
 def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
     if "and" in data:
         into["and"] = data["and"]
-    for key in ("kinds", "places", "details", "files"):
+    for key in ("kinds", "places", "details", "files", "messages"):
         into[key].update(data.get(key) or {})

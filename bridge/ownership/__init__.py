@@ -26,19 +26,27 @@ from typing import Iterable
 import phonenumbers
 
 from bridge.findings import Finding
+from bridge.ownership.first_person import presented_as_own
 from bridge.ownership.mailboxes import judge_mailbox
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
+from bridge.ownership.places import block_above, bracket_after_says_organisation, nearest_says_organisation
 from bridge.ownership.technical import technical
-from bridge.ownership.text import digits, fold, line_around
+from bridge.ownership.text import digits, fold, line_around, words
 from bridge.platform import Ticket
 from bridge.recognizers.contact import phone_e164_candidates
 from bridge.rules.schema import Rules
 from bridge.structure import Structure, read_structure
-from bridge.structure.parts import LEGAL_FOOTER, SIGNATURE
+from bridge.structure import quote_header_before
+from bridge.structure.parts import FORWARD_HEADER, LEGAL_FOOTER, QUOTED, SIGNATURE
 
 REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY = "requester", "organisation", "system", "third_party"
 HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
+
+# identifiers only a person has: a legal footer never makes one the organisation's
+PERSONAL_ONLY = frozenset(
+    "US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID PASSPORT CREDIT_CARD DATE_OF_BIRTH".split()
+)
 
 _ORG_PHONE_TYPES = {
     phonenumbers.PhoneNumberType.TOLL_FREE: "a toll-free number",
@@ -114,7 +122,7 @@ def in_own_signoff(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
     text = structure.text
     line = _line_number(text, finding.start)
     for start, end in signoff.names:
-        if signs_as(text[start:end], name) and 0 <= line - _line_number(text, start) <= limit:
+        if signs_as(text[start:end], name, surname_enough=signoff.own) and 0 <= line - _line_number(text, start) <= limit:
             return True
     return False
 
@@ -136,12 +144,35 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         noun = {"PHONE_NUMBER": "phone number", "PERSON": "name", "EMAIL_ADDRESS": "email address"}.get(kind, "data")
         return f"the requester's own {noun} (in their signature)"
     text = _source(finding, ticket)
-    if text is not None and finding.place in ("subject", "body"):
+    if text is not None and finding.place in ("subject", "body") and _requester_speaks(finding, ticket):
         phrases = list(exempt.own_context) + (list(exempt.own_phone_context) if kind == "PHONE_NUMBER" else [])
         if said_to_be_own(text, finding.start, phrases, exempt.own_phone_window):
             noun = "phone number" if kind == "PHONE_NUMBER" else "data"
             return f"the requester's own {noun} (they say so)"
+        if kind in exempt.own_words_entities and presented_as_own(
+            text, finding.start, finding.end, exempt.own_words, exempt.other_person_words, exempt.own_words_window,
+            _first_name_test(rules), requester.name or "",
+        ):
+            return "the requester's own data (they call it theirs)"
     return None
+
+
+def _requester_speaks(finding: Finding, ticket: Ticket) -> bool:
+    """First-person words are the requester's in their own text; in quoted or forwarded mail
+    they are its writer's, unless its header names the requester ("On ..., Dec Moy wrote:")."""
+    if finding.part not in (QUOTED, FORWARD_HEADER) or finding.place != "body":
+        return True
+    text = ticket.body or ""
+    header = quote_header_before(text, finding.start)
+    if header is None:
+        return True
+    requester = ticket.requester
+    folded = header.casefold()
+    if requester.email and requester.email.strip().casefold() in folded:
+        return True
+    own = words(requester.name or "")
+    said = set(words(header.split("<")[0]))
+    return bool(own) and (own[-1] in said or own[0] in said)
 
 
 # ---------------------------------------------------------------- organisation and system
@@ -231,7 +262,7 @@ def _switchboard_column(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
 
 
 def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
-    if finding.part == LEGAL_FOOTER:
+    if finding.part == LEGAL_FOOTER and finding.entity_type not in PERSONAL_ONLY:
         return Holding(ORGANISATION, "in a legal footer (registered office, officers, register numbers)")
     kind = finding.entity_type
     if kind == "PHONE_NUMBER":
@@ -243,7 +274,33 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             return Holding(ORGANISATION, "a number in a switchboard column of a table")
     if kind == "STREET_ADDRESS" and finding.part == SIGNATURE:
         return Holding(ORGANISATION, "an office address in a signature block")
+    own = rules.ownership
+    if kind == "STREET_ADDRESS":
+        text = _source(finding, ticket)
+        before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
+        words = own.site_words + rules.scanner.names.organisation_suffixes
+        if nearest_says_organisation(before, words, own.person_words):
+            return Holding(ORGANISATION, "a company's or a site's address (a company or site word stands above it)")
+    if kind == "PHONE_NUMBER":
+        before, after = _around(finding, ticket)
+        words = own.organisation_phone_words + _phone_ignore_words(rules)
+        person = own.person_words + _phone_context_words(rules)
+        if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], words, person) or bracket_after_says_organisation(after, words):
+            return Holding(ORGANISATION, "a switchboard, main or office line (a word on its line says so)")
     return None
+
+
+PHONE_LINE_WINDOW = 40
+
+
+def _phone_ignore_words(rules: Rules) -> list[str]:
+    entity = rules.entities.get("PHONE_NUMBER")
+    return [w for lang in (entity.ignore_context if entity else {}) for w in entity.ignore_context[lang]]  # type: ignore[union-attr]
+
+
+def _phone_context_words(rules: Rules) -> list[str]:
+    entity = rules.entities.get("PHONE_NUMBER")
+    return [w for lang in (entity.context if entity else {}) for w in entity.context[lang] if "*" not in w]  # type: ignore[union-attr]
 
 
 def holder_of(finding: Finding, ticket: Ticket, rules: Rules) -> Holding:

@@ -16,6 +16,7 @@ from typing import Callable
 ORGANISATION, SYSTEM = "organisation", "system"
 
 _SPLIT = re.compile(r"[._+\-0-9]+")
+MACHINE_DIGITS = 12  # a timestamp or id in a local part ("alert.20261130T214455"), not a birth date
 MACHINE_SWITCHES = 4  # digit/letter alternations in a generated token ("8f3a9c2e7b"), not in "svensson1985"
 
 
@@ -37,10 +38,25 @@ def _domain_labels(domain: str) -> list[str]:
 
 
 def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
-    """``token`` is one word of ``vocabulary`` or two joined ("servicedesk", "payrollinbound")."""
+    """``token`` is one word of ``vocabulary`` or two joined ("servicedesk", "payrollinbound"),
+    also with a German linking s ("rechnungseingang")."""
     if token in vocabulary:
         return True
-    return any(token[:i] in vocabulary and token[i:] in vocabulary for i in range(2, len(token) - 1))
+    return any(
+        token[:i] in vocabulary and (token[i:] in vocabulary or (token[i] == "s" and token[i + 1:] in vocabulary))
+        for i in range(2, len(token) - 1)
+    )
+
+
+_GATEWAY_NUMBER = re.compile(r"^\+?\d{6,15}$")
+_JOINERS = re.compile(r"[-_]")
+
+
+def _shaped_like_a_function(local: str, tokens: list[str]) -> bool:
+    """A team's or a process's inbox outside the word lists ("depot-managers", "wfm-escalations",
+    "mk-nights"): words joined by a hyphen or underscore, none an initial (a person's address puts a
+    dot between first name and surname, "k-mueller" has an initial)."""
+    return len(tokens) >= 2 and all(len(t) >= 2 for t in tokens) and bool(_JOINERS.search(local)) and "." not in local
 
 
 def judge_mailbox(
@@ -59,13 +75,18 @@ def judge_mailbox(
     if any(t in system_words for t in tokens):
         return SYSTEM, "a system sender (its local part names a daemon, bounce or notification sender)"
     tag = local.split("+", 1)[1] if "+" in local else ""
-    if re.search(r"\d{5,}", tag) or any(machine_token(t) for t in re.split(r"[._+\-=]+", local)):
+    pieces = re.split(r"[._+\-=]+", local)
+    if re.search(r"\d{5,}", tag) or any(machine_token(t) or sum(ch.isdigit() for ch in t) >= MACHINE_DIGITS for t in pieces):
         return SYSTEM, "a machine-made address (its local part carries a generated token)"
+    if _GATEWAY_NUMBER.match(local):
+        return SYSTEM, "a number at a telephony or fax gateway (its local part is a phone number)"
     names = [t for t in tokens if len(t) >= 2 and t not in function_words and t not in neutral_words and is_first_name(t)]
     if tokens and not names and all(_compound_of(t, function_words | neutral_words) for t in tokens) and any(
         _compound_of(t, function_words) for t in tokens
     ):
         return ORGANISATION, "a function's mailbox (its local part names a team, a process or a service)"
+    if tokens and not names and labels[-2:-1] and labels[-2] not in _FREEMAIL and _shaped_like_a_function(local, tokens):
+        return ORGANISATION, "a function's mailbox (words joined by a hyphen, no name or initial in them)"
     if len(labels) >= 3 and _ROUTING_LABEL.match(labels[0]) and labels[-2] not in _FREEMAIL and not names:
         return SYSTEM, "a routing or sending address (its domain is a mail-routing subdomain)"
     return None

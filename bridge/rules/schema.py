@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from bridge.extract.limits import AttachmentLimits
+from bridge.rules.retention import RetentionRule, check_rules as check_retention_rules
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -84,6 +85,13 @@ class RequesterExemption(_Model):
     # any value right after one of these is the requester's own ("my new address is ...")
     own_context: list[str] = Field(default_factory=list)
     own_phone_window: int = Field(default=30, ge=0, le=200)
+    # a value with a first-person word (my, mitt, meine ...) at most own_words_window words before
+    # it in its sentence, and no word of another person between them, is the requester's own
+    own_words: list[str] = Field(default_factory=list)
+    other_person_words: list[str] = Field(default_factory=list)
+    own_words_window: int = Field(default=0, ge=0, le=40)
+    # kinds a first-person word can claim (a name is never claimed this way)
+    own_words_entities: list[str] = Field(default_factory=list)
 
 
 class Ownership(_Model):
@@ -92,6 +100,9 @@ class Ownership(_Model):
     function_words: list[str] = Field(default_factory=list, description="words of a function's mailbox: support, payroll, inbound ...")
     neutral_words: list[str] = Field(default_factory=list, description="words that may stand beside them: uk, north, team ...")
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
+    site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
+    organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
+    person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
 class WeakEvidence(_Model):
@@ -142,13 +153,57 @@ class PolicyRule(_Model):
     description: str = ""
     if_any: list[str] = Field(min_length=1)
     together_with: list[str] | None = None
+    # with together_with: both must stand in the same text part at most this many characters
+    # apart (the same sentence or its neighbours); None: anywhere in the ticket
+    within_chars: int | None = Field(default=None, ge=1)
     action: Literal["violation", "delete", "review", "none"] = "violation"
 
 
 class Actions(_Model):
-    violation: Literal["delete", "review", "none"] = "delete"
+    violation: Literal["delete", "redact", "review", "none"] = Field(
+        "delete", description="a new ticket's violation: delete it, redact the counted spans, tag it for review, or record only")
+    redact_fallback: Literal["delete", "review"] = Field(
+        "review", description="with violation: redact, what happens when a counted finding cannot be redacted "
+                              "(the subject line, an attachment the platform cannot remove)")
     review_tag: str = Field("gdpr-review", min_length=1)
     clear_tag: str | None = None
+
+    @property
+    def violation_decision(self) -> Literal["delete", "review", "none"]:
+        """The decision a violation gets: ``redact`` is a violation acted on by redaction."""
+        return "delete" if self.violation == "redact" else self.violation
+
+
+CommentKind = Literal["end_user_public", "agent_public"]
+
+
+def _end_users_only() -> list[CommentKind]:
+    return ["end_user_public"]
+
+
+class CommentRules(_Model):
+    """Comments added after a ticket was created (bridge.comments): which are scanned and
+    what a violation in one does. ``scan: []`` and no internal notes: comments are not scanned."""
+
+    scan: list[CommentKind] = Field(
+        default_factory=_end_users_only,
+        description="end_user_public: public comments of the requester and other end users; "
+                    "agent_public: public replies of agents")
+    include_internal_notes: bool = Field(False, description="scan agents' internal (private) notes too")
+    action: Literal["redact", "delete_ticket", "review"] = Field(
+        "redact", description="a violation in a comment: redact the counted spans and files, delete the whole "
+                              "ticket, or tag it for review")
+
+    @field_validator("scan")
+    @classmethod
+    def _no_repeats(cls, value: list[CommentKind]) -> list[CommentKind]:
+        if len(set(value)) != len(value):
+            raise ValueError("a kind of comment is listed twice")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.scan) or self.include_internal_notes
 
 
 class AttachmentRules(_Model):
@@ -264,6 +319,59 @@ class NotifyRules(_Model):
         "en-US", description="the helpdesk's default user locale: a requester left on it gets the ticket's language")
 
 
+# ---------------------------------------------------------------------- channels (issue 16.4)
+
+# The channels a ticket can arrive by, as every adapter names them (``Ticket.channel``).
+CHANNELS = {
+    "email": "sent by email to the helpdesk's address",
+    "web": "a web form, help centre or web widget (Zendesk; also tickets an agent opened in the web UI)",
+    "portal": "the customer portal (Jira Service Management, signed in or anonymous)",
+    "api": "created through the platform's API by an integration",
+    "chat": "a live chat",
+    "messaging": "a messaging app (WhatsApp, SMS, Messenger, in-app messaging)",
+    "phone": "a phone call or voicemail",
+    "social": "a social network post or message",
+    "agent": "opened by an agent inside the helpdesk (Jira)",
+    "other": "anything else the platform reports",
+}
+# Where the notice sends the requester: rejecting these would send them round in a circle.
+PORTAL_CHANNELS = ("web", "portal")
+
+
+class ChannelRules(_Model):
+    """Tickets that arrived by a rejected channel: a notice asking the requester to use the
+    portal, then the ticket is deleted (permanently, confirmed) or closed."""
+
+    reject: list[str] = Field(default_factory=list, description="channels whose tickets are refused; empty: off")
+    action: Literal["delete", "close"] = Field("delete", description="delete permanently, or close (solved) with a private note")
+    portal_url: str | None = Field(None, description="the portal the notice points to; none: BRIDGE_PORTAL_URL")
+
+    @field_validator("reject")
+    @classmethod
+    def _known_channels(cls, value: list[str]) -> list[str]:
+        names = [str(v).strip().lower() for v in value]
+        for name in names:
+            if name not in CHANNELS:
+                raise ValueError(f"unknown channel {name!r}; known: {', '.join(CHANNELS)}")
+            if name in PORTAL_CHANNELS:
+                raise ValueError(f"{name!r} cannot be rejected: the notice asks requesters to use the portal"
+                                 " (reject email, chat, ... instead)")
+        return list(dict.fromkeys(names))
+
+    @field_validator("portal_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not re.match(r"^https?://[^/\s]+", value) or any(c.isspace() for c in value):
+            raise ValueError(f"must be an http(s) address such as https://help.example.com, got {value!r}")
+        return value
+
+    def rejects(self, channel: str | None) -> bool:
+        return channel is not None and channel in self.reject
+
+
 class Rules(_Model):
     """The validated contents of rules.yaml."""
 
@@ -278,11 +386,14 @@ class Rules(_Model):
     confidence: Confidence = Field(default_factory=Confidence)
     policy: list[PolicyRule] = Field(default_factory=list)
     actions: Actions = Field(default_factory=Actions)
+    comments: CommentRules = Field(default_factory=CommentRules)
     notify: NotifyRules = Field(default_factory=NotifyRules)
     attachments: AttachmentRules = Field(default_factory=AttachmentRules)
     scope: dict[str, PlatformScope] = Field(default_factory=dict)
     sweep: Sweep = Field(default_factory=Sweep)
     rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
+    channels: ChannelRules = Field(default_factory=ChannelRules)
+    retention: list[RetentionRule] = Field(default_factory=list, description="how long tickets are kept (docs/retention.md)")
 
     _version_hash: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="")
@@ -312,7 +423,7 @@ class Rules(_Model):
         if not self.policy:
             return "there is no policy rule (add one under policy)"
         for rule in self.policy:
-            action = self.actions.violation if rule.action == "violation" else rule.action
+            action = self.actions.violation_decision if rule.action == "violation" else rule.action
             if action == "none":
                 continue
             if not enabled.intersection(rule.if_any):
@@ -350,6 +461,7 @@ class Rules(_Model):
         for pattern in self.allow.patterns:
             if pattern.entity != "*" and pattern.entity not in self.entities:
                 raise ValueError(f"allow.patterns: entity {pattern.entity!r} is not defined under entities")
+        check_retention_rules(self.retention)
         for kind in self.scanner.overlap_priority:
             if kind not in self.entities:
                 raise ValueError(f"scanner.overlap_priority: {kind!r} is not defined under entities")

@@ -47,7 +47,7 @@ CLOSING = re.compile(
       mvh | med\s+vänlig(?:a)?\s+hälsning(?:ar)? | vänlig(?:a)?\s+hälsning(?:ar)? | hälsningar | hälsning | tack(?:\s+på\s+förhand|\s+så\s+mycket|\s+igen)? |
       mit\s+freundlichen\s+grüßen | mfg | (?:viele|beste|liebe|freundliche|herzliche|schöne)\s+grüße | lg | vg | gruß | grüße |
       danke(?:\s+(?:schön|sehr|im\s+voraus))? | vielen\s+dank
-    )\s*[,.!:\-–—]*\s*(?P<rest>[^\n]{0,60})$""",
+    )(?![^\W\d_])\s*[,.!:\-–—]*\s*(?P<rest>[^\n]{0,60})$""",
     re.IGNORECASE | re.VERBOSE,
 )
 SIG_SEPARATOR = re.compile(r"^(?:--|—|__)\s*$")

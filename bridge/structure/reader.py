@@ -7,6 +7,7 @@ one pass of whole-line patterns (bridge.structure.markers), then tables.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bridge.structure import markers as m
@@ -18,7 +19,9 @@ from bridge.structure.tables import find_tables
 
 SIGNATURE_MAX_LINES = 12  # lines of a signature block after its closing or name line
 SIGNATURE_LINE_CHARS = 80
-PROSE_WORDS = 9  # a line with more words than this is prose, not a signature line
+SIGNATURE_FIELDS_LINE_CHARS = 130  # "Name | Title | Company" or "Tel ... · Mob ... · Main ..."
+PROSE_WORDS = 9  # a line with more words than this is prose, not a signature line ...
+PROSE_LOWER_WORDS = 3  # ... when more than this many of them are lower-case
 NAME_LINE_CHARS = 60
 SIGNOFF_SEARCH_LINES = 25
 DEVICE_LINE_REACH = 10  # a closing this many lines above "Sent from my iPhone" starts the block
@@ -57,8 +60,11 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
     _logs(lines, kinds)
     tables = find_tables(text, lines, offsets, loose=attachment)
     for table in tables:
+        # a signature of two bar-split lines ("Name | Title", "T: ... | M: ...") stays a signature;
+        # a pasted table (a header and rows, or any table in an attachment) is a table
+        over = _OVERRIDABLE | {SIGNATURE} if attachment or len(table.rows) > 2 else _OVERRIDABLE
         for i, start in enumerate(offsets):
-            if table.start <= start < table.end and kinds[i] in _OVERRIDABLE:
+            if table.start <= start < table.end and kinds[i] in over:
                 kinds[i] = TABLE
     return Structure(text, _segments(kinds, offsets, len(text)), tuple(signoffs), tuple(tables))
 
@@ -177,9 +183,9 @@ def _signoff(
                 break
             continue
         if (
-            len(line) > SIGNATURE_LINE_CHARS or len(line.split()) > PROSE_WORDS or (footer and m.legal_footer(line))
+            _prose(line) or (footer and m.legal_footer(line))
             or line[:2].upper() in ("PS", "P.") or kinds[i] not in (OWN_TEXT, QUOTED, ATTACHMENT)
-            or m.QUOTE_START.match(line)
+            or m.QUOTE_START.match(line) or (line[:1] == ">" and lines[start].lstrip()[:1] != ">")
         ):
             break
         blank = 0
@@ -187,6 +193,23 @@ def _signoff(
     for i in range(start, last + 1):
         kinds[i] = SIGNATURE
     return Signoff(offsets[start], offsets[last] + len(lines[last]) + 1, tuple(names), own)
+
+
+_SIG_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[–-]\s")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _prose(line: str) -> bool:
+    """A line of prose ends a signature block. Only words count ("Tel 040 123 45 · Mob 070 ..."
+    has many digit groups and separators but few words); a line of fields split by bars or
+    middle dots may be longer than a prose line."""
+    found = _WORD.findall(line)
+    # prose has many small lower-case words; a field line ("Company | 18 High Street, Town | ...")
+    # is mostly capitalised words
+    if len(found) > PROSE_WORDS and (sum(w[0].islower() for w in found) > PROSE_LOWER_WORDS or len(found) > 2 * PROSE_WORDS):
+        return True
+    limit = SIGNATURE_FIELDS_LINE_CHARS if _SIG_SEPARATORS.search(line) else SIGNATURE_LINE_CHARS
+    return len(line) > limit
 
 
 def _footers(lines: list[str], kinds: list[str]) -> None:
@@ -205,7 +228,10 @@ def _footers(lines: list[str], kinds: list[str]) -> None:
                and len(lines[up - 1]) <= SIGNATURE_LINE_CHARS):
             up -= 1
         down = i
-        while down + 1 < len(lines) and lines[down + 1].strip() and kinds[down + 1] in _OVERRIDABLE | {SIGNATURE}:
+        # a footer runs to the end of its paragraph; a letterhead line in the upper half of a
+        # text ("Company AB, org.nr ..." above a certificate) is no footer for what follows it
+        while (down + 1 < len(lines) and lines[down + 1].strip() and kinds[down + 1] in _OVERRIDABLE | {SIGNATURE}
+               and 2 * i >= len(lines)):
             down += 1
         for k in range(up, down + 1):
             kinds[k] = LEGAL_FOOTER
@@ -221,3 +247,16 @@ def _logs(lines: list[str], kinds: list[str]) -> None:
             continue
         if kinds[i] in _OVERRIDABLE and (fenced or m.LOG_LINE.match(line)):
             kinds[i] = LOG
+
+
+def quote_header_before(text: str, offset: int) -> str | None:
+    """The nearest line above ``offset`` that starts a quoted or forwarded mail ("On ..., Dana
+    Fox wrote:", "From: Dana Fox <dana@...>", "Från: ..."), without its quote marks; None if none."""
+    end = text.rfind("\n", 0, offset)
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end].lstrip("> \t")
+        if line and (m.QUOTE_START.match(line) or m.HEADER_FROM.match(line)):
+            return line
+        end = begin - 1
+    return None

@@ -134,3 +134,76 @@ def test_reading_is_cached_and_pure() -> None:
     first = read_structure(mails.OUTLOOK_EN_REPLY)
     assert read_structure(mails.OUTLOOK_EN_REPLY) is first
     assert read_structure(mails.OUTLOOK_EN_REPLY, True) is not first
+
+
+SIGNATURE_WITH_FIELDS = """\
+Hi,
+
+the export stops at row 200 again, can you check?
+
+Cheers
+Wendy
+
+Wendy Okafor | Planning Lead | Brookfield Dairies
+T: 01632 960 118 | M: 07700 900 461 | Main: 01632 960 000
+Brookfield Dairies Ltd · Wexley · 01632 960 200 (office)
+"""
+
+SIGNATURE_THEN_QUOTE = """\
+Hej,
+
+se nedan.
+
+Mvh
+Lena Borg
+Tel 08-555 100 20
+
+> den 2 mars skrev Per Nyström <per.nystrom@bredband.example>:
+> Ring mig på 070-555 11 22.
+"""
+
+LETTERHEAD_ATTACHMENT = (
+    "Certificate of employment\n"
+    "Wexley Builders AB, org.nr 556000-0000\n"
+    "Employee: Nora Quist, 19900101-0000\n"
+    "This certifies that Nora Quist worked here as an engineer\n"
+    "from 2019-08-15 to 2026-10-31.\n"
+    "Wexley 2026-11-20\n"
+    "Payroll office"
+)
+
+
+@pytest.mark.parametrize(
+    "needle, part",
+    [
+        ("07700 900 461", SIGNATURE),   # digit groups and bars are no prose words
+        ("01632 960 200", SIGNATURE),   # a line of fields split by middle dots
+        ("Wendy Okafor", SIGNATURE),    # two bar-split lines are a signature, not a table
+    ],
+)
+def test_a_signature_of_fields_is_no_prose(needle: str, part: str) -> None:
+    assert part_of(SIGNATURE_WITH_FIELDS, needle) == part
+
+
+def test_a_quoted_line_under_a_signature_ends_it() -> None:
+    assert part_of(SIGNATURE_THEN_QUOTE, "08-555 100 20") == SIGNATURE
+    assert part_of(SIGNATURE_THEN_QUOTE, "070-555 11 22") == QUOTED
+
+
+def test_a_letterhead_line_is_no_footer_for_the_text_below_it() -> None:
+    assert part_of(LETTERHEAD_ATTACHMENT, "Nora Quist", attachment=True) != LEGAL_FOOTER
+    assert part_of(LETTERHEAD_ATTACHMENT, "org.nr", attachment=True) == LEGAL_FOOTER
+
+
+@pytest.mark.parametrize("line", ["Brookfield Dairies Ltd", "Lgh 1102", "Vgl. Anhang", "Bestellung 4471"])
+def test_a_word_starting_like_a_closing_is_no_closing(line: str) -> None:
+    from bridge.structure import markers
+
+    assert markers.CLOSING.match(line) is None
+
+
+def test_a_long_line_of_company_fields_stays_in_the_signature() -> None:
+    text = ("Hello,\n\nthe approvals go to the old manager.\n\nAnn Lee\nStudio Manager\nDirect: 01632 960 321\n"
+            "Wexley Architects | 18 Hardman Street, Wexley WX3 3EB | London studio: 2 Mill Street, EC2A 4LU\n")
+    assert part_of(text, "18 Hardman Street") == SIGNATURE
+    assert part_of(text, "2 Mill Street") == SIGNATURE

@@ -1,0 +1,80 @@
+"""The requester presents a value as their own, with the value a few words away:
+"my NI number is displayed as JT 48 62 91 C", "meine Steuer-ID 46829310679", "send it to my
+new home address please:\n\n14 Fenwick Road", "(811103-4529, det är alltså mitt)".
+
+A first-person word (my, mine, me, mitt, min, mig, mein, meine, mich ...) stands in the same
+sentence as the value, at most ``window`` words before it (or a few words after it: "that's
+mine"), and nothing between the two speaks of someone else: no third-person or role word (his,
+her, colleague, hennes, Kollegin ...), no possessive "'s", no first name. A colon that ends a
+line does not end the sentence: the value often stands on the lines below it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable
+
+from bridge.ownership.text import fold
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+_TOKEN = re.compile(r"[\w'’-]+")
+AFTER_WORDS = 6
+MAX_CHARS = 400
+
+
+def _sentence_before(text: str, start: int, skip: frozenset[str]) -> str:
+    """The text of the value's sentence before it. A colon that ends a line does not end the
+    sentence, nor does a line holding only the requester's name ("to me at home:\n\nAnna Berg\n")."""
+    pieces = _SENTENCE_END.split(text[max(0, start - MAX_CHARS):start])
+    k = len(pieces) - 1
+    out = pieces[k]
+    while k > 0 and pieces[k - 1].rstrip().endswith(":") and all(fold(t) in skip for t in _tokens(out)):
+        k -= 1
+        out = pieces[k] + "\n" + out
+    return out
+
+
+def _sentence_after(text: str, end: int) -> str:
+    after = text[end:end + MAX_CHARS // 2]
+    return _SENTENCE_END.split(after)[0]
+
+
+@lru_cache(maxsize=16)
+def _folded_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words if w.strip())
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _speaks_of_another(token: str, others: frozenset[str], is_first_name: Callable[[str], bool]) -> bool:
+    low = fold(token)
+    if low in others or low.endswith("'s") or low.endswith("’s"):
+        return True
+    return token[:1].isupper() and len(token) > 2 and is_first_name(token)
+
+
+def presented_as_own(
+    text: str, start: int, end: int, own_words: list[str], other_words: list[str], window: int,
+    is_first_name: Callable[[str], bool], requester_name: str = "",
+) -> bool:
+    """A first-person word near the value in its sentence, with nobody else in between."""
+    if not own_words or window <= 0:
+        return False
+    own = _folded_set(tuple(own_words))
+    others = _folded_set(tuple(other_words))
+    skip = frozenset(fold(t) for t in _tokens(requester_name))
+    before = _tokens(_sentence_before(text, start, skip))[-window:]
+    for token in reversed(before):
+        if fold(token) in own:
+            return True
+        if fold(token) not in skip and _speaks_of_another(token, others, is_first_name):
+            break
+    for token in _tokens(_sentence_after(text, end))[:AFTER_WORDS]:
+        if fold(token) in own:
+            return True
+        if _speaks_of_another(token, others, is_first_name):
+            return False
+    return False

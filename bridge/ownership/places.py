@@ -1,0 +1,89 @@
+"""Addresses and phone lines of the organisation, judged by the words around them.
+
+- An address whose line, or the lines right above it in the same block, names a company
+  (a legal-form suffix: Ltd, GmbH, AB ...) or a site (depot, warehouse, office, Standort,
+  lager ...), or says "our" (our depot, vårt lager, unser Standort), is a company's or a
+  site's address: "(Acme Logistics Ltd, Unit 9 Centurion Park, Tamworth B77 5PN)".
+- A phone number with a switchboard or office word nearer before it on its line than any
+  word of a person's line (mobile, direct ...), or such a word in brackets right after it
+  ("+46 8 120 400 00 (Main)", "0421 369 40-0 (Zentrale)"), is the organisation's.
+A person word on the way (his, her, colleague ...) keeps the value a third party's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bridge.ownership.text import fold
+
+_TOKEN = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?")
+LINES_ABOVE = 3
+BRACKET_AFTER = re.compile(r"^\s*[\(\[]\s*([^)\]\n]{1,40})[\)\]]")
+
+
+@lru_cache(maxsize=32)
+def _folded(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """Single words, and phrases of several words, folded."""
+    singles, phrases = set(), []
+    for w in words:
+        parts = fold(w).split()
+        if len(parts) == 1:
+            singles.add(parts[0])
+        elif parts:
+            phrases.append(tuple(parts))
+    return frozenset(singles), tuple(phrases)
+
+
+def _tokens(text: str) -> list[str]:
+    return [fold(t).rstrip(".") or fold(t) for t in _TOKEN.findall(text)]
+
+
+def _hit(tokens: list[str], i: int, words: tuple[frozenset[str], tuple[tuple[str, ...], ...]]) -> bool:
+    singles, phrases = words
+    if tokens[i] in singles:
+        return True
+    return any(tuple(tokens[i - len(p) + 1:i + 1]) == p for p in phrases if i - len(p) + 1 >= 0)
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
+def nearest_says_organisation(before: str, org_words: list[str], person_words: list[str]) -> bool:
+    """Walking back from the value, in its sentence: an organisation word comes before any person word."""
+    ends = list(_SENTENCE_END.finditer(before))
+    tokens = _tokens(before[ends[-1].end():] if ends else before)
+    org, person = _folded(tuple(org_words)), _folded(tuple(person_words))
+    for i in range(len(tokens) - 1, -1, -1):
+        if _hit(tokens, i, person) or tokens[i].endswith(("'s", "’s")):
+            return False
+        if _hit(tokens, i, org):
+            return True
+    return False
+
+
+def bracket_after_says_organisation(after: str, org_words: list[str]) -> bool:
+    """"(Main)", "(Zentrale)", "(office)" right after the value."""
+    found = BRACKET_AFTER.match(after)
+    if not found:
+        return False
+    tokens = _tokens(found.group(1))
+    org = _folded(tuple(org_words))
+    return any(_hit(tokens, i, org) for i in range(len(tokens)))
+
+
+def block_above(text: str, start: int, lines: int = LINES_ABOVE) -> str:
+    """The value's line up to it, and up to ``lines`` lines above it in the same block."""
+    line_start = text.rfind("\n", 0, start) + 1
+    out = text[line_start:start]
+    pos = line_start - 1
+    for _ in range(lines):
+        if pos <= 0:
+            break
+        prev_start = text.rfind("\n", 0, pos) + 1
+        prev = text[prev_start:pos]
+        if not prev.strip():
+            break
+        out = prev + "\n" + out
+        pos = prev_start - 1
+    return out

@@ -1,0 +1,171 @@
+"""The channels rule (issue 16.4): the rules' ``channels`` section, and the pipeline with the
+in-memory platform, the real analyzer, a real audit trail and the mail outbox. The same rule
+end to end, over HTTP against the fake Zendesk and Jira, is in tests/test_channels_e2e.py."""
+
+from __future__ import annotations
+
+import email
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from adapters.memory import MemoryPlatform, MemoryStore
+from bridge.analysis import TicketAnalyzer
+from bridge.audit import AuditLog
+from bridge.db import Database
+from bridge.notify import Notifier
+from bridge.pipeline import (
+    CHANNEL_CLOSED,
+    CHANNEL_DELETED,
+    CHANNEL_NOTICE,
+    CHANNEL_REJECTED,
+    CHANNEL_WOULD_REJECT,
+    DELETING,
+    MONITORED,
+    Services,
+    process_ticket,
+)
+from bridge.platform import Requester
+from bridge.rules import Rules, RulesError, parse_rules
+from bridge.scanner import Scanner
+
+SHIPPED = Path(__file__).resolve().parent.parent / "rules.yaml"
+REQUESTER = Requester(name="Ingrid Svensson", email="ingrid.svensson@kund.example", locale="sv-SE")
+CLEAN = ("Exporten stannar", "Hej!\n\nExporten stannar med fel EXP-5218 sedan uppgraderingen till 4.2.\n\nMvh Ingrid")
+VIOLATION = ("Export fails", "Hello,\n\nplease call our colleague Oliver Pemberton on +44 7911 123456, the export"
+             " fails with EXP-5218.\n\nRegards\nIngrid Svensson")
+
+
+def with_channels(section: str) -> bytes:
+    return SHIPPED.read_bytes().replace(b"channels:\n  reject: []\n  action: delete\n  portal_url: null\n",
+                                        section.encode())
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_shipped_rules_reject_no_channel() -> None:
+    rules = parse_rules(SHIPPED.read_bytes())
+    assert rules.channels.reject == [] and not rules.channels.rejects("email")
+
+
+def test_a_rejected_channel_with_its_action_and_portal_is_accepted() -> None:
+    rules = parse_rules(with_channels("channels: {reject: [Email, chat], action: close,"
+                                      " portal_url: 'https://help.example.com/new'}\n"))
+    assert rules.channels.reject == ["email", "chat"] and rules.channels.action == "close"
+    assert rules.channels.rejects("email") and not rules.channels.rejects("web") and not rules.channels.rejects(None)
+    assert rules.channels.portal_url == "https://help.example.com/new"
+
+
+@pytest.mark.parametrize("section, message", [
+    ("channels: {reject: [fax]}\n", "channels.reject: unknown channel 'fax'; known: email, web, portal"),
+    ("channels: {reject: [email, portal]}\n", "channels.reject: 'portal' cannot be rejected: the notice asks"),
+    ("channels: {reject: [web]}\n", "channels.reject: 'web' cannot be rejected"),
+    ("channels: {reject: [email], action: archive}\n", "channels.action: Input should be 'delete' or 'close'"),
+    ("channels: {reject: [email], portal_url: help.example.com}\n", "channels.portal_url: must be an http(s) address"),
+    ("channels: {reject: [email], reply: true}\n", "channels.reply: unknown key (a typo?)"),
+])
+def test_a_bad_channels_section_is_refused_in_one_line_naming_its_line(section: str, message: str) -> None:
+    data = with_channels(section)
+    line = data.decode().splitlines().index(section.rstrip("\n")) + 1
+    with pytest.raises(RulesError) as caught:
+        parse_rules(data, label="rules.yaml")
+    text = str(caught.value)
+    assert len(text.splitlines()) == 1, text
+    assert text.startswith(f"rules.yaml line {line}: ") and message in text, text
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+class World:
+    def __init__(self, tmp_path: Path, rules: Rules, analyzer: TicketAnalyzer) -> None:
+        self.store = MemoryStore()
+        self.db = Database(tmp_path / "bridge.db")
+        self.rules, self.analyzer, self.tmp_path = rules, analyzer, tmp_path
+
+    def services(self, mode: str = "enforce", action: str = "delete") -> Services:
+        channels = self.rules.channels.model_copy(update={"reject": ["email"], "action": action,
+                                                          "portal_url": "https://help.example.com"})
+        rules = self.rules.model_copy(update={"mode": mode, "channels": channels})
+        notifier = Notifier.from_env({}, data_dir=self.tmp_path)
+        return Services(rules=rules, mode=mode, analyzer=self.analyzer, notifier=notifier, audit=AuditLog(self.db),
+                        platform_factory=lambda name: MemoryPlatform(self.store))
+
+    def ticket(self, subject_body: tuple[str, str], channel: str | None) -> str:
+        ticket_id = self.store.add_ticket(*subject_body, requester=REQUESTER)
+        self.store.tickets[ticket_id].channel = channel
+        return ticket_id
+
+    def emails(self) -> list[email.message.Message]:
+        folder = self.tmp_path / "outbox"
+        return [email.message_from_bytes(p.read_bytes(), policy=default_policy) for p in sorted(folder.glob("*.eml"))] if folder.is_dir() else []
+
+    def steps(self, ticket_id: str) -> list[str]:
+        return list(AuditLog(self.db).steps("memory", ticket_id))
+
+
+@pytest.fixture
+def world(tmp_path: Path, rules: Rules, scanner: Scanner) -> Iterator[World]:
+    yield World(tmp_path, rules, TicketAnalyzer(rules, scanner))
+
+
+def test_an_email_ticket_is_deleted_then_the_requester_sent_to_the_portal_in_their_language(world: World) -> None:
+    ticket_id = world.ticket(CLEAN, "email")
+    assert process_ticket(world.services(), "memory", ticket_id) == "deleted (channel)"
+    assert world.store.deletions == [ticket_id]
+    assert world.steps(ticket_id) == [CHANNEL_REJECTED, DELETING, CHANNEL_DELETED, CHANNEL_NOTICE]
+    [mail] = world.emails()
+    assert mail["Content-Language"] == "sv" and "har raderats" in mail["Subject"]
+    text = mail.get_body(("plain",)).get_content()
+    assert "via e-post" in text and "https://help.example.com" in text
+    for value in ("EXP-5218", "Exporten", "Ingrid", "ingrid.svensson"):  # nothing of the ticket, no name in the text
+        assert value not in text
+    # a duplicate webhook later changes nothing
+    assert process_ticket(world.services(), "memory", ticket_id) == "already deleted"
+    assert world.store.deletions == [ticket_id] and len(world.emails()) == 1
+
+
+def test_a_web_ticket_is_untouched_by_the_rule_and_scanned(world: World) -> None:
+    ticket_id = world.ticket(CLEAN, "web")
+    assert process_ticket(world.services(), "memory", ticket_id) == "clean"
+    assert world.store.deletions == [] and world.emails() == []
+    assert not {CHANNEL_REJECTED, CHANNEL_WOULD_REJECT} & set(world.steps(ticket_id))
+
+
+def test_a_ticket_whose_platform_names_no_channel_is_never_rejected(world: World) -> None:
+    ticket_id = world.ticket(CLEAN, None)
+    assert process_ticket(world.services(), "memory", ticket_id) == "clean"
+    assert world.store.deletions == []
+
+
+def test_close_solves_the_ticket_with_a_private_note_and_then_scans_it(world: World) -> None:
+    ticket_id = world.ticket(VIOLATION, "email")
+    assert process_ticket(world.services(action="close"), "memory", ticket_id) == "deleted"  # scanned: a violation
+    steps = world.steps(ticket_id)
+    assert steps[:3] == [CHANNEL_REJECTED, CHANNEL_CLOSED, CHANNEL_NOTICE] and "deleted" in steps
+    subjects = [m["Subject"] for m in world.emails()]
+    assert len(subjects) == 2 and any("stängts" in s for s in subjects)  # the portal notice, then the deletion's
+
+
+def test_close_keeps_a_clean_ticket_solved_with_one_note(world: World) -> None:
+    ticket_id = world.ticket(CLEAN, "email")
+    assert process_ticket(world.services(action="close"), "memory", ticket_id) == "clean"
+    stored = world.store.tickets[ticket_id]
+    assert stored.status == "solved" and len(stored.notes) == 1 and "channels.reject" in stored.notes[0]
+    assert process_ticket(world.services(action="close"), "memory", ticket_id) == "clean"  # again: nothing new
+    assert len(stored.notes) == 1 and len(world.emails()) == 1
+
+
+def test_monitor_mode_records_what_it_would_do_and_changes_nothing(world: World) -> None:
+    ticket_id = world.ticket(CLEAN, "email")
+    assert process_ticket(world.services(mode="monitor"), "memory", ticket_id).startswith("monitored")
+    assert world.store.deletions == [] and world.emails() == []
+    assert world.store.tickets[ticket_id].status == "new"
+    steps = AuditLog(world.db).steps("memory", ticket_id)
+    assert steps[CHANNEL_WOULD_REJECT].detail == "email; would delete" and MONITORED in steps
+    # switched to enforce: the same ticket is acted on
+    assert process_ticket(world.services(), "memory", ticket_id) == "deleted (channel)"
+    assert world.store.deletions == [ticket_id] and len(world.emails()) == 1
