@@ -117,6 +117,11 @@ def _decide_here(services: Any, platform_name: str, ticket_id: str, before: str)
     ticket = platform.fetch_ticket(ticket_id)
     if not in_scope(ticket, services.rules, platform_name):
         return "out of scope", f"{platform_name} {ticket_id}: out of scope now, would be left alone"
+    channels = services.rules.channels
+    if channels.rejects(ticket.channel):  # the channels rule acts before (delete) or besides (close) the scan
+        what = f"ask the requester to use the portal and {channels.action} the ticket (rejected channel)"
+        if channels.action == "delete":
+            return what, f"{platform_name} {ticket_id}: monitor said {before}, arrived by {ticket.channel}: would {what}"
     attachments, _kinds = download_attachments(platform, ticket, services.rules)
     language = services.analyzer.language_of(ticket)
     decision = services.analyzer.analyse(ticket, attachments, language=language)

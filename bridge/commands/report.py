@@ -34,9 +34,12 @@ def enforce_outcome(record: dict[str, Any]) -> str:
     return "pending" if record["verdict"] == "violation" and record["action"] == "delete" else "left_alone"
 
 
-def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
+def build_report(records: list[dict[str, Any]], channels: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``channels``: the channels rule's counts (``bridge.channel_counts``), a section of their own;
+    a ticket monitor mode decided and the channels rule then acted on is no "would" any more."""
     verdicts = Counter(r["verdict"] for r in records)
-    monitor = [r for r in records if r["mode"] != "enforce"]
+    monitor = [r for r in records if r["mode"] != "enforce"
+               and not any(s["step"] in ("channel_deleted", "channel_closed") for s in r["steps"])]
     enforce = [r for r in records if r["mode"] == "enforce"]
     would = Counter(r["verdict"] for r in monitor)
     did = Counter(enforce_outcome(r) for r in enforce)
@@ -57,6 +60,7 @@ def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
         "kinds": dict(kinds.most_common()),
         "rules_fired": dict(reasons.most_common()),
         "review_reasons": dict(review_reasons.most_common()),
+        "channels": channels or {},
     }
 
 
@@ -73,8 +77,11 @@ def report(since: timedelta, fmt: str) -> None:
     settings = settings_or_exit()
     data_or_exit(settings)
     start = time.time() - since.total_seconds()
-    records = list(AuditLog(open_database(settings.state_url)).records(since=start))
-    data = build_report(records)
+    from bridge.channel_counts import channel_counts
+
+    db = open_database(settings.state_url)
+    records = list(AuditLog(db).records(since=start))
+    data = build_report(records, channel_counts(db, start))
     data["since"] = str(since)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
@@ -85,7 +92,10 @@ def report(since: timedelta, fmt: str) -> None:
         writer.writerow(["section", "name", "count"])
         rows = [("by_verdict", data["by_verdict"]), ("monitor_would", data["monitor"]["by_verdict"]),
                 ("enforce_done", data["enforce"]["done"]), ("kinds", data["kinds"]),
-                ("rules_fired", data["rules_fired"]), ("review_reasons", data["review_reasons"])]
+                ("rules_fired", data["rules_fired"]), ("review_reasons", data["review_reasons"]),
+                ("channel_rejected", data["channels"].get("by_channel", {})),
+                ("channel_done", {k: data["channels"][k] for k in ("deleted", "closed") if data["channels"].get(k)}),
+                ("channel_would", data["channels"].get("monitor_by_channel", {}))]
         for section, counts in rows:
             for name, count in counts.items():
                 writer.writerow([section, name, count])
@@ -103,6 +113,19 @@ def report(since: timedelta, fmt: str) -> None:
             n = data["enforce"]["done"].get(outcome, 0)
             if n or outcome in ("deleted", "review_marked", "left_alone"):
                 click.echo(f"  {DONE_WORDS[outcome]:<18} {n:>6}")
+    channels = data["channels"]
+    if channels.get("rejected") or channels.get("monitor_would"):
+        click.echo(f"Rejected by channel (rules' channels.reject) ({channels['rejected']}):")
+        for name, n in channels["by_channel"].items():
+            click.echo(f"  by {name:<15} {n:>6}")
+        for outcome in ("deleted", "closed"):
+            if channels[outcome]:
+                click.echo(f"  {outcome:<18} {channels[outcome]:>6}")
+        notices = channels["notices"]
+        click.echo(f"  portal notices     {notices['sent']:>6} sent, {notices['skipped']} skipped, {notices['lost']} lost")
+        if channels["monitor_would"]:
+            click.echo(f"  monitor mode would reject {channels['monitor_would']} ({', '.join(channels['monitor_by_channel'])};"
+                       " nothing was changed)")
     if data["monitor"]["tickets"] and data["enforce"]["tickets"]:
         click.echo("  (`gdpr-bridge redecide --dry-run` shows what enforce mode would do with the monitor ones)")
     for title, section in (("Kinds found", "kinds"), ("Rules that fired", "rules_fired"),
