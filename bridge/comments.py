@@ -39,6 +39,10 @@ from bridge.pipeline import (
     NOTIFIED,
     NOTIFY_SKIPPED,
     OUT_OF_SCOPE,
+    REDACT_FAILED,
+    REDACT_UNCONFIRMED,
+    REDACTED,
+    REDACTING,
     REVIEW_MARKED,
     Services,
     Stop,
@@ -69,11 +73,6 @@ log = logging.getLogger(__name__)
 # Audit keys of a comment (under ``<ticket>/comment/<id>``); the shared ones come from bridge.pipeline.
 COMMENT_DECIDED = "comment_decided"  # which comment, whose, public or not (the decision record holds the kinds)
 COMMENT_SKIPPED = "comment_skipped"  # not a comment the rules scan (an agent's note, a system's)
-REDACTING = "redacting"  # the redaction was asked for; detail: counts and neutral places (no values)
-REDACTED = "redacted"  # confirmed: fetched again, nothing counted left; detail: method, spans, attachments
-REDACT_FAILED = "redact_failed"  # the platform refused for good: tagged for review, dead letter
-REDACT_UNCONFIRMED = "redact_unconfirmed"  # the platform answered, but counted data is still there: review
-TICKET_DELETED_FOR_COMMENT = "deleted"  # comments.action: delete_ticket records the ticket's deletion here
 
 END_USERS = (AUTHOR_REQUESTER, AUTHOR_END_USER)
 # Steps after which nothing is left to do for the comment.

@@ -15,10 +15,11 @@ send it later: the next run records ``notice_lost`` instead of guessing.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -28,7 +29,17 @@ from bridge.audit import AuditLog, StepRecord
 from bridge.extract.limits import TicketBudget
 from bridge.findings import Decision
 from bridge.notify import Notice, Notifier, NotifyError, kind_of, neutral_places
-from bridge.platform import AttachmentTooLarge, Platform, PlatformRejected, Ticket, TicketGone
+from bridge.platform import (
+    AttachmentTooLarge,
+    CommentPlatform,
+    DescriptionAttachments,
+    Platform,
+    PlatformRejected,
+    RedactionResult,
+    Ticket,
+    TicketGone,
+)
+from bridge.redaction import Plan, attachments_left, plan_redaction, values_left
 from bridge.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -48,6 +59,11 @@ GONE = "gone"
 OUT_OF_SCOPE = "out_of_scope"
 
 ENFORCED = "enforced"  # enforce mode left a clean ticket alone (no clear tag to record it by)
+# Redaction (actions.violation: redact; comments: bridge.comments)
+REDACTING = "redacting"  # the redaction was asked for; detail: counts and neutral places (no values)
+REDACTED = "redacted"  # confirmed by fetching again; detail: method, spans, attachments
+REDACT_FAILED = "redact_failed"  # the platform refused for good: tagged for review, dead letter
+REDACT_UNCONFIRMED = "redact_unconfirmed"  # answered, but counted data is still there: tagged for review
 
 # The channels rule (rules' ``channels``, docs/channels.md): a ticket that arrived by a rejected channel.
 CHANNEL_WOULD_REJECT = "channel_would_reject"  # monitor mode: recorded only ("email; would delete")
@@ -59,7 +75,7 @@ CHANNEL_NOTICE = "channel_notice"  # the portal notice: its Message-ID, or "skip
 NOTICE_ENDS = (NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST)
 # Steps after which there is nothing left to enforce: what enforce mode did, or the ticket is gone.
 ACTED = frozenset({NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST, DELETED, DELETE_FAILED, REVIEW_MARKED, CLEARED, ENFORCED,
-                   GONE, CHANNEL_DELETED, CHANNEL_CLOSED})
+                   GONE, CHANNEL_DELETED, CHANNEL_CLOSED, REDACTING, REDACTED, REDACT_FAILED, REDACT_UNCONFIRMED})
 
 
 def monitored_only(steps: Iterable[str]) -> bool:
@@ -112,6 +128,9 @@ class Run:
     notice: Notice | None = None
     skip_notice: str | None = None  # why no email can be sent (recorded after the deletion)
     outcome: str = ""
+    act: str = ""  # what enforce mode does: delete | redact | review | none (actions.violation, fallback)
+    plan: Plan | None = None  # what a redaction of the description removes
+    fallback: str = ""  # why a redaction fell back to actions.redact_fallback
     rejected: str | None = None  # the ticket's channel, when the channels rule rejects it
     channel_notice: Notice | None = None
     channel_skip: str | None = None
@@ -126,6 +145,10 @@ class Run:
 
     @property
     def action(self) -> str:
+        """What enforce mode does with this ticket: the decision's action, or ``redact``
+        (``actions.violation: redact``), or the fallback when a redaction cannot be done."""
+        if self.act:
+            return self.act
         return self.decision.action if self.decision is not None else ""
 
     def record(self, key: str, detail: str | None = None) -> None:
@@ -203,7 +226,8 @@ def decide(run: Run) -> None:
     log.info("decided", extra={"platform": run.platform_name, "ticket_id": run.ticket_id,
                                "verdict": run.decision.verdict, "kinds": run.decision.kind_counts(),
                                "mode": services.mode})
-    run.outcome = {"delete": "deleted", "review": "review", "none": "clean"}[run.decision.action]
+    run.act = choose_action(run)
+    run.outcome = {"delete": "deleted", "redact": "redacted", "review": "review", "none": "clean"}[run.act]
     if not run.enforcing:
         run.outcome = f"monitored ({run.decision.verdict})"
 
@@ -307,8 +331,133 @@ def send_with_retries(notifier: Notifier, notice: Notice) -> str:
 def mark_review(run: Run) -> None:
     assert run.decision is not None
     tag = run.services.rules.actions.review_tag
-    run.platform.mark_for_review(run.ticket_id, review_note(run.decision), tag)
+    note = fallback_note(run.fallback) if run.fallback else review_note(run.decision)
+    run.platform.mark_for_review(run.ticket_id, note, tag)
     run.record(REVIEW_MARKED, tag)
+
+
+# --------------------------------------------------------------------------- redacting the description
+
+
+def choose_action(run: Run) -> str:
+    """``redact`` when the rules say so and everything counted can be redacted; else the
+    rules' ``redact_fallback``. An earlier run that asked for a redaction is finished."""
+    assert run.decision is not None and run.ticket is not None
+    actions = run.services.rules.actions
+    if REDACTING in run.done:
+        run.plan = plan_redaction(run.decision, run.ticket.attachments)
+        return "redact"
+    if run.decision.action != "delete" or actions.violation != "redact":
+        return run.decision.action
+    plan = plan_redaction(run.decision, run.ticket.attachments)
+    platform = run.platform
+    if plan.unredactable:
+        run.fallback = f"personal data in the {', '.join(sorted(set(plan.unredactable)))}, which cannot be redacted"
+    elif not isinstance(platform, CommentPlatform):
+        run.fallback = "this platform cannot redact a description"
+    elif plan.attachments and not isinstance(platform, DescriptionAttachments):
+        run.fallback = "this platform cannot remove a description's attachment"
+    if run.fallback:
+        log.info("redaction falls back", extra={"platform": run.platform_name, "ticket_id": run.ticket_id,
+                                                "fallback": actions.redact_fallback, "reason": run.fallback})
+        return actions.redact_fallback
+    run.plan = plan
+    return "redact"
+
+
+def redact(run: Run) -> None:
+    """Remove the counted spans of the description and its offending attachments, then
+    fetch the ticket again: only a redaction that left nothing counted is recorded."""
+    assert run.decision is not None and run.ticket is not None and run.plan is not None
+    plan = run.plan
+    places = neutral_places(run.decision.places, [(a.filename, k) for a, k in zip(run.ticket.attachments, run.kinds)])
+    asked_before = REDACTING in run.done
+    if not asked_before:
+        run.record(REDACTING, json.dumps({"plan": json.loads(plan.summary()), "places": places}, sort_keys=True))
+    platform = run.platform
+    results: list[RedactionResult] = []
+    try:
+        if plan.spans:
+            results.append(platform.redact_description(run.ticket_id, plan.spans))  # type: ignore[attr-defined]
+        for ref in plan.attachments:
+            results.append(platform.remove_description_attachment(run.ticket_id, ref))  # type: ignore[attr-defined]
+        after = platform.fetch_ticket(run.ticket_id)
+    except TicketGone:
+        run.record(GONE, "ticket gone while its description was being redacted")
+        raise Stop("gone") from None
+    except PlatformRejected as exc:
+        redaction_refused(run, exc)
+        raise
+    left = values_left(run.decision, after.body) + attachments_left(plan, after.attachments)
+    if not left:
+        again = run.services.analyzer.analyse(replace(after, subject=""), [], language=run.language)
+        left = sum(1 for f in again.counted if f.place == "body")
+    if left:
+        metrics.REDACTIONS.labels(run.platform_name, "unconfirmed").inc()
+        log.error("redaction not confirmed", extra={"platform": run.platform_name, "ticket_id": run.ticket_id,
+                                                    "left": left})
+        run.platform.mark_for_review(run.ticket_id, UNCONFIRMED_NOTE, run.services.rules.actions.review_tag)
+        run.record(REDACT_UNCONFIRMED, f"{left} counted value(s) or file(s) still there after the redaction")
+        raise Stop("review")
+    spans, files = len(plan.spans), len(plan.attachments)
+    if asked_before and plan.empty:  # removed by the run that died: its plan says how much
+        asked = recorded_detail(run.done, "plan")
+        spans, files = int(asked.get("spans", 0)), int(asked.get("attachments", 0))
+    methods = sorted({r.method for r in results}) or ["removed before the worker restarted"]
+    run.record(REDACTED, json.dumps({"method": "+".join(methods), "spans": spans, "attachments": files},
+                                    sort_keys=True))
+    metrics.REDACTIONS.labels(run.platform_name, "confirmed").inc()
+
+
+def recorded_detail(done: dict[str, StepRecord], name: str) -> dict[str, Any]:
+    """A part of the ``redacting`` row's detail (JSON: the plan's counts, the neutral places)."""
+    record = done.get(REDACTING)
+    try:
+        return dict(json.loads(record.detail or "{}").get(name) or {}) if record else {}
+    except (ValueError, AttributeError, TypeError):
+        return {}
+
+
+def redaction_refused(run: Run, exc: PlatformRejected) -> None:
+    reason = str(exc)[:200]
+    metrics.REDACTIONS.labels(run.platform_name, "refused").inc()
+    log.error("redaction refused", extra={"platform": run.platform_name, "ticket_id": run.ticket_id, "error": reason})
+    try:
+        run.platform.mark_for_review(run.ticket_id, redaction_failed_note(reason), run.services.rules.actions.review_tag)
+    except Exception as note_exc:  # the dead letter still says why
+        log.error("review tag after refused redaction failed",
+                  extra={"platform": run.platform_name, "ticket_id": run.ticket_id, "error": type(note_exc).__name__})
+    run.record(REDACT_FAILED, reason)
+
+
+def notify_redaction(run: Run) -> None:
+    """Tell the requester what was removed from the description, after it was confirmed.
+    The ticket stays, so a run that died before the email fetches the address again."""
+    assert run.ticket is not None
+    requester = run.ticket.requester
+    places = recorded_detail(run.done, "places")
+    if not requester.email:
+        run.record(NOTIFY_SKIPPED, "requester has no email address")
+        metrics.NOTICES.labels(run.platform_name, "skipped").inc()
+        return
+    notice = Notice(
+        to_email=requester.email, to_name=requester.name, locale=requester.locale,
+        ticket_language=run.services.analyzer.written_language(run.ticket) or run.language,
+        platform=run.platform_name, ticket_id=run.ticket_id, places=places,
+        idempotency_key=f"{run.platform_name}:{run.ticket_id}:redact",
+        audience=run.services.rules.notify.audience,
+        default_locale=run.services.rules.notify.platform_default_locale, redacted=True,
+    )
+    try:
+        message_id = send_with_retries(run.services.notifier, notice)
+    except NotifyError as exc:
+        if exc.transient:
+            raise  # the ticket and the address stay: the retried job sends it
+        run.record(NOTIFY_SKIPPED, str(exc)[:300])
+        metrics.NOTICES.labels(run.platform_name, "skipped").inc()
+        return
+    run.record(NOTIFIED, message_id)
+    metrics.NOTICES.labels(run.platform_name, "sent").inc()
 
 
 def clear(run: Run) -> None:
@@ -474,6 +623,9 @@ STEPS: tuple[Step, ...] = (
     Step("notice_ready", applies=lambda r: _deleting(r) and DELETED not in r.done, run=prepare_notice),
     Step(DELETED, applies=_deleting, run=delete, done_when=(DELETED,)),
     Step(NOTIFIED, applies=_deleting, run=notify, done_when=NOTICE_ENDS),
+    Step(REDACTED, applies=lambda r: r.enforcing and r.action == "redact", run=redact, done_when=(REDACTED,)),
+    Step("redaction_notified", applies=lambda r: r.enforcing and REDACTED in r.done, run=notify_redaction,
+         done_when=NOTICE_ENDS),
     Step(REVIEW_MARKED, applies=lambda r: r.enforcing and r.action == "review", run=mark_review,
          done_when=(REVIEW_MARKED,)),
     Step(CLEARED, applies=lambda r: r.enforcing and r.action == "none" and bool(r.services.rules.actions.clear_tag),
@@ -498,6 +650,14 @@ def process_ticket(services: Services, platform_name: str, ticket_id: str, mode:
         if not any(key in run.done for key in NOTICE_ENDS):
             notify(run)
         return "already deleted"
+    if REDACTED in run.done or REDACT_UNCONFIRMED in run.done:  # nothing left but, perhaps, the email
+        if REDACTED in run.done and not any(key in run.done for key in NOTICE_ENDS):
+            try:
+                fetch(run)
+                notify_redaction(run)
+            except Stop as stop:
+                return stop.outcome
+        return "already redacted" if REDACTED in run.done else "review"
     try:
         for step in STEPS:
             if step.applies(run) and not step.already_done(run):
@@ -552,6 +712,28 @@ def review_note(decision: Decision) -> str:
     return (
         "gdpr-bridge could not decide whether this ticket holds personal data and has not deleted it. "
         f"Reason: {reasons}. Please check the ticket and its attachments by hand."
+    )
+
+
+UNCONFIRMED_NOTE = (
+    "gdpr-bridge asked the platform to remove personal data from this ticket's description, but fetched again "
+    "the ticket still holds some of it (or a file that should be gone). The requester has not been told "
+    "anything. Please check the ticket by hand."
+)
+
+
+def fallback_note(reason: str) -> str:
+    return (f"gdpr-bridge found personal data in this ticket that may not be kept and would have redacted it, "
+            f"but cannot: {reason}. Nothing was removed and the requester has not been told anything. Please "
+            "remove it by hand.")
+
+
+def redaction_failed_note(reason: str) -> str:
+    return (
+        "gdpr-bridge found personal data in this ticket's description that may not be kept, but the platform "
+        f"refused to redact it ({reason}). The requester has not been told anything. Please remove it by hand, "
+        "or give the bridge's API user the right to redact and retry the dead letter "
+        "(gdpr-bridge deadletters retry)."
     )
 
 

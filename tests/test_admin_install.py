@@ -77,21 +77,24 @@ def ours(fake: FakeZendesk) -> tuple[list[dict], list[dict]]:
 def test_install_zendesk_twice_gives_one_webhook_and_trigger_and_remove_undoes_it(env, zendesk) -> None:
     first = run(env, "install", "zendesk", "--url", PUBLIC_URL)
     hooks, triggers = ours(zendesk)
-    assert len(hooks) == 1 and len(triggers) == 1
+    assert len(hooks) == 1 and len(triggers) == 2  # ticket created, comment added
     hook_id = hooks[0]["id"]
     assert f"created webhook {hook_id} on zendesk -> {PUBLIC_URL}/webhooks/zendesk" in first
     assert f"ZENDESK_WEBHOOK_SECRET={zendesk.signing_secrets[hook_id]}" in first
-    [action] = triggers[0]["actions"]  # fires the webhook with the ticket id only: no content in Zendesk's logs
+    created, commented = sorted(triggers, key=lambda t: t["title"] != "gdpr-bridge: ticket created")
+    [action] = created["actions"]  # fires the webhook with the ticket id only: no content in Zendesk's logs
     assert action["field"] == "notification_webhook" and action["value"][0] == hook_id
     assert action["value"][1] == '{"ticket_id": "{{ticket.id}}"}'
+    [action] = commented["actions"]  # and with ids only for an added comment
+    assert action["value"] == [hook_id, '{"ticket_id": "{{ticket.id}}", "comment_id": "{{ticket.latest_comment.id}}"}']
 
     second = run(env, "install", "zendesk", "--url", PUBLIC_URL + "/")  # a trailing slash is the same bridge
-    assert ours(zendesk)[0][0]["id"] == hook_id and [len(x) for x in ours(zendesk)] == [1, 1]
+    assert ours(zendesk)[0][0]["id"] == hook_id and [len(x) for x in ours(zendesk)] == [1, 2]
     assert "already up to date" in second and "created" not in second
     assert f"ZENDESK_WEBHOOK_SECRET={zendesk.signing_secrets[hook_id]}" in second
 
     removed = run(env, "install", "zendesk", "--url", PUBLIC_URL, "--remove")
-    assert f"webhook {hook_id}" in removed and f"trigger {triggers[0]['id']}" in removed
+    assert f"webhook {hook_id}" in removed and all(f"trigger {t['id']}" in removed for t in triggers)
     assert ours(zendesk) == ([], [])
     assert "nothing was installed" in run(env, "install", "zendesk", "--url", PUBLIC_URL, "--remove")
 
@@ -124,7 +127,7 @@ def test_gate_notifications_changes_the_requester_trigger_only_when_asked(env, z
     conditions = zendesk.triggers[notify]["conditions"]["all"]
     assert {"field": "update_type", "operator": "is", "value": "Change"} in conditions
     assert {"field": "current_tags", "operator": "includes", "value": "gdpr-cleared"} in conditions
-    assert [len(x) for x in ours(zendesk)] == [1, 1]
+    assert [len(x) for x in ours(zendesk)] == [1, 2]
     assert f"trigger {notify} 'Notify requester of new request' already waits" in run(
         env, "install", "zendesk", "--url", PUBLIC_URL, "--gate-notifications")
 
@@ -154,7 +157,7 @@ def test_install_jira_with_jql_twice_gives_one_webhook_and_remove_undoes_it(env,
     jql = "project = SD AND issuetype = Incident"
     first = run(env, "install", "jira", "--url", PUBLIC_URL, "--jql", jql)
     [(hook_id, hook)] = jira.webhooks.items()
-    assert hook["url"] == f"{PUBLIC_URL}/webhooks/jira" and hook["events"] == ["jira:issue_created"]
+    assert hook["url"] == f"{PUBLIC_URL}/webhooks/jira" and hook["events"] == ["jira:issue_created", "comment_created", "jira:issue_updated"]
     assert hook["filters"]["issue-related-events-section"] == jql
     assert f"JIRA_WEBHOOK_SECRET={hook['secret']}" in first
 
@@ -184,7 +187,7 @@ def test_the_endpoint_is_accepted_as_url_without_doubling_the_path(env, zendesk,
     assert hook["endpoint"] == f"{PUBLIC_URL}/webhooks/zendesk"
     assert f"-> {PUBLIC_URL}/webhooks/zendesk\n" in out
     again = run(env, "install", "zendesk", "--url", PUBLIC_URL)  # the base URL: the same webhook
-    assert "already up to date" in again and [len(x) for x in ours(zendesk)] == [1, 1]
+    assert "already up to date" in again and [len(x) for x in ours(zendesk)] == [1, 2]
 
     run(env, "install", "jira", "--url", f"{PUBLIC_URL}/webhooks/jira")
     [hook] = jira.webhooks.values()

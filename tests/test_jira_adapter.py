@@ -354,7 +354,7 @@ def test_install_is_idempotent_and_keeps_the_secret_unless_rotated(fake: FakeJir
     assert first.created is True
     hook = fake.webhooks[int(first.webhook_id)]
     assert hook["url"] == "https://bridge.example.org/webhooks/jira"
-    assert hook["events"] == ["jira:issue_created"]
+    assert hook["events"] == ["jira:issue_created", "comment_created", "jira:issue_updated"]
     assert hook["filters"] == {"issue-related-events-section": "project = SD"}
     assert hook["excludeBody"] is False
     secret = first.env["JIRA_WEBHOOK_SECRET"]

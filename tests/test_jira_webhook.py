@@ -172,7 +172,7 @@ def test_malformed_bodies_are_400_and_reasons_hold_no_body_content(raw: bytes) -
         assert MARKER not in caught.value.reason and MARKER not in str(caught.value)
 
 
-@pytest.mark.parametrize("event", ["jira:issue_updated", "comment_created", "jira:issue_deleted"])
+@pytest.mark.parametrize("event", ["jira:issue_updated", "comment_updated", "jira:issue_deleted"])
 def test_other_events_are_ignored_with_200(event: str) -> None:
     headers, raw = signed(created_payload(event=event))
     with pytest.raises(WebhookRejected) as caught:

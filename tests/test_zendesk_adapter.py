@@ -344,15 +344,16 @@ def test_install_explains_or_gates_the_requester_notification(fake: FakeZendesk,
 def test_install_without_a_notification_trigger_changes_nothing(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
     result = zd.install_webhook(PUBLIC_URL, clear_tag="gdpr-cleared", gate_notifications="yes")
     assert any("nothing to change" in m for m in result.messages)
-    assert len(fake.triggers) == 1
+    assert len(fake.triggers) == 2  # ours: ticket created, comment added
 
 
 def test_remove_and_status(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
     assert zd.webhook_status(PUBLIC_URL) is None
     installed = zd.install_webhook(PUBLIC_URL)
     assert zd.webhook_status(PUBLIC_URL) == installed.webhook_id
-    (trigger_id,) = [t["id"] for t in our_triggers(fake)]
-    assert zd.remove_webhook(PUBLIC_URL) == [f"trigger {trigger_id}", f"webhook {installed.webhook_id}"]
+    trigger_ids = sorted(t["id"] for t in fake.triggers.values() if t["title"].startswith("gdpr-bridge"))
+    assert len(trigger_ids) == 2
+    assert zd.remove_webhook(PUBLIC_URL) == [f"trigger {t}" for t in trigger_ids] + [f"webhook {installed.webhook_id}"]
     assert not fake.webhooks and not our_triggers(fake)
     assert zd.webhook_status(PUBLIC_URL) is None
     assert zd.remove_webhook(PUBLIC_URL) == []

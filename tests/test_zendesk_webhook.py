@@ -137,7 +137,7 @@ def test_detail_and_subject_must_agree(receiver: ZendeskWebhook) -> None:
     assert rejection(receiver, *signed(event("5", subject="zen:ticket:6"))).status == 400
 
 
-@pytest.mark.parametrize("kind", ["zen:event-type:ticket.comment_added", "zen:event-type:user.created", PERSONAL])
+@pytest.mark.parametrize("kind", ["zen:event-type:ticket.comment_made_private", "zen:event-type:user.created", PERSONAL])
 def test_other_event_types_are_acknowledged_but_ignored(receiver: ZendeskWebhook, kind: str) -> None:
     refused = rejection(receiver, *signed(event(kind=kind)))
     assert refused.status == 200 and "ignored" in refused.reason

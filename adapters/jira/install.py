@@ -1,4 +1,6 @@
-"""``gdpr-bridge install jira``: one admin webhook for ``jira:issue_created``, signed.
+"""``gdpr-bridge install jira``: one admin webhook, signed, for ``jira:issue_created``,
+``comment_created`` and ``jira:issue_updated`` (attachments added later; the receiver
+answers every other update 200 without queueing it).
 
 Jira admin webhooks (``/rest/webhooks/1.0/webhook``) hold a write-only secret. Every write
 looks first (webhooks are found by name or URL), so running install twice, or retrying
@@ -17,11 +19,11 @@ from typing import Any, Callable
 
 import httpx
 
-from bridge.platform import InstallOption, InstallResult, InstallSpec, PlatformUnavailable
+from bridge.platform import InstallOption, InstallResult, InstallSpec, PlatformRejected, PlatformUnavailable
 
 from ..common.install import endpoint_for
 from .errors import Caller, check
-from .webhook import ISSUE_CREATED
+from .webhook import EVENTS, ISSUE_CREATED
 
 WEBHOOK_NAME = "gdpr-bridge"
 _HOOKS = "/rest/webhooks/1.0/webhook"
@@ -66,7 +68,7 @@ class Installer:
         desired: dict[str, Any] = {
             "name": WEBHOOK_NAME,
             "url": target,
-            "events": [ISSUE_CREATED],
+            "events": list(EVENTS),
             "filters": {"issue-related-events-section": scope},
             "excludeBody": False,
             "enabled": True,
@@ -101,7 +103,7 @@ class Installer:
         done = "Created" if created else "Updated" if secret or removed else "Kept (already up to date)"
         messages = [
             f"{done} Jira admin webhook {hook_id} '{WEBHOOK_NAME}' → {target} "
-            f"for {ISSUE_CREATED}" + (f", JQL filter: {scope}" if scope else ", all projects"),
+            f"for {', '.join(EVENTS)}" + (f", JQL filter: {scope}" if scope else ", all projects"),
             _secret_message(created, secret, fresh, self.known_secret),
         ]
         if removed:
@@ -130,6 +132,13 @@ class Installer:
         target = webhook_url(public_url)
         for hook in self._call("list webhooks", self._webhooks):
             if hook.get("url") == target and hook.get("enabled", True) and ISSUE_CREATED in (hook.get("events") or []):
+                missing = [event for event in EVENTS if event not in (hook.get("events") or [])]
+                if missing:
+                    raise PlatformRejected(
+                        f"jira: webhook {_hook_id(hook)} points at this bridge but is not subscribed to "
+                        f"{', '.join(missing)} (comments and attachments added later are not checked): "
+                        "run `gdpr-bridge install jira` again"
+                    )
                 return _hook_id(hook)
         return None
 

@@ -47,6 +47,7 @@ from ..common.budget import httpx_hooks, mount_budget
 from ..common.download import REDIRECTS, read_bounded
 from .channels import CHANNEL_PROPERTY, channel_of
 from . import history
+from .comments import JiraComments
 from .config import JiraConfigError, environ_of, number, require, text
 from .errors import Caller, RetryPolicy, check
 from .install import INSTALL, WEBHOOK_NAME, Installer
@@ -64,8 +65,9 @@ _ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+.*$", re.IGNORECASE | re.DOTALL)
 T = TypeVar("T")
 
 
-class JiraPlatform(JiraSubjects):
-    """``Platform`` + ``SubjectRequests`` + ``WebhookInstaller`` for Jira Cloud / JSM (and Server/DC where the APIs match)."""
+class JiraPlatform(JiraComments, JiraSubjects):
+    """``Platform`` + ``CommentPlatform`` + ``SubjectRequests`` + ``WebhookInstaller`` for Jira Cloud / JSM
+    (and Server/DC where the APIs match)."""
 
     name = "jira"
 

@@ -1,8 +1,10 @@
-"""``gdpr-bridge install zendesk``: a trigger-connected webhook and the trigger that fires it.
+"""``gdpr-bridge install zendesk``: a trigger-connected webhook and the two triggers that fire it.
 
-A trigger-connected webhook works on every plan. The trigger fires on ticket creation and
-sends only the id (``{"ticket_id": "{{ticket.id}}"}``): Zendesk keeps invocation payloads
-for days, so no ticket content should be in them. Every write looks first (webhooks and
+A trigger-connected webhook works on every plan. One trigger fires on ticket creation and
+sends only the id (``{"ticket_id": "{{ticket.id}}"}``); the other fires on an update that
+adds a comment (public or private) and sends the ticket and comment ids
+(``{{ticket.latest_comment.id}}``). Zendesk keeps invocation payloads for days, so no
+ticket content should be in them. Every write looks first (webhooks and
 triggers are found by endpoint, name or title), so running install twice, or retrying a
 request whose answer was lost, never creates a second webhook or trigger.
 """
@@ -19,8 +21,28 @@ from .http import ZendeskHttp
 WEBHOOK_NAME = "gdpr-bridge"
 TRIGGER_TITLE = "gdpr-bridge: ticket created"
 TRIGGER_BODY = '{"ticket_id": "{{ticket.id}}"}'
+COMMENT_TRIGGER_TITLE = "gdpr-bridge: comment added"
+COMMENT_TRIGGER_BODY = '{"ticket_id": "{{ticket.id}}", "comment_id": "{{ticket.latest_comment.id}}"}'
 SUBSCRIPTION = "conditional_ticket_events"
 CREATED = {"field": "update_type", "operator": "is", "value": "Create"}
+CHANGED = {"field": "update_type", "operator": "is", "value": "Change"}
+# "Comment is Public" or "Comment is Private": the update added a comment of either kind
+WITH_COMMENT = [{"field": "comment_is_public", "operator": "is", "value": "true"},
+                {"field": "comment_is_public", "operator": "is", "value": "false"}]
+KINDS: dict[str, dict[str, Any]] = {
+    "created": {
+        "title": TRIGGER_TITLE,
+        "description": "Sends new ticket ids to gdpr-bridge (installed by gdpr-bridge install zendesk)",
+        "conditions": {"all": [CREATED], "any": []},
+        "body": TRIGGER_BODY,
+    },
+    "comment": {
+        "title": COMMENT_TRIGGER_TITLE,
+        "description": "Sends the ids of comments added to tickets to gdpr-bridge (installed by gdpr-bridge install zendesk)",
+        "conditions": {"all": [CHANGED], "any": WITH_COMMENT},
+        "body": COMMENT_TRIGGER_BODY,
+    },
+}
 _TRUE = {"1", "true", "yes", "on"}
 
 Call = Callable[..., Any]
@@ -83,13 +105,11 @@ class Installer:
         return None
 
     def our_triggers(self, webhook_id: str | None) -> list[dict[str, Any]]:
+        """Both kinds: found by title, or by an action that notifies our webhook."""
         def ours(trigger: dict[str, Any]) -> bool:
-            if trigger.get("title") == TRIGGER_TITLE:
+            if trigger.get("title") in (TRIGGER_TITLE, COMMENT_TRIGGER_TITLE):
                 return True
-            return webhook_id is not None and any(
-                action.get("field") == "notification_webhook" and _first(action.get("value")) == webhook_id
-                for action in trigger.get("actions") or []
-            )
+            return webhook_id is not None and _linked(trigger, webhook_id)
 
         return [trigger for trigger in self.triggers() if ours(trigger)]
 
@@ -97,7 +117,16 @@ class Installer:
         hook = self.find_webhook(endpoint_for(public_url), by_name=False, call=self.call)
         if hook is None or hook.get("status") != "active":
             return None
-        return str(hook["id"])
+        hook_id = str(hook["id"])
+        active = {_kind(t) for t in self.call("list triggers", lambda: self.our_triggers(hook_id))
+                  if t.get("active") and _linked(t, hook_id)}
+        missing = [KINDS[kind]["title"] for kind in KINDS if kind not in active]
+        if missing:
+            raise PlatformRejected(
+                f"zendesk: webhook {hook_id} points at this bridge but no active trigger sends it "
+                f"{' and '.join(repr(m) for m in missing)}: run `gdpr-bridge install zendesk` again"
+            )
+        return hook_id
 
     def signing_secret(self, hook_id: str) -> str:
         what = "read signing secret"
@@ -123,7 +152,8 @@ class Installer:
         if not endpoint.startswith(("https://", "http://")):
             raise PlatformRejected("zendesk: install: the public URL must start with https://")
         hook_id, created, messages = self._ensure_webhook(endpoint)
-        messages.append(self._ensure_trigger(hook_id))
+        for kind in KINDS:
+            messages.append(self._ensure_trigger(hook_id, kind))
         if rotate_secret and not created:
             self.reset_signing_secret(hook_id)
             messages.append("A new signing secret was set on the webhook: put ZENDESK_WEBHOOK_SECRET into the "
@@ -171,20 +201,22 @@ class Installer:
 
         return self.call("install webhook", unit)
 
-    def _ensure_trigger(self, hook_id: str) -> str:
+    def _ensure_trigger(self, hook_id: str, kind: str = "created") -> str:
+        spec = KINDS[kind]
         desired = {
-            "title": TRIGGER_TITLE,
+            "title": spec["title"],
             "active": True,
-            "description": "Sends new ticket ids to gdpr-bridge (installed by gdpr-bridge install zendesk)",
-            "conditions": {"all": [dict(CREATED)], "any": []},
-            "actions": [{"field": "notification_webhook", "value": [hook_id, TRIGGER_BODY]}],
+            "description": spec["description"],
+            "conditions": {"all": [dict(c) for c in spec["conditions"]["all"]],
+                           "any": [dict(c) for c in spec["conditions"]["any"]]},
+            "actions": [{"field": "notification_webhook", "value": [hook_id, spec["body"]]}],
         }
 
         def unit() -> str:
-            found = self.our_triggers(hook_id)
+            found = [t for t in self.our_triggers(hook_id) if _kind(t) == kind]
             if not found:
                 answer = self.http.request("POST", "triggers.json", "create trigger", json={"trigger": desired})
-                return f"created trigger '{TRIGGER_TITLE}' ({(answer.get('trigger') or {}).get('id')})"
+                return f"created trigger '{spec['title']}' ({(answer.get('trigger') or {}).get('id')})"
             keep, extra = found[0], found[1:]
             for duplicate in extra:  # left by earlier manual attempts: one trigger is enough
                 self.http.request("DELETE", f"triggers/{duplicate['id']}.json", "delete duplicate trigger")
@@ -243,6 +275,24 @@ class Installer:
                                                       json={"trigger": body}))
             messages.append(f"changed trigger {trigger['id']} '{trigger.get('title')}' to wait for tag '{tag}'")
         return messages
+
+
+def _linked(trigger: dict[str, Any], webhook_id: str) -> bool:
+    return any(action.get("field") == "notification_webhook" and _first(action.get("value")) == webhook_id
+               for action in trigger.get("actions") or [])
+
+
+def _kind(trigger: dict[str, Any]) -> str:
+    """Which of our triggers this is: by title, else by the body it sends."""
+    if trigger.get("title") == COMMENT_TRIGGER_TITLE:
+        return "comment"
+    if trigger.get("title") == TRIGGER_TITLE:
+        return "created"
+    for action in trigger.get("actions") or []:
+        value = action.get("value")
+        if action.get("field") == "notification_webhook" and isinstance(value, list) and len(value) > 1:
+            return "comment" if "comment_id" in str(value[1]) else "created"
+    return "created"
 
 
 def _first(value: Any) -> str | None:

@@ -38,6 +38,7 @@ from bridge.platform import (
 from ..common.budget import mount_budget
 from .channels import channel_of
 from . import history
+from .comments import ZendeskComments
 from .config import ZendeskConfigError, ZendeskSettings
 from .errors import Caller, raise_on_rate_limit
 from .http import MAX_PAGES, ZendeskHttp
@@ -55,8 +56,8 @@ _TICKET_ID = re.compile(r"^[1-9][0-9]{0,17}$")
 _JOB_FAILED = frozenset({"failed", "killed"})
 
 
-class ZendeskPlatform(ZendeskSubjects):
-    """``Platform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
+class ZendeskPlatform(ZendeskComments, ZendeskSubjects):
+    """``Platform``, ``CommentPlatform``, ``SubjectRequests`` and ``WebhookInstaller`` for one Zendesk account."""
 
     name = "zendesk"
 

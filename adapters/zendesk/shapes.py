@@ -38,7 +38,8 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _attachment_ref(raw: Any) -> AttachmentRef | None:
-    if _get(raw, "deleted"):
+    """None for a deleted file and for what attachment redaction leaves (an empty ``redacted.txt``)."""
+    if _get(raw, "deleted") or (_get(raw, "file_name") == "redacted.txt" and not _get(raw, "size")):
         return None
     attachment_id, url = _get(raw, "id"), _get(raw, "content_url")
     if attachment_id is None or not url:

@@ -3,9 +3,13 @@
 Two kinds of webhook reach ``POST /webhooks/zendesk``:
 
 - **trigger-connected** (what ``gdpr-bridge install zendesk`` sets up, every plan): the
-  body is the trigger's JSON, ``{"ticket_id": "{{ticket.id}}"}``;
-- **event-subscribed** to ``zen:event-type:ticket.created``: an envelope with ``type``,
-  ``id`` (event id), ``subject: "zen:ticket:<id>"`` and ``detail`` (ids as strings).
+  body is the trigger's JSON, ``{"ticket_id": "{{ticket.id}}"}`` for a new ticket and
+  ``{"ticket_id": "{{ticket.id}}", "comment_id": "{{ticket.latest_comment.id}}"}`` for an
+  update that added a comment;
+- **event-subscribed** to ``zen:event-type:ticket.created`` or
+  ``zen:event-type:ticket.comment_added``: an envelope with ``type``, ``id`` (event id),
+  ``subject: "zen:ticket:<id>"``, ``detail`` (ids as strings) and, for a comment,
+  ``event.comment.id``.
 
 Both are signed: ``X-Zendesk-Webhook-Signature`` = base64 HMAC-SHA256 over
 ``timestamp + raw body`` with the webhook's signing secret. The event body holds the
@@ -26,6 +30,7 @@ from ..common.webhook_json import json_object
 from .config import ZendeskConfigError, environ_of, text
 
 TICKET_CREATED = "zen:event-type:ticket.created"
+COMMENT_ADDED = "zen:event-type:ticket.comment_added"
 # Zendesk signs test deliveries sent from the admin UI (before a webhook exists) with this.
 STATIC_TEST_SECRET = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ=="
 
@@ -85,13 +90,15 @@ class ZendeskWebhook:
         self._verify(lowered, body)
         payload = json_object(body)
         if "type" in payload:
-            ticket_id, event_id = _event_ticket(payload)
+            ticket_id, event_id, comment_id = _event_ticket(payload)
         else:
             ticket_id, event_id = _trigger_ticket(payload), None
+            comment_id = _trigger_comment(payload)
         delivery = lowered.get("x-zendesk-webhook-invocation-id", "").strip()
         if not _DELIVERY_ID.match(delivery):
-            delivery = event_id or f"zendesk:{ticket_id}"
-        return WebhookEvent(platform=self.name, ticket_id=ticket_id, delivery_id=delivery)
+            fallback = f"zendesk:{ticket_id}" + (f":comment:{comment_id}" if comment_id else "")
+            delivery = event_id or fallback
+        return WebhookEvent(platform=self.name, ticket_id=ticket_id, delivery_id=delivery, comment_id=comment_id)
 
     def _verify(self, headers: Mapping[str, str], body: bytes) -> None:
         signature = headers.get("x-zendesk-webhook-signature")
@@ -116,11 +123,12 @@ def _ticket_id(value: Any) -> str | None:
     return None
 
 
-def _event_ticket(payload: dict[str, Any]) -> tuple[str, str | None]:
+def _event_ticket(payload: dict[str, Any]) -> tuple[str, str | None, str | None]:
     kind = payload.get("type")
-    if kind != TICKET_CREATED:
+    if kind not in (TICKET_CREATED, COMMENT_ADDED):
         named = kind if isinstance(kind, str) and _EVENT_TYPE.match(kind) else "unknown"
-        raise WebhookRejected(200, f"ignored event type {named}: only {TICKET_CREATED} is handled")
+        raise WebhookRejected(200, f"ignored event type {named}: only {TICKET_CREATED} and {COMMENT_ADDED} "
+                                   "are handled")
     detail = payload.get("detail")
     from_detail = _ticket_id(detail.get("id")) if isinstance(detail, dict) else None
     subject = payload.get("subject")
@@ -134,7 +142,26 @@ def _event_ticket(payload: dict[str, Any]) -> tuple[str, str | None]:
     event_id = payload.get("id")
     if not (isinstance(event_id, str) and _DELIVERY_ID.match(event_id)):
         event_id = None
-    return ticket_id, event_id
+    comment_id = None
+    if kind == COMMENT_ADDED:
+        event = payload.get("event")
+        comment = event.get("comment") if isinstance(event, dict) else None
+        comment_id = _ticket_id(comment.get("id")) if isinstance(comment, dict) else None
+        if comment_id is None:
+            raise WebhookRejected(400, "comment id is missing or malformed (event.comment.id)")
+    return ticket_id, event_id, comment_id
+
+
+def _trigger_comment(payload: dict[str, Any]) -> str | None:
+    """The comment of a "comment added" trigger's body; None for the "ticket created" one."""
+    if "comment_id" not in payload:
+        return None
+    if payload.get("comment_id") in ("", None):  # the placeholder renders empty for an update without a comment
+        raise WebhookRejected(200, "ignored: the update added no comment")
+    comment_id = _ticket_id(payload.get("comment_id"))
+    if comment_id is None:
+        raise WebhookRejected(400, "comment_id is not a positive integer")
+    return comment_id
 
 
 def _trigger_ticket(payload: dict[str, Any]) -> str:

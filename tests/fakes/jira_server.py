@@ -10,7 +10,13 @@ shapes of Atlassian's REST references:
   ``{"update": {"labels": [{"add": …}]}}``; ``DELETE ?deleteSubtasks=`` (400 when
   the issue has subtasks and the flag is not true).
 - ``GET/POST /rest/api/{2,3}/issue/{key}/comment`` (JSM internal comments through
-  the ``sd.public.comment`` property; v3 wants an ADF body).
+  the ``sd.public.comment`` property; v3 wants an ADF body); ``GET|PUT|DELETE
+  /rest/api/{2,3}/issue/{key}/comment/{id}`` (``expand=properties``; PUT takes ``body`` and
+  ``properties``, kept per key); ``DELETE /rest/api/{2,3}/attachment/{id}`` (204; 404 when gone);
+  issue ``PUT`` takes ``fields.description`` and ``properties``; ``GET issue?properties=k``.
+- JQL ``updated >=`` too; ``comment_and_deliver`` / ``attach_and_deliver`` add a comment (with
+  files) or files alone to an issue and fire ``comment_created`` / ``jira:issue_updated`` (with
+  the attachment changelog) as the admin webhook would.
 - ``GET /rest/api/{2,3}/attachment/content/{id}`` → 303 to a temporary URL on a
   second host (``localhost`` instead of ``127.0.0.1``) that records whether it
   received an ``Authorization`` header; ``?redirect=false`` → 200 with the bytes.
@@ -74,6 +80,7 @@ class FakeAttachment:
     mime: str
     data: bytes
     created: datetime
+    author: str | None = None  # accountId; None: the issue's reporter
 
 
 @dataclass
@@ -83,6 +90,8 @@ class FakeComment:
     internal: bool
     created: datetime
     author: str | None = None  # accountId; None: the bridge's own account
+    properties: dict[str, Any] = field(default_factory=dict)
+    updated: datetime | None = None
 
 
 @dataclass
@@ -143,6 +152,8 @@ class FakeJira(FakeServer):
         self.issues: dict[str, FakeIssue] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.deleted: list[str] = []
+        self.deleted_attachments: list[int] = []
+        self.comment_edits: list[tuple[str, int]] = []
         self.service_desks: dict[str, str] = {p: str(n) for n, p in enumerate(sorted(self.jsm_projects), start=1)}
         self.customers: dict[str, set[str]] = {desk: set() for desk in self.service_desks.values()}
         self.open_access: set[str] = set()  # service desk ids whose customers cannot be removed
@@ -334,23 +345,83 @@ class FakeJira(FakeServer):
         counter = self._project_counters.setdefault(project, itertools.count(1))
         return f"{project}-{next(counter)}"
 
-    def add_comment(self, key: str, body: Any, internal: bool = False, author: str | None = None) -> int:
+    def add_comment(self, key: str, body: Any, internal: bool = False, author: str | None = None,
+                    created: datetime | None = None) -> int:
         """A comment by ``author`` (an accountId; default the bridge's account)."""
         with self._lock:
             issue = self.issues[key]
-            comment = FakeComment(next(self._comment_ids), body, internal, datetime.now(timezone.utc), author)
+            comment = FakeComment(next(self._comment_ids), body, internal, created or datetime.now(timezone.utc),
+                                  author)
+            if internal:
+                comment.properties["sd.public.comment"] = {"internal": True}
             issue.comments.append(comment)
-            issue.updated = comment.created
+            issue.updated = max(issue.updated, comment.created)
             return comment.id
 
-    def add_attachment(self, key: str, filename: str, data: bytes, mime: str = "application/octet-stream") -> int:
+    def add_attachment(self, key: str, filename: str, data: bytes, mime: str = "application/octet-stream",
+                       author: str | None = None, created: datetime | None = None) -> int:
         with self._lock:
             issue = self.issues[key]
-            now = datetime.now(timezone.utc)
-            attachment = FakeAttachment(next(self._att_ids), filename, mime, data, now)
+            now = created or datetime.now(timezone.utc)
+            attachment = FakeAttachment(next(self._att_ids), filename, mime, data, now, author)
             issue.attachments.append(attachment)
-            issue.updated = now
+            issue.updated = max(issue.updated, now)
             return attachment.id
+
+    def comment_and_deliver(self, bridge_url: str, key: str, body: str, secret: str, author: str | None = None,
+                            internal: bool = False, attachments: Iterable[tuple[str, bytes, str]] = (),
+                            identifier: str | None = None) -> tuple[int, httpx.Response]:
+        """Test hook: a comment (by ``author``, default the reporter) with its files, as the JSM
+        portal adds them (the files on the issue, the body naming them ``[^name]``), then the
+        ``comment_created`` delivery for it. Returns (comment id, the bridge's answer)."""
+        with self._lock:
+            who = author or self.issues[key].reporter
+            names = []
+            for filename, data, mime in attachments:
+                self.add_attachment(key, filename, data, mime, author=who)
+                names.append(filename)
+            text = body + "".join(f"\n\n[^{name}]" for name in names)
+            comment_id = self.add_comment(key, text, internal=internal, author=who)
+            payload = self.comment_payload(key, comment_id)
+        answer = self.deliver_webhook(bridge_url, key, secret, event="comment_created", payload=payload,
+                                      identifier=identifier)
+        return comment_id, answer
+
+    def attach_and_deliver(self, bridge_url: str, key: str, attachments: Iterable[tuple[str, bytes, str]],
+                           secret: str, author: str | None = None,
+                           identifier: str | None = None) -> tuple[list[int], httpx.Response]:
+        """Test hook: files added to an issue without a comment, then the ``jira:issue_updated``
+        delivery whose changelog lists them. Returns (attachment ids, the bridge's answer)."""
+        with self._lock:
+            who = author or self.issues[key].reporter
+            ids = [self.add_attachment(key, filename, data, mime, author=who) for filename, data, mime in attachments]
+            payload = self.webhook_payload(key, "jira:issue_updated")
+            payload["issue_event_type_name"] = "issue_updated"
+            payload["changelog"] = {"id": str(next(self._ids)), "items": [
+                {"field": "Attachment", "fieldtype": "jira", "fieldId": "attachment", "from": None,
+                 "fromString": None, "to": str(i), "toString": next(a.filename for a in self.issues[key].attachments
+                                                                      if a.id == i)} for i in ids]}
+        answer = self.deliver_webhook(bridge_url, key, secret, event="jira:issue_updated", payload=payload,
+                                      identifier=identifier)
+        return ids, answer
+
+    def comment_payload(self, key: str, comment_id: int) -> dict[str, Any]:
+        """The body of a ``comment_created`` admin webhook delivery (the issue with a few fields)."""
+        with self._lock:
+            issue = self.issues[key]
+            comment = next(c for c in issue.comments if c.id == comment_id)
+            fields = self._issue_json(issue, "2", {"summary", "project", "status", "issuetype"})
+            return {"timestamp": int(time.time() * 1000), "webhookEvent": "comment_created",
+                    "comment": self._comment_json(issue, comment, "2"), "issue": fields}
+
+    def comment(self, key: str, comment_id: int) -> dict[str, Any]:
+        with self._lock:
+            c = next(c for c in self.issues[key].comments if c.id == comment_id)
+            return {"id": c.id, "body": c.body, "internal": c.internal, "properties": dict(c.properties)}
+
+    def attachment_ids(self, key: str) -> list[int]:
+        with self._lock:
+            return [a.id for a in self.issues[key].attachments]
 
     def add_attachment_later(
         self, key: str, filename: str, data: bytes, mime: str = "application/octet-stream", after_seconds: float = 0.5
@@ -539,11 +610,15 @@ class FakeJira(FakeServer):
             xm = re.fullmatch(r"issue/([^/]+)/(transitions|properties/[^/]+)", rest)
             if xm:
                 return self._issue_extra(request, xm.group(1), xm.group(2), body)
-            im = re.fullmatch(r"issue/([^/]+)(/comment)?", rest)
+            im = re.fullmatch(r"issue/([^/]+)(/comment)?(?:/(\d+))?", rest)
             if im:
                 issue = self._find(im.group(1))
                 if issue is None:
                     return _errors("Issue does not exist or you do not have permission to see it.", 404)
+                if im.group(3):
+                    if not im.group(2):
+                        return _errors("Not found", 404)
+                    return self._one_comment(request, issue, im.group(3), version, body)
                 if im.group(2):
                     return self._comment(request, issue, version, body)
                 if method == "GET":
@@ -556,6 +631,9 @@ class FakeJira(FakeServer):
             am = re.fullmatch(r"attachment/content/(\d+)", rest)
             if am and method == "GET":
                 return self._attachment_content(int(am.group(1)), query.get("redirect", "true"))
+            dm = re.fullmatch(r"attachment/(\d+)", rest)
+            if dm and method == "DELETE":
+                return self._delete_attachment(int(dm.group(1)))
             return _errors("Not found", 404)
         if path == "/rest/servicedeskapi/servicedesk" and method == "GET":
             desks = [{"id": desk, "projectId": str(abs(hash(project)) % 100000), "projectKey": project,
@@ -657,7 +735,7 @@ class FakeJira(FakeServer):
                     "self": f"{base}/attachment/{a.id}",
                     "id": str(a.id),
                     "filename": a.filename,
-                    "author": self._user_json(issue.reporter, version),
+                    "author": self._user_json(a.author or issue.reporter, version),
                     "created": jira_time(a.created),
                     "size": len(a.data),
                     "mimeType": a.mime,
@@ -691,16 +769,60 @@ class FakeJira(FakeServer):
             "fields": all_fields,
         }
 
-    def _comment_json(self, issue: FakeIssue, comment: FakeComment, version: str) -> dict[str, Any]:
-        return {
+    def _comment_json(self, issue: FakeIssue, comment: FakeComment, version: str,
+                      properties: bool = False) -> dict[str, Any]:
+        out = {
             "self": f"{self.url}/rest/api/{version}/issue/{issue.id}/comment/{comment.id}",
             "id": str(comment.id),
             "author": self._user_json(comment.author or self.bot_account_id, version),
             "body": comment.body,
             "created": jira_time(comment.created),
-            "updated": jira_time(comment.created),
+            "updated": jira_time(comment.updated or comment.created),
             "jsdPublic": not comment.internal,
         }
+        if properties:
+            out["properties"] = [{"key": k, "value": v} for k, v in comment.properties.items()]
+        return out
+
+    def _one_comment(self, request: Request, issue: FakeIssue, comment_id: str, version: str, body: bytes) -> Response:
+        comment = next((c for c in issue.comments if str(c.id) == comment_id), None)
+        if comment is None:
+            return _errors("Can not find a comment for the id: " + comment_id + ".", 404)
+        expand = "properties" in (request.query_params.get("expand") or "").split(",")
+        if request.method == "GET":
+            return JSONResponse(self._comment_json(issue, comment, version, properties=expand))
+        if request.method == "DELETE":
+            issue.comments.remove(comment)
+            issue.updated = datetime.now(timezone.utc)
+            return Response(status_code=204)
+        if request.method != "PUT":
+            return _errors("Method not allowed", 405)
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError:
+            return _errors("Unexpected character in request body", 400)
+        text = data.get("body")
+        if version == "3" and not isinstance(text, dict) or version == "2" and not isinstance(text, str):
+            return _errors("Comment body is not valid!", 400)
+        if not text:
+            return JSONResponse({"errorMessages": [], "errors": {"comment": "Comment body can not be empty!"}}, 400)
+        comment.body = text
+        for prop in data.get("properties") or []:
+            if isinstance(prop, dict) and prop.get("key"):
+                comment.properties[str(prop["key"])] = prop.get("value")
+        comment.updated = issue.updated = datetime.now(timezone.utc)
+        self.comment_edits.append((issue.key, comment.id))
+        return JSONResponse(self._comment_json(issue, comment, version, properties=expand))
+
+    def _delete_attachment(self, attachment_id: int) -> Response:
+        for issue in self.issues.values():
+            for attachment in issue.attachments:
+                if attachment.id == attachment_id:
+                    issue.attachments.remove(attachment)
+                    issue.updated = datetime.now(timezone.utc)
+                    self.deleted_attachments.append(attachment_id)
+                    return Response(status_code=204)
+        return _errors(f"The attachment with id '{attachment_id}' does not exist", 404)
 
     # ------------------------------------------------------------------ handlers
 
@@ -736,6 +858,8 @@ class FakeJira(FakeServer):
             if prop.get("key") == "sd.public.comment":
                 internal = bool((prop.get("value") or {}).get("internal"))
         comment = FakeComment(next(self._comment_ids), text, internal, datetime.now(timezone.utc))
+        comment.properties = {str(p["key"]): p.get("value") for p in data.get("properties") or []
+                              if isinstance(p, dict) and p.get("key")}
         issue.comments.append(comment)
         issue.updated = comment.created
         return JSONResponse(self._comment_json(issue, comment, version), status_code=201)
@@ -766,6 +890,13 @@ class FakeJira(FakeServer):
             labels = list(fields["labels"])
         if "summary" in fields:
             issue.summary = fields["summary"]
+        if "description" in fields:
+            if not isinstance(fields["description"], (str, type(None))):
+                return JSONResponse({"errorMessages": [], "errors": {"description": "Operation value must be a string"}}, 400)
+            issue.description, issue.description_format = fields["description"] or "", "wiki"
+        for prop in data.get("properties") or []:
+            if isinstance(prop, dict) and prop.get("key"):
+                self.properties.setdefault(issue.key, {})[str(prop["key"])] = prop.get("value")
         issue.labels = labels
         issue.updated = datetime.now(timezone.utc)
         return Response(status_code=204)
@@ -1042,7 +1173,7 @@ def _adf_to_wiki(node: Any) -> str:
 
 
 _ORDER = re.compile(r"\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?\s*$", re.IGNORECASE)
-_CREATED = re.compile(r'^created\s*>=\s*"?([^"]+?)"?$', re.IGNORECASE)
+_CREATED = re.compile(r'^(created|updated)\s*>=\s*"?([^"]+?)"?$', re.IGNORECASE)
 _PROJECT_EQ = re.compile(r'^project\s*=\s*"?([A-Za-z0-9_]+)"?$', re.IGNORECASE)
 _PROJECT_IN = re.compile(r"^project\s+in\s*\(([^)]*)\)$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^-(\d+)([mhdw])$")
@@ -1062,7 +1193,7 @@ def _parse_jql(jql: str, zone: ZoneInfo) -> tuple[Any, bool]:
     tests = []
     for clause in clauses:
         if m := _CREATED.match(clause):
-            tests.append(_created_test(m.group(1), zone))
+            tests.append(_created_test(m.group(2), zone, m.group(1).lower()))
         elif m := _PROJECT_EQ.match(clause):
             key = m.group(1).upper()
             tests.append(lambda i, key=key: i.project == key)
@@ -1082,7 +1213,7 @@ def _parse_jql(jql: str, zone: ZoneInfo) -> tuple[Any, bool]:
     return (lambda issue: all(t(issue) for t in tests)), descending
 
 
-def _created_test(value: str, zone: ZoneInfo) -> Any:
+def _created_test(value: str, zone: ZoneInfo, field_name: str = "created") -> Any:
     if m := _RELATIVE.match(value):
         unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
         since = datetime.now(timezone.utc) - timedelta(**{unit: int(m.group(1))})
@@ -1094,5 +1225,5 @@ def _created_test(value: str, zone: ZoneInfo) -> Any:
             except ValueError:
                 continue
         else:
-            raise ValueError(f"date value '{value}' for field 'created' is invalid")
-    return lambda issue: issue.created >= since
+            raise ValueError(f"date value '{value}' for field '{field_name}' is invalid")
+    return lambda issue: getattr(issue, field_name) >= since

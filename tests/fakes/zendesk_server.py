@@ -17,6 +17,16 @@ reference (paths work with and without zenpy's ``.json`` suffix):
   over successive polls and only then erases the ticket and its attachments;
 - ``GET /api/v2/incremental/tickets/cursor?start_time=|cursor=`` (400 when start_time
   is less than a minute old; deleted tickets appear with status ``deleted``);
+- ``GET /api/v2/incremental/ticket_events?start_time=[&include=comment_events]`` (time-based:
+  ``next_page``/``end_of_stream``; one audit per comment, the ticket's first one with its
+  ``Create`` events; events of the last minute are not listed yet);
+- redaction: ``PUT /api/v2/comment_redactions/{comment_id}`` (``ticket_id`` + the comment's
+  ``html_body`` with ``<redact>`` tags, or ``external_attachment_urls``; 400 when the HTML
+  outside the tags is not the comment's), the older ``PUT /api/v2/tickets/{t}/comments/{c}/redact``
+  (``{"text"}``, every occurrence; not on closed tickets) and
+  ``PUT /api/v2/tickets/{t}/comments/{c}/attachments/{a}/redact`` (the file becomes an empty
+  ``redacted.txt``; not on closed tickets). Each redacted character becomes ▇ in ``body``,
+  ``plain_body`` and ``html_body`` (and in the ticket's ``description`` for its first comment);
 - ``/api/v2/webhooks[/{id}]`` CRUD (cursor pagination) and ``/{id}/signing_secret``;
   ``/api/v2/triggers[/{id}]`` CRUD;
 - attachments: ``content_url`` is ``/attachments/token/{token}/?name=…`` on the API
@@ -32,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import base64
+import html
 import hashlib
 import hmac
 import itertools
@@ -74,6 +85,34 @@ def sign(secret: str, timestamp: str, raw: bytes) -> str:
     """Zendesk's webhook signature (written here independently of bridge.signatures)."""
     digest = hmac.new(secret.encode("utf-8"), timestamp.encode("utf-8") + raw, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
+
+
+COMMENT_ADDED = "zen:event-type:ticket.comment_added"
+BLOCK = "\u2587"  # ▇, what a redacted character becomes
+_REDACT = re.compile(r"<redact>(.*?)</redact>", re.S)
+_HTML_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;", re.S)
+
+
+def _html_body(text: str) -> str:
+    """How Zendesk renders a plain comment (escaped, line breaks as <br>)."""
+    return '<div class="zd-comment" dir="auto"><p dir="auto">' + html.escape(text, quote=False).replace(
+        "\n", "<br>") + "</p></div>"
+
+
+def _plain_of(markup: str) -> str:
+    """The plain text of an HTML body the fake rendered (the inverse of ``_html_body``)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup.replace("<br>", "\n")))
+
+
+def _blocked(markup: str) -> str:
+    """Every visible character of ``markup`` made ▇ (tags kept, an entity becomes one ▇)."""
+    out, pos = [], 0
+    for token in _HTML_TOKEN.finditer(markup):
+        out.append(BLOCK * len(markup[pos:token.start()]))
+        out.append(token.group(0) if token.group(0).startswith("<") else BLOCK)
+        pos = token.end()
+    out.append(BLOCK * len(markup[pos:]))
+    return "".join(out)
 
 
 def _error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -140,6 +179,7 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
         self.triggers: dict[int, dict[str, Any]] = {}
         self.requests: list[Logged] = []
         self.blob_requests: list[Logged] = []
+        self.redactions: list[tuple[int, int]] = []  # (ticket, comment) of each text redaction done
         self.me_id = self.add_user("GDPR Bridge", email, role="admin", locale="en-US")
         self._retention_init()  # retention (issue 16): tests/fakes/zendesk_retention.py
         self.app = Starlette(routes=self._routes())
@@ -222,14 +262,36 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
         return ticket_id
 
     def add_comment(self, ticket_id: int, body: str, public: bool = True, author_id: int | None = None,
-                    attachments: Iterable[tuple[str, bytes, str, bool]] = ()) -> int:
+                    attachments: Iterable[tuple[str, bytes, str, bool]] = (), created_at: datetime | None = None) -> int:
         """A later comment (by ``author_id``, default the requester); returns its id."""
         with self._lock:
-            ticket = self.tickets[ticket_id]
+            ticket = self.tickets[int(ticket_id)]
             author = author_id if author_id is not None else ticket["requester_id"]
-            comment = self._add_comment(ticket_id, body, public, author, attachments, datetime.now(timezone.utc))
+            comment = self._add_comment(int(ticket_id), body, public, author, attachments,
+                                        created_at or datetime.now(timezone.utc))
             self._touch(ticket)
             return int(comment["id"])
+
+    def comment_and_deliver(self, bridge_url: str, ticket_id: int | str, body: str, secret: str,
+                            public: bool = True, author_id: int | None = None,
+                            attachments: Iterable[tuple[str, bytes, str, bool]] = (), form: str = "trigger",
+                            invocation_id: str | None = None) -> tuple[int, httpx.Response]:
+        """Test hook: add a comment to an existing ticket, then fire the webhook the installed
+        "comment added" trigger (``form="trigger"``) or a ``ticket.comment_added`` event
+        subscription (``form="event"``) sends for it. Returns (comment id, the bridge's answer)."""
+        comment_id = self.add_comment(int(ticket_id), body, public, author_id, attachments)
+        answer = self.deliver_webhook(bridge_url, ticket_id, secret, form=form, comment_id=comment_id,
+                                      invocation_id=invocation_id, event_type=COMMENT_ADDED)
+        return comment_id, answer
+
+    def comment(self, comment_id: int) -> dict[str, Any]:
+        """A comment as stored now (attachments included), wherever it is."""
+        with self._lock:
+            for comments in self._comments.values():
+                for comment in comments:
+                    if comment["id"] == int(comment_id):
+                        return json.loads(json.dumps(comment))
+        raise KeyError(comment_id)
 
     def add_trigger(self, title: str, conditions: dict[str, Any], actions: list[Any], active: bool = True) -> int:
         with self._lock:
@@ -307,12 +369,15 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
         webhook_id: str | None = None,
         payload: dict[str, Any] | None = None,
         raw: bytes | None = None,
+        comment_id: int | str | None = None,
     ) -> httpx.Response:
         """POST a delivery the way Zendesk does: ``form="event"`` (event-subscribed envelope,
-        ids as strings, the ticket's fields in ``detail``) or ``"trigger"`` (the body the
-        installed trigger sends). ``payload``/``raw`` replace the body (still signed)."""
+        ids as strings, the ticket's fields in ``detail``, the comment in ``event.comment`` for
+        ``ticket.comment_added``) or ``"trigger"`` (the body the installed trigger sends; with
+        ``comment_id`` the "comment added" one). ``payload``/``raw`` replace the body (still signed)."""
         if raw is None:
-            raw = json.dumps(payload if payload is not None else self._delivery_body(ticket_id, form, event_type)).encode()
+            body = payload if payload is not None else self._delivery_body(ticket_id, form, event_type, comment_id)
+            raw = json.dumps(body).encode()
         stamp = timestamp or zendesk_time(datetime.now(timezone.utc))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -325,8 +390,11 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
         }
         return httpx.post(bridge_url, content=raw, headers=headers, timeout=10)
 
-    def _delivery_body(self, ticket_id: int | str, form: str, event_type: str) -> dict[str, Any]:
+    def _delivery_body(self, ticket_id: int | str, form: str, event_type: str,
+                       comment_id: int | str | None = None) -> dict[str, Any]:
         if form == "trigger":
+            if comment_id is not None:
+                return {"ticket_id": str(ticket_id), "comment_id": str(comment_id)}
             return {"ticket_id": str(ticket_id)}
         if form != "event":
             raise ValueError("form is 'event' or 'trigger'")
@@ -344,7 +412,16 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
                 "tags": ticket.get("tags", []), "type": "TASK", "updated_at": ticket.get("updated_at", now),
                 "via": {"channel": "web_form"},
             }
-        return {"account_id": self.account_id, "detail": detail, "event": {}, "id": str(uuid.uuid4()),
+            event: dict[str, Any] = {}
+            if comment_id is not None:
+                stored = next((c for c in self._comments.get(int(ticket_id), []) if c["id"] == int(comment_id)), {})
+                author = self.users.get(stored.get("author_id"), {})
+                event = {"comment": {"id": str(comment_id), "body": stored.get("body", ""),
+                                     "is_public": bool(stored.get("public", True)),
+                                     "author": {"id": str(stored.get("author_id", "")),
+                                                "is_staff": author.get("role") in ("agent", "admin"),
+                                                "name": author.get("name", "")}}}
+        return {"account_id": self.account_id, "detail": detail, "event": event, "id": str(uuid.uuid4()),
                 "subject": f"zen:ticket:{ticket_id}", "time": now, "type": event_type,
                 "zendesk_event_version": "2022-11-06"}
 
@@ -353,27 +430,45 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
     def _add_comment(self, ticket_id: int, body: str, public: bool, author_id: int,
                      attachments: Iterable[tuple[str, bytes, str, bool]], when: datetime) -> dict[str, Any]:
         comment_id = next(self._ids)
-        files = []
-        for filename, data, content_type, inline in attachments:
-            attachment_id, token = next(self._ids), secrets.token_urlsafe(16)
-            self.blobs[token] = _Blob(token, filename, data, content_type)
-            content_url = f"{self.url}/attachments/token/{token}/?name={quote(filename)}"
-            files.append({
-                "url": f"{self.url}/api/v2/attachments/{attachment_id}.json", "id": attachment_id,
-                "file_name": filename, "content_url": content_url, "mapped_content_url": content_url,
-                "content_type": content_type, "size": len(data), "width": None, "height": None,
-                "inline": inline, "deleted": False, "malware_access_override": False,
-                "malware_scan_result": "malware_not_found", "thumbnails": [],
-            })
+        files = [self._file(next(self._ids), filename, data, content_type, inline)
+                 for filename, data, content_type, inline in attachments]
         comment = {
             "id": comment_id, "type": "Comment", "author_id": author_id, "body": body,
-            "html_body": f'<div class="zd-comment" dir="auto"><p dir="auto">{body}</p></div>', "plain_body": body,
+            "html_body": _html_body(body), "plain_body": body,
             "public": public, "attachments": files, "audit_id": next(self._ids),
             "via": {"channel": "web", "source": {"from": {}, "to": {}, "rel": None}},
             "created_at": zendesk_time(when), "metadata": {"system": {}, "custom": {}},
         }
         self._comments[ticket_id].append(comment)
         return comment
+
+    def _file(self, attachment_id: int, filename: str, data: bytes, content_type: str, inline: bool) -> dict[str, Any]:
+        token = secrets.token_urlsafe(16)
+        self.blobs[token] = _Blob(token, filename, data, content_type)
+        content_url = f"{self.url}/attachments/token/{token}/?name={quote(filename)}"
+        return {
+            "url": f"{self.url}/api/v2/attachments/{attachment_id}.json", "id": attachment_id,
+            "file_name": filename, "content_url": content_url, "mapped_content_url": content_url,
+            "content_type": content_type, "size": len(data), "width": None, "height": None,
+            "inline": inline, "deleted": False, "malware_access_override": False,
+            "malware_scan_result": "malware_not_found", "thumbnails": [],
+        }
+
+    def _redact_file(self, comment: dict[str, Any], attachment: dict[str, Any]) -> None:
+        """Zendesk's attachment redaction: the file is gone, an empty ``redacted.txt`` stands in its place."""
+        token = attachment["content_url"].split("/token/")[1].split("/")[0]
+        self.blobs.pop(token, None)
+        index = comment["attachments"].index(attachment)
+        comment["attachments"][index] = self._file(attachment["id"], "redacted.txt", b"", "text/plain",
+                                                   attachment["inline"])
+
+    def _set_comment_html(self, ticket_id: int, comment: dict[str, Any], markup: str) -> None:
+        comment["html_body"] = markup
+        comment["plain_body"] = comment["body"] = _plain_of(markup)
+        first = self._comments[ticket_id][0]
+        if first is comment and ticket_id in self.tickets:  # the first comment is the description
+            self.tickets[ticket_id]["description"] = comment["plain_body"]
+        self.redactions.append((ticket_id, comment["id"]))
 
     def _store_trigger(self, body: dict[str, Any], trigger_id: int | None = None) -> int:
         now = zendesk_time(datetime.now(timezone.utc))
@@ -520,6 +615,11 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
             Route("/api/v2/deleted_users/{id:int}", self._purge_user, methods=["DELETE"]),
             Route("/api/v2/tickets/{id:int}", self._ticket, methods=["GET", "PUT", "DELETE"]),
             Route("/api/v2/tickets/{id:int}/comments", self._ticket_comments, methods=["GET"]),
+            Route("/api/v2/tickets/{id:int}/comments/{comment:int}/redact", self._redact_string, methods=["PUT"]),
+            Route("/api/v2/tickets/{id:int}/comments/{comment:int}/attachments/{attachment:int}/redact",
+                  self._redact_attachment, methods=["PUT"]),
+            Route("/api/v2/comment_redactions/{comment:int}", self._comment_redaction, methods=["PUT"]),
+            Route("/api/v2/incremental/ticket_events", self._ticket_events, methods=["GET"]),
             Route("/api/v2/tickets/{id:int}/tags", self._ticket_tags, methods=["GET", "PUT", "POST", "DELETE"]),
             Route("/api/v2/deleted_tickets", self._deleted_list, methods=["GET"]),
             Route("/api/v2/deleted_tickets/{id:int}", self._purge, methods=["DELETE"]),
@@ -671,6 +771,105 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
             if request.method != "GET":
                 self._touch(ticket)
             return JSONResponse({"tags": list(ticket["tags"])})
+
+    def _find_comment(self, ticket_id: int, comment_id: int) -> dict[str, Any] | None:
+        return next((c for c in self._comments.get(ticket_id, []) if c["id"] == comment_id), None)
+
+    async def _comment_redaction(self, request: Request) -> Response:
+        comment_id = request.path_params["comment"]
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "InvalidValue", "body is not JSON")
+        ticket_id = body.get("ticket_id")
+        if not isinstance(ticket_id, int):
+            return _error(400, "InvalidValue", "ticket_id is required")
+        with self._lock:
+            comment = self._find_comment(ticket_id, comment_id) if ticket_id in self.tickets else None
+            if comment is None:
+                return _not_found()
+            markup = body.get("html_body")
+            if markup is not None:
+                if _REDACT.sub(lambda m: m.group(1), str(markup)) != comment["html_body"]:
+                    return _error(400, "InvalidValue", "html_body does not match the comment")
+                self._set_comment_html(ticket_id, comment, _REDACT.sub(lambda m: _blocked(m.group(1)), str(markup)))
+            for url in body.get("external_attachment_urls") or []:
+                for attachment in list(comment["attachments"]):
+                    if attachment["content_url"] == url:
+                        self._redact_file(comment, attachment)
+            return JSONResponse({"comment": comment})
+
+    async def _redact_string(self, request: Request) -> Response:
+        ticket_id, comment_id = request.path_params["id"], request.path_params["comment"]
+        body = await request.json()
+        text = str(body.get("text") or "")
+        with self._lock:
+            ticket = self.tickets.get(ticket_id)
+            comment = self._find_comment(ticket_id, comment_id) if ticket else None
+            if comment is None:
+                return _not_found()
+            if ticket["status"] == "closed":  # type: ignore[index]
+                return _error(422, "RecordInvalid", "Cannot redact a closed ticket")
+            if not text:
+                return _error(400, "InvalidValue", "text is required")
+            escaped = html.escape(text, quote=False)
+            self._set_comment_html(ticket_id, comment, comment["html_body"].replace(escaped, _blocked(escaped)))
+            return JSONResponse({"comment": comment})
+
+    async def _redact_attachment(self, request: Request) -> Response:
+        ticket_id, comment_id = request.path_params["id"], request.path_params["comment"]
+        attachment_id = request.path_params["attachment"]
+        with self._lock:
+            ticket = self.tickets.get(ticket_id)
+            comment = self._find_comment(ticket_id, comment_id) if ticket else None
+            attachment = next((a for a in comment["attachments"] if a["id"] == attachment_id), None) if comment else None
+            if attachment is None:
+                return _not_found()
+            if ticket["status"] == "closed":  # type: ignore[index]
+                return _error(422, "RecordInvalid", "Cannot redact attachments of a closed ticket")
+            assert comment is not None
+            self._redact_file(comment, attachment)
+            return JSONResponse({"attachment": next(a for a in comment["attachments"] if a["id"] == attachment_id)})
+
+    async def _ticket_events(self, request: Request) -> Response:
+        query = request.query_params
+        try:
+            start = int(query["start_time"])
+        except (KeyError, ValueError):
+            return _error(400, "InvalidValue", "start_time must be a unix time")
+        now = time.time()
+        if start > now - 60:
+            return _error(400, "InvalidValue", "Too recent start_time. Use a start_time older than 1 minute")
+        sideload = "comment_events" in (query.get("include") or "").split(",")
+        with self._lock:
+            events = []
+            for ticket_id, comments in self._comments.items():
+                if ticket_id not in self.tickets:
+                    continue
+                for index, comment in enumerate(comments):
+                    stamp = int(datetime.fromisoformat(comment["created_at"].replace("Z", "+00:00")).timestamp())
+                    if stamp < start or stamp > now - 60:
+                        continue
+                    children: list[dict[str, Any]] = []
+                    if index == 0:
+                        children.append({"id": comment["audit_id"] + 1, "event_type": "Create", "field_name": "status",
+                                         "value": "new"})
+                    if sideload:
+                        children.append({**json.loads(json.dumps(comment)), "event_type": "Comment"})
+                    else:
+                        children.append({"id": comment["id"], "comment_present": True,
+                                         "comment_public": comment["public"]})
+                    events.append({"id": comment["audit_id"], "ticket_id": ticket_id, "timestamp": stamp,
+                                   "created_at": comment["created_at"], "updater_id": comment["author_id"],
+                                   "via": comment["via"], "event_type": "Audit", "child_events": children})
+            events.sort(key=lambda e: (e["timestamp"], e["id"]))
+            chunk = events[: self.export_page_size]
+            end = len(chunk) < self.export_page_size
+            end_time = chunk[-1]["timestamp"] if chunk else start
+            keep = {k: v for k, v in query.items() if k != "start_time"}
+            next_page = f"{self.url}/api/v2/incremental/ticket_events.json?{urlencode({**keep, 'start_time': end_time})}"
+            return JSONResponse({"ticket_events": chunk, "next_page": next_page, "count": len(chunk),
+                                 "end_time": end_time, "end_of_stream": end})
 
     async def _deleted_list(self, request: Request) -> Response:
         with self._lock:
