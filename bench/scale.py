@@ -1,121 +1,209 @@
-"""Throughput with 1, 2 and 4 worker processes on Redis: how many saturate the machine.
+"""Scale-out: 1, 2 and 4 "hosts" sharing only Redis (the queue) and PostgreSQL (the state).
 
-    python3 bench/scale.py [--k 600] [--workers 1 2 4] [--redis redis://127.0.0.1:6379/15]
+    python3 bench/scale.py [--hosts 1 2 4] [--drain 240] [--latency 60] [--rate 2]
+                           [--redis redis://127.0.0.1:6379/12] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+                           [--state-ops 100]
 
-For each N: a fresh queue (unique BRIDGE_QUEUE_NAME on Redis db 15) is pre-filled with K
-jobs for text-only corpus tickets on the fake Zendesk (monitor mode), then one
-``gdpr-bridge worker --workers N --processes`` starts; the clock runs from its "worker
-ready" log line until K decisions are in the data dir's ``bridge.db``. The fake Zendesk
-runs in this process and shares the same cores (every job fetches its ticket over HTTP).
-Not a test.
+A "host" is a process group with its own ``BRIDGE_DATA_DIR`` and ``BRIDGE_HOST_ID``: one
+``gdpr-bridge web`` and one ``gdpr-bridge worker`` (4 threads), enforce mode, rate limits
+off (the bridge's own pace, not a platform's budget). For each host count, a fresh
+PostgreSQL database and a fresh queue name on the Redis database given; every ticket is a
+violation (a colleague's name and phone number) on the fake Zendesk, so each one is
+decided, deleted for good (the fake's job answers "queued" once, then "completed") and
+its requester emailed (a real SMTP sink).
+
+1. latency: ``--latency`` webhooks sent open-loop at ``--rate`` a second, round-robin over
+   the hosts' web processes; webhook sent → permanent deletion at the fake, p50/p95/max;
+2. drain: ``--drain`` webhooks sent at once (round-robin); first webhook → last deletion,
+   tickets per second;
+3. then, once, ``bench/state_latency.py``'s state operations (audit append on the hash chain,
+   lease, delivery claim) on SQLite and PostgreSQL side by side.
+
+The fake Zendesk, the SMTP sink and every bridge process share the machine's cores. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sqlite3
+import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bridge.queue import make_huey
 from tests.fakes.zendesk_server import FakeZendesk
 from tests.support.bridge_process import BridgeProcess
+from tests.support.smtp import SmtpSink
 
 SECRET = "bench-scale-secret"
+REQUESTER = {"name": "Hannah Whitfield", "email": "hannah.whitfield@customer.example", "locale": "en-GB"}
+BODY = ("Hello,\n\nThe rota export fails for the night shift (error E-{n}). Please call our employee Oliver "
+        "Pemberton on +44 7911 123{m:03d}, who saw it first.\n\nKind regards\nHannah")
 
 
-def decisions(data_dir: Path) -> int:
+class Deletions(threading.Thread):
+    """When the fake purged each ticket (5 ms resolution)."""
+
+    def __init__(self, fake: FakeZendesk) -> None:
+        super().__init__(daemon=True)
+        self.fake = fake
+        self.at: dict[int, float] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        seen = 0
+        while not self.stopping.is_set():
+            purged = list(self.fake.permanently_deleted)
+            now = time.time()
+            for ticket_id in purged[seen:]:
+                self.at.setdefault(ticket_id, now)
+            seen = len(purged)
+            time.sleep(0.005)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered))) - 1))]
+
+
+def deliver(fake: FakeZendesk, url: str, ticket_id: int, sent: dict[int, float]) -> None:
+    sent[ticket_id] = time.time()
+    status = fake.deliver_webhook(url + "/webhooks/zendesk", ticket_id, SECRET, form="trigger").status_code
+    if status != 202:
+        print(f"webhook for {ticket_id}: HTTP {status}", file=sys.stderr)
+
+
+def wait_deleted(watch: Deletions, ids: list[int], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(t in watch.at for t in ids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    import psycopg
+    import redis
+
+    db_name = f"gdpr_bench_scale_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.postgres, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{db_name}"')
+    database_url = args.postgres.rsplit("/", 1)[0] + "/" + db_name
+    queue = f"benchscale{uuid.uuid4().hex[:8]}"
+    sink = SmtpSink().start()
+    fake = FakeZendesk(job_polls=("queued",)).start()
+    watch = Deletions(fake)
+    watch.start()
+    env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "enforce", "BRIDGE_QUEUE_URL": args.redis,
+           "BRIDGE_QUEUE_NAME": queue, "BRIDGE_DATABASE_URL": database_url, "SMTP_URL": sink.url + "?helo=bench"}
+    processes: list[BridgeProcess] = []
     try:
-        with sqlite3.connect(data_dir / "bridge.db") as db:
-            return int(db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """user+system CPU of a process and its children that were waited for (huey's forked workers: alive)."""
-    total, stack = 0.0, [pid]
-    tick = os.sysconf("SC_CLK_TCK")
-    while stack:
-        p = stack.pop()
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{p}/task").iterdir():
-                stack += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ValueError):
-            continue
-    return total
-
-
-def run(n_workers: int, k: int, redis_url: str, texts: list[tuple[str, str]]) -> dict[str, float]:
-    fake = FakeZendesk().start()
-    ids = [fake.add_ticket(*texts[i % len(texts)], requester={"name": "Customer", "email": "c@customer.example"})
-           for i in range(k)]
-    name = f"bench-scale-{uuid.uuid4().hex[:8]}"
-    env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "monitor", "BRIDGE_QUEUE_URL": redis_url,
-           "BRIDGE_QUEUE_NAME": name}
-    os.environ.update({"BRIDGE_QUEUE_URL": redis_url, "BRIDGE_QUEUE_NAME": name})
-    with tempfile.TemporaryDirectory() as tmp:
-        data_dir = Path(tmp)
-        os.environ["BRIDGE_DATA_DIR"] = str(data_dir)
-        # enqueue the very task the webhook enqueues (bridge.tasks.process) on this queue
-        from bridge.runtime import Runtime
-        from bridge.settings import load_settings
-
-        runtime = Runtime(load_settings({**env, "BRIDGE_DATA_DIR": str(data_dir)}))
-        for tid in ids:
-            runtime.enqueue("zendesk", str(tid))
-        huey = make_huey(redis_url, name)
-        assert huey.pending_count() == k, huey.pending_count()
-        worker = BridgeProcess(data_dir, env, command=("worker", "--workers", str(n_workers), "--processes"),
-                               rate_limits=False)  # the bridge's own throughput, not the platform's budget
+        for n in range(hosts):
+            host_env = {**env, "BRIDGE_HOST_ID": f"host-{n}"}
+            data_dir = tmp / f"{hosts}-hosts" / f"host-{n}"
+            processes.append(BridgeProcess(data_dir, host_env, command=("web",), rate_limits=False))
+            processes.append(BridgeProcess(data_dir, host_env, command=("worker",), rate_limits=False))
         launched = time.monotonic()
-        worker.start(timeout=120)
-        ready = time.monotonic()
-        assert worker.proc is not None
-        cpu0 = cpu_seconds(worker.proc.pid)
-        while decisions(data_dir) < k:
-            time.sleep(0.05)
-            if time.monotonic() - ready > 280:
-                break
-        finished = time.monotonic()
-        cpu = cpu_seconds(worker.proc.pid) - cpu0
-        done = decisions(data_dir)
-        worker.stop()
-        huey.flush()
-    fake.stop()
-    busy = finished - ready
-    return {"workers": n_workers, "k": k, "done": done, "start": ready - launched, "seconds": busy,
-            "rate": done / busy, "cpu": cpu / busy}
+        for process in processes:
+            process.start(wait_ready=False)
+        for process in processes:
+            process.wait_ready(300)
+        start_seconds = time.monotonic() - launched
+        webs = [p.url for p in processes if p.command == ("web",)]
+
+        def tickets(count: int, offset: int) -> list[int]:
+            return [fake.add_ticket("Rota export fails", BODY.format(n=offset + i, m=(offset + i) % 1000),
+                                    requester=REQUESTER) for i in range(count)]
+
+        # 1. latency, open loop
+        paced = tickets(args.latency, 0)
+        sent: dict[int, float] = {}
+        began = time.monotonic()
+        for i, ticket_id in enumerate(paced):
+            time.sleep(max(0.0, began + i / args.rate - time.monotonic()))
+            deliver(fake, webs[i % len(webs)], ticket_id, sent)
+        wait_deleted(watch, paced, 180)
+        windows = [watch.at[t] - sent[t] for t in paced if t in watch.at]
+
+        # 2. drain: all at once, from a few threads
+        burst = tickets(args.drain, args.latency)
+        burst_sent: dict[int, float] = {}
+        chunks = [burst[i::8] for i in range(8)]
+        threads = [threading.Thread(target=lambda c, k=k: [deliver(fake, webs[(k + j) % len(webs)], t, burst_sent)
+                                                        for j, t in enumerate(c)]) for k, c in enumerate(chunks)]
+        first = time.time()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wait_deleted(watch, burst, 600)
+        done = [watch.at[t] for t in burst if t in watch.at]
+        drain_seconds = (max(done) - first) if done else float("nan")
+        mails = len(sink.messages)
+        load = os.getloadavg()[0]
+    finally:
+        for process in processes:
+            process.stop()
+        watch.stopping.set()
+        fake.stop()
+        sink.stop()
+        client = redis.Redis.from_url(args.redis)
+        for key in client.scan_iter(f"*{queue}*"):
+            client.delete(key)
+        from bridge import db as dbmodule
+
+        for opened in list(dbmodule._open.values()):
+            opened.dispose()
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+    return {"hosts": hosts, "processes": len(processes), "start": start_seconds, "latency_n": len(windows),
+            "latency_of": len(paced), "p50": statistics.median(windows) if windows else float("nan"),
+            "p95": pct(windows, 0.95) if windows else float("nan"), "max": max(windows) if windows else float("nan"),
+            "drained": len(done), "drain_of": len(burst), "drain_seconds": drain_seconds,
+            "rate": len(done) / drain_seconds if done else float("nan"), "mails": mails, "load": load}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--k", type=int, default=1000, help="tickets pre-filled per run")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
-    parser.add_argument("--corpus", default="/work/shared/corpus")
+    parser.add_argument("--hosts", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--latency", type=int, default=60, help="tickets sent open-loop for the latency figures")
+    parser.add_argument("--rate", type=float, default=2.0, help="webhooks a second in the latency phase")
+    parser.add_argument("--drain", type=int, default=240, help="tickets sent at once for the drain rate")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--state-ops", type=int, default=100, help="operations per row of the state latency table")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in (Path(args.corpus) / "tickets.jsonl").read_text().splitlines() if line.strip()]
-    texts = [(r.get("subject") or "", r.get("body") or "") for r in rows]
-    results = [run(n, args.k, args.redis, texts) for n in args.workers]
-    print(f"`gdpr-bridge worker --workers N --processes` on Redis, {args.k} text-only tickets pre-filled, monitor mode; "
-          f"{os.cpu_count()} cores shared with the fake Zendesk")
-    print(f"{'N':>3} {'decided':>8} {'start s':>8} {'drain s':>8} {'tickets/s':>10} {'vs N=1':>7} {'worker CPU':>11}")
+    os.environ["PYTHONPATH"] = str(ROOT)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for hosts in args.hosts:
+            results.append(run(hosts, args, Path(tmp)))
+            print(f"{hosts} host(s) done", file=sys.stderr)
+    print(f"hosts = web + worker (4 threads) each, own data dir; Redis + PostgreSQL; enforce, rate limits off; "
+          f"{os.cpu_count()} cores shared with the fake Zendesk and the SMTP sink")
+    print("| hosts | processes | start s | webhook → deleted p50 s | p95 s | max s | n | drain tickets/s | drained "
+          "| vs 1 host | emails | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     base = results[0]["rate"]
     for r in results:
-        print(f"{r['workers']:>3} {r['done']:>8} {r['start']:>8.1f} {r['seconds']:>8.1f} {r['rate']:>10.1f} "
-              f"{r['rate'] / base:>6.2f}x {r['cpu']:>10.2f}")
+        print(f"| {r['hosts']} | {r['processes']} | {r['start']:.1f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['max']:.2f} "
+              f"| {r['latency_n']}/{r['latency_of']} | {r['rate']:.1f} | {r['drained']}/{r['drain_of']} in "
+              f"{r['drain_seconds']:.1f} s | {r['rate'] / base:.2f}× | {r['mails']} | {r['load']:.1f} |")
+    print()
+    print("State operations (bench/state_latency.py), SQLite vs PostgreSQL:")
+    from state_latency import main as state_main
+
+    sys.argv = [sys.argv[0], "--ops", str(args.state_ops), "--threads", "1,4", "--postgres", args.postgres]
+    state_main()
 
 
 if __name__ == "__main__":

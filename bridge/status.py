@@ -20,6 +20,7 @@ from bridge.attest import attestation_status
 from bridge.audit import AuditLog
 from bridge.settings import Settings
 from bridge.db import open_database
+from bridge.jobkeys import is_comment_key
 from bridge.jobs import JobStore
 from bridge.token_gate import BASIC_REALM, TokenGate
 
@@ -30,7 +31,7 @@ _templates = Environment(loader=PackageLoader("bridge", "templates/status"), aut
 
 
 # The steps that put a tag on the ticket for a person (bridge.pipeline.REVIEW_MARKED).
-TAGGED_STEPS = frozenset({"review_marked"})
+TAGGED_STEPS = frozenset({"review_marked", "redact_unconfirmed", "redact_failed"})
 
 
 def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, Any]:
@@ -40,8 +41,13 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
     review: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []  # deletions the platform refused for good (tagged for review)
     notices_lost = 0  # deleted, but the requester could not be told (see docs/notification.md)
+    acted: Counter[str] = Counter()  # what enforce mode did: deleted, redacted (the ticket kept)
+    comments = 0
     for record in audit.records(since=since):
         steps = {s["step"]: s for s in record["steps"]}
+        comments += is_comment_key(record["ticket_id"])
+        for step in ("deleted", "redacted", "redact_failed", "redact_unconfirmed"):
+            acted[step] += step in steps
         if "delete_failed" in steps and "deleted" not in steps:
             refused.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                             "reason": steps["delete_failed"]["detail"], "at": steps["delete_failed"]["at"]})
@@ -63,6 +69,10 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         "review": review[-50:],
         "deletions_refused": refused[-50:],
         "notices_lost": notices_lost,
+        "comments_decided": comments,
+        "deletions": acted["deleted"],
+        "redactions": acted["redacted"],
+        "redactions_not_done": acted["redact_failed"] + acted["redact_unconfirmed"],
         "dead_letters": [
             {"platform": j.platform, "ticket_id": j.ticket_id, "attempts": j.attempts, "reason": j.last_error,
              "failed_at": j.updated_at}

@@ -14,6 +14,7 @@ ignore word ("server", "gateway", "firmware") drops it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 import phonenumbers
@@ -52,6 +53,32 @@ _DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
 
 
+# phonenumbers' parse and validation were the largest share of a scan, and one value is read
+# several times per ticket (scoring, mobile and fixed-line checks, ownership): the readings are
+# kept per (value, region), in memory only, bounded
+@lru_cache(maxsize=4096)
+def _valid_reading(value: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """``value`` parsed in ``region`` when that is a valid number, else None."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+@lru_cache(maxsize=4096)
+def _e164(value: str, region: str | None) -> str | None:
+    number = _valid_reading(value, region)
+    return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=4096)
+def _number_type(value: str, region: str) -> int | None:
+    """The phonenumbers type of ``value`` read in ``region`` when valid, else None."""
+    number = _valid_reading(value, region)
+    return None if number is None else int(phonenumbers.number_type(number))
+
+
 def phone_e164_candidates(text: str, regions: Iterable[str]) -> set[str]:
     """All E.164 readings of ``text`` that are valid numbers in one of ``regions``."""
     out: set[str] = set()
@@ -59,12 +86,9 @@ def phone_e164_candidates(text: str, regions: Iterable[str]) -> set[str]:
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     for region in (None,) if raw.startswith("+") else tuple(regions):
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            out.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        e164 = _e164(raw, region)
+        if e164 is not None:
+            out.add(e164)
     return out
 
 
@@ -72,11 +96,7 @@ def _is_mobile(value: str, region: str) -> bool:
     """Whether ``value`` read in ``region`` is a valid mobile number (not fixed line, not "either")."""
     if region in _TRUNK_REGIONS and not value.startswith("0"):
         return False
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    return _number_type(value, region) == phonenumbers.PhoneNumberType.MOBILE
 
 
 class PhoneRecognizer(BridgeRecognizer):
@@ -137,14 +157,11 @@ class PhoneRecognizer(BridgeRecognizer):
                 continue
             if region in ("US", "CA") and not _US_SHAPE.fullmatch(value):
                 continue
-            try:
-                number = phonenumbers.parse(value, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_valid_number(number):
+            kind = _number_type(value, region)
+            if kind is None:
                 continue
             readings += 1
-            if region not in self.fixed_line_regions or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE:
+            if region not in self.fixed_line_regions or kind != phonenumbers.PhoneNumberType.FIXED_LINE:
                 return False
         return readings > 0
 
