@@ -51,6 +51,7 @@ class JiraRetention:
     def __init__(self, platform: JiraPlatform) -> None:
         self._platform = platform
         self._call = platform._call
+        self.page_size = PAGE_SIZE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
@@ -84,11 +85,11 @@ class JiraRetention:
             if cloud:
                 token = position.get("token")
                 page = self._call("retention search", lambda: client.enhanced_search_issues(
-                    jql, nextPageToken=token, maxResults=PAGE_SIZE, fields=fields, json_result=True))
+                    jql, nextPageToken=token, maxResults=self.page_size, fields=fields, json_result=True))
             else:
                 start = int(position.get("start") or 0)
                 page = self._call("retention search", lambda: client.search_issues(
-                    jql, startAt=start, maxResults=PAGE_SIZE, fields=fields, json_result=True))
+                    jql, startAt=start, maxResults=self.page_size, fields=fields, json_result=True))
         except PlatformRejected:
             if not position:
                 raise
