@@ -58,8 +58,9 @@ def _alternation(words: list[str], pattern: Callable[[str], str], header: bool =
 
 def _header_pattern(word: str) -> str:
     """Looser than ``word_pattern``: OCR and PDF text glue header words ("Person codeName"),
-    CSV exports join them with underscores ("clock_no", "staff_id")."""
-    core = r"[\s_]*".join(re.escape(part) for part in word.strip("* ").split())
+    CSV exports join them with underscores ("clock_no", "staff_id") or drop a word's hyphen
+    ("SteuerID", "E_Mail" for "Steuer-ID", "E-Mail")."""
+    core = r"[\s_-]*".join(re.escape(part) for part in re.split(r"[\s-]+", word.strip("* ")) if part)
     return r"(?<![^\W_])" + core + (r"(?!\w)" if word.endswith(".") else "")
 
 
