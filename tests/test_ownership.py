@@ -274,3 +274,36 @@ def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str,
 )
 def test_office_and_switchboard_lines_are_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
     assert holder_of(finding_in(body, "PHONE_NUMBER", value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, kind, value, holder",
+    [
+        ("Please refund it to our company account:\n\nAccount name: Wexley Garden Centres Ltd\nIBAN: GB33BUKB20201555555555\n",
+         "IBAN_CODE", "GB33BUKB20201555555555", ORGANISATION),
+        ("Please pay her salary to her new account, IBAN GB33BUKB20201555555555.", "IBAN_CODE",
+         "GB33BUKB20201555555555", THIRD_PARTY),
+        ("Owner mailbox: wfm-project@wexley-foods.co.uk, prepared by the project lead.", "EMAIL_ADDRESS",
+         "wfm-project@wexley-foods.co.uk", ORGANISATION),
+        ("enhet: 1020 | funktionsbrevlåda: kundcenter@wexley-kommun.se | växel: 0500-49 80 00", "EMAIL_ADDRESS",
+         "kundcenter@wexley-kommun.se", ORGANISATION),
+        ("git: Permission denied (publickey) for deploy@gitlab.wexley-retail.com", "EMAIL_ADDRESS",
+         "deploy@gitlab.wexley-retail.com", SYSTEM),
+    ],
+)
+def test_company_accounts_shared_mailboxes_and_service_accounts(rules: Rules, body: str, kind: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, kind, value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+def test_in_attachment_text_the_findings_own_marker_gives_its_words(rules: Rules) -> None:
+    """Two addresses in view: the words before the second one are its own, not the first's."""
+    context = "…<STREET_ADDRESS> An: Wexley Kältetechnik GmbH, <STREET_ADDRESS> RMA: RMA-4471…"
+    finding = Finding("STREET_ADDRESS", "attachment:1", 400, 430, 0.7, "test", value="Gewerbering 5, 74321 Wexley",
+                      context=context, part="attachment")
+    assert holder_of(finding, ticket("", name="Ann Lee"), rules).holder == ORGANISATION
+
+
+def test_the_context_width_matches_the_scanners() -> None:
+    from bridge import ownership, scanner
+
+    assert ownership.CONTEXT_CHARS == scanner.CONTEXT_CHARS
