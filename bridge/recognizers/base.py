@@ -27,6 +27,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bridge.recognizers.context import PARAGRAPH_BREAK, PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
 
 CONTEXT_BOOST = 0.35
+# trigger characters (``BridgeRecognizer.TRIGGER``)
+DIGIT = re.compile(r"\d")
 
 
 # Set by the scanner: the time.monotonic() by which one ticket's scan must end (rules.yaml
@@ -77,6 +79,10 @@ class BridgeRecognizer(EntityRecognizer):
 
     ENTITY: str = ""
     CONTEXT_BOOST = CONTEXT_BOOST
+    # A character every candidate holds (a digit, "@"): a text without one is not scanned at
+    # all (``Scanner``). None: no such character. Keep it true when the patterns change
+    # (tests/recognizers/test_triggers.py checks it on text without it).
+    TRIGGER: re.Pattern[str] | None = None
 
     def __init__(
         self,
@@ -276,7 +282,7 @@ class BridgeRecognizer(EntityRecognizer):
         cands = list(_until_deadline(self.candidates(text, tabular)))
         blockers = (
             sorted(self.blocking_spans(text, cands))
-            if (self.first_only or self.sentence_window or self.previous_sentence_window)
+            if cands and (self.first_only or self.sentence_window or self.previous_sentence_window)
             else None
         )
         for cand in _until_deadline(cands):

@@ -21,7 +21,7 @@ import phonenumbers
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 
 # The public suffix list shipped inside tldextract; never fetched (no network at start-up).
 OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
@@ -29,6 +29,8 @@ OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None,
 
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email recognizer with the suffix check done offline."""
+
+    TRIGGER = re.compile("@")  # a text without one is not scanned (``Scanner``)
 
     def __init__(self, supported_language: str = "en", **kwargs: Any) -> None:
         kwargs.setdefault("name", "EmailRecognizer")
@@ -106,6 +108,7 @@ class PhoneRecognizer(BridgeRecognizer):
     """Phone numbers in national and international formats (phonenumbers validation)."""
 
     ENTITY = "PHONE_NUMBER"
+    TRIGGER = DIGIT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +206,7 @@ class IpAddressRecognizer(BridgeRecognizer):
     """IPv4/IPv6 addresses; emitted only with a personal context word (a home connection)."""
 
     ENTITY = "IP_ADDRESS"
+    TRIGGER = re.compile(r"[\d:]")  # IPv4 has digits, IPv6 colons
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for regex in (_IPV4, _IPV6):
