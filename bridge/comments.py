@@ -171,20 +171,32 @@ def holder_ticket(ticket: Ticket, comment: Comment) -> Ticket:
 
 
 def fetch(run: CommentRun) -> None:
-    """Fetch the ticket (scope, requester) and the comment again: the event is only a hint."""
-    platform = run.platform
+    """Fetch the comment again: the event is only a hint."""
     try:
-        run.ticket = platform.fetch_ticket(run.ticket_id)  # type: ignore[attr-defined]
+        run.comment = run.platform.fetch_comment(run.ticket_id, run.comment_id)
+    except TicketGone:
+        gone(run, "comment not found when fetched")
+
+
+def fetch_ticket(run: CommentRun) -> None:
+    """The ticket, when the comment alone does not tell enough: the rules scope tickets by
+    project (brand, form), or the author is staff (their note is about the requester, whose
+    own data does not count). An end user's comment otherwise needs only itself (fewer calls
+    on the platform's API budget)."""
+    assert run.comment is not None
+    scope = run.services.rules.scope.get(run.platform_name)
+    if not (scope is not None and scope.projects) and run.comment.author_role in END_USERS:
+        run.ticket = Ticket(id=run.ticket_id, platform=run.platform_name, subject="", body="",
+                            requester=run.comment.author)
+        return
+    try:
+        run.ticket = run.platform.fetch_ticket(run.ticket_id)  # type: ignore[attr-defined]
     except TicketGone:
         gone(run, "ticket not found when fetched")
     assert run.ticket is not None
     if not in_scope(run.ticket, run.services.rules, run.platform_name):
         run.record(OUT_OF_SCOPE)
         raise Stop("out of scope")
-    try:
-        run.comment = platform.fetch_comment(run.ticket_id, run.comment_id)
-    except TicketGone:
-        gone(run, "comment not found when fetched")
 
 
 def gone(run: CommentRun, why: str) -> None:
@@ -423,6 +435,7 @@ def _acting(act: str) -> Callable[[CommentRun], bool]:
 STEPS: tuple[Step, ...] = (
     Step("fetched", applies=lambda r: True, run=fetch),
     Step(COMMENT_SKIPPED, applies=lambda r: True, run=select, done_when=(COMMENT_SKIPPED,)),
+    Step("ticket_fetched", applies=lambda r: True, run=fetch_ticket),
     Step(COMMENT_DECIDED, applies=lambda r: True, run=decide, done_when=(REDACTED, DELETED)),
     Step(MONITORED, applies=lambda r: not r.enforcing, run=monitor, done_when=(MONITORED,)),
     Step(REDACTED, applies=_acting("redact"), run=redact, done_when=(REDACTED,)),

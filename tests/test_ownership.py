@@ -177,6 +177,8 @@ def test_the_policy_counts_only_third_party_data_and_marks_every_finding(rules: 
          "STREET_ADDRESS", "3 Wexley Road\nWexley WX1 2AB", REQUESTER),
         # ... or right after it
         ("It shows my number in full (QQ 12 34 56 C, that's mine) in the log.", "UK_NINO", "QQ 12 34 56 C", REQUESTER),
+        # "it's" is no possessive
+        ("The portal shows one number, but on my P60 it's QQ 12 34 65 C.", "UK_NINO", "QQ 12 34 65 C", REQUESTER),
         # someone else between the first-person word and the value
         ("My colleague's NI number is QQ 12 34 56 C, please fix it.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
         ("I updated my records: her NI number is QQ 12 34 56 C.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
@@ -274,3 +276,36 @@ def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str,
 )
 def test_office_and_switchboard_lines_are_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
     assert holder_of(finding_in(body, "PHONE_NUMBER", value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, kind, value, holder",
+    [
+        ("Please refund it to our company account:\n\nAccount name: Wexley Garden Centres Ltd\nIBAN: GB33BUKB20201555555555\n",
+         "IBAN_CODE", "GB33BUKB20201555555555", ORGANISATION),
+        ("Please pay her salary to her new account, IBAN GB33BUKB20201555555555.", "IBAN_CODE",
+         "GB33BUKB20201555555555", THIRD_PARTY),
+        ("Owner mailbox: wfm-project@wexley-foods.co.uk, prepared by the project lead.", "EMAIL_ADDRESS",
+         "wfm-project@wexley-foods.co.uk", ORGANISATION),
+        ("enhet: 1020 | funktionsbrevlåda: kundcenter@wexley-kommun.se | växel: 0500-49 80 00", "EMAIL_ADDRESS",
+         "kundcenter@wexley-kommun.se", ORGANISATION),
+        ("git: Permission denied (publickey) for deploy@gitlab.wexley-retail.com", "EMAIL_ADDRESS",
+         "deploy@gitlab.wexley-retail.com", SYSTEM),
+    ],
+)
+def test_company_accounts_shared_mailboxes_and_service_accounts(rules: Rules, body: str, kind: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, kind, value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+def test_in_attachment_text_the_findings_own_marker_gives_its_words(rules: Rules) -> None:
+    """Two addresses in view: the words before the second one are its own, not the first's."""
+    context = "…<STREET_ADDRESS> An: Wexley Kältetechnik GmbH, <STREET_ADDRESS> RMA: RMA-4471…"
+    finding = Finding("STREET_ADDRESS", "attachment:1", 400, 430, 0.7, "test", value="Gewerbering 5, 74321 Wexley",
+                      context=context, part="attachment")
+    assert holder_of(finding, ticket("", name="Ann Lee"), rules).holder == ORGANISATION
+
+
+def test_the_context_width_matches_the_scanners() -> None:
+    from bridge import ownership, scanner
+
+    assert ownership.CONTEXT_CHARS == scanner.CONTEXT_CHARS

@@ -48,6 +48,8 @@ PERSONAL_ONLY = frozenset(
     "US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID PASSPORT CREDIT_CARD DATE_OF_BIRTH".split()
 )
 
+CONTEXT_CHARS = 40  # as bridge.scanner.CONTEXT_CHARS: how much text a finding's context shows either side
+
 _ORG_PHONE_TYPES = {
     phonenumbers.PhoneNumberType.TOLL_FREE: "a toll-free number",
     phonenumbers.PhoneNumberType.SHARED_COST: "a shared-cost number",
@@ -93,8 +95,15 @@ def _around(finding: Finding, ticket: Ticket) -> tuple[str, str]:
     if text is not None:
         return line_around(text, finding.start, finding.end)
     context = finding.context or ""
-    before, _, after = context.partition(f"<{finding.entity_type}>")
-    return before, after
+    marker = f"<{finding.entity_type}>"
+    spots = [m.start() for m in re.finditer(re.escape(marker), context)]
+    if not spots:
+        return "", ""
+    # several findings of one type in view: the finding's own marker sits where its start was,
+    # CONTEXT_CHARS into the snippet (or at its start offset when the snippet begins the text)
+    target = min(finding.start, CONTEXT_CHARS) + (1 if context.startswith("…") else 0)
+    spot = min(spots, key=lambda p: abs(p - target))
+    return context[:spot], context[spot + len(marker):]
 
 
 def _structure(finding: Finding, ticket: Ticket) -> Structure | None:
@@ -275,12 +284,17 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
     if kind == "STREET_ADDRESS" and finding.part == SIGNATURE:
         return Holding(ORGANISATION, "an office address in a signature block")
     own = rules.ownership
-    if kind == "STREET_ADDRESS":
+    if kind in ("STREET_ADDRESS", "IBAN_CODE"):
         text = _source(finding, ticket)
         before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
         words = own.site_words + rules.scanner.names.organisation_suffixes
         if nearest_says_organisation(before, words, own.person_words):
-            return Holding(ORGANISATION, "a company's or a site's address (a company or site word stands above it)")
+            noun = "address" if kind == "STREET_ADDRESS" else "bank account"
+            return Holding(ORGANISATION, f"a company's or a site's {noun} (a company or site word stands above it)")
+    if kind == "EMAIL_ADDRESS":
+        before, _ = _around(finding, ticket)
+        if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], own.mailbox_label_words, own.person_words):
+            return Holding(ORGANISATION, "a shared mailbox (a label before it says so)")
     if kind == "PHONE_NUMBER":
         before, after = _around(finding, ticket)
         words = own.organisation_phone_words + _phone_ignore_words(rules)

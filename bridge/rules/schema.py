@@ -102,6 +102,7 @@ class Ownership(_Model):
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
     site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
     organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
+    mailbox_label_words: list[str] = Field(default_factory=list, description="labels of a shared mailbox: team mailbox ...")
     person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
