@@ -27,7 +27,8 @@ from bridge.schema import attestations, decisions, jobs, steps
 
 # Audit steps that end with a ticket deleted, by the reason the report gives. The
 # retention run and subject erasure record their own step names (``record_step``).
-DELETION_STEPS = {"deleted": "policy violation", "retention_deleted": "retention", "subject_erased": "subject erasure"}
+DELETION_STEPS = {"deleted": "policy violation", "retention_deleted": "retention", "subject_erased": "subject erasure",
+                  "channel_deleted": "rejected channel"}
 SWEPT_STEP = "swept"
 REDACTED_STEP = "redacted"  # a confirmed redaction (bridge.pipeline.REDACTED): the ticket was kept
 REMIND_AFTER_DAYS = 182  # about six months
@@ -93,6 +94,7 @@ def build_report(db: Database, start: date, end: date, now: float | None = None)
         "violations_seen_in_monitor_mode": int(monitor_violations),
         "reviews": {"total": int(verdicts.get("review", 0)), "by_reason": dict(review_reasons.most_common())},
         "caught_by_sweep": int(step_counts.get(SWEPT_STEP, 0)),
+        "channels": _channels(db, since, until),
         "failures": {
             "dead_letters": len(dead),
             "dead_letters_by_error": dict(Counter((e or "unknown").split(":", 1)[0] for (e,) in dead).most_common()),
@@ -107,6 +109,13 @@ def build_report(db: Database, start: date, end: date, now: float | None = None)
                                                                 "problem": broken.problem},
         },
     }
+
+
+def _channels(db: Database, since: float, until: float) -> dict[str, Any]:
+    """The channels rule's part: rejected by channel, deleted/closed, notices (counts only)."""
+    from bridge.channel_counts import channel_counts
+
+    return channel_counts(db, since, until)
 
 
 def redaction_counts(rows: Iterable[Any], refused: int, unconfirmed: int) -> dict[str, int]:

@@ -79,7 +79,15 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
             for j in jobs.list("dead")
         ],
         "jobs": jobs.counts(),
+        "channels": _channels(audit, since),
     }
+
+
+def _channels(audit: AuditLog, since: float) -> dict[str, Any]:
+    """The channels rule's counts in the window (``bridge.channel_counts``)."""
+    from bridge.channel_counts import channel_counts
+
+    return channel_counts(audit.db, since)
 
 
 def bar_chart(days: list[dict[str, Any]], width: int = 720, height: int = 220) -> list[dict[str, Any]]:

@@ -169,3 +169,40 @@ def test_monitor_mode_records_what_it_would_do_and_changes_nothing(world: World)
     # switched to enforce: the same ticket is acted on
     assert process_ticket(world.services(), "memory", ticket_id) == "deleted (channel)"
     assert world.store.deletions == [ticket_id] and len(world.emails()) == 1
+
+
+def test_the_counts_read_the_steps_the_pipeline_writes() -> None:
+    from bridge import channel_counts, pipeline
+
+    assert (channel_counts.WOULD, channel_counts.REJECTED, channel_counts.DELETED, channel_counts.CLOSED,
+            channel_counts.NOTICE) == (pipeline.CHANNEL_WOULD_REJECT, pipeline.CHANNEL_REJECTED,
+                                       pipeline.CHANNEL_DELETED, pipeline.CHANNEL_CLOSED, pipeline.CHANNEL_NOTICE)
+
+
+def test_counts_tell_rejected_from_would_and_sent_from_lost(world: World) -> None:
+    from bridge.channel_counts import channel_counts
+
+    monitored = world.ticket(CLEAN, "email")
+    process_ticket(world.services(mode="monitor"), "memory", monitored)
+    deleted = world.ticket(CLEAN, "email")
+    process_ticket(world.services(), "memory", deleted)
+    counts = channel_counts(world.db, 0)
+    assert counts["rejected"] == 1 and counts["by_channel"] == {"email": 1} and counts["deleted"] == 1
+    assert counts["monitor_would"] == 1 and counts["notices"] == {"sent": 1, "skipped": 0, "lost": 0}
+
+
+def test_doctor_warns_when_channels_are_rejected_without_a_portal_address(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bridge.cli import cli
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_bytes(with_channels("channels: {reject: [email, chat]}\n"))
+    env = {"BRIDGE_DATA_DIR": str(tmp_path / "data"), "BRIDGE_RULES": str(rules), "BRIDGE_PORTAL_URL": "",
+           "SMTP_URL": "", "BRIDGE_QUEUE_URL": "", "BRIDGE_MODE": ""}
+    lines = CliRunner().invoke(cli, ["doctor"], env=env).output.splitlines()
+    [warn] = [ln for ln in lines if ln.startswith(("PASS  channels", "WARN  channels"))]
+    assert warn.startswith("WARN  channels: tickets by email, chat are refused, but the notice names no portal")
+    assert lines[lines.index(warn) + 1].strip() == "hint: set channels.portal_url in the rules or BRIDGE_PORTAL_URL"
+    with_portal = CliRunner().invoke(cli, ["doctor"], env={**env, "BRIDGE_PORTAL_URL": "https://help.example.com"})
+    assert "channels:" not in with_portal.output

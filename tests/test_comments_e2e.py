@@ -9,8 +9,11 @@ again does nothing twice; a redaction the platform refuses goes to review with n
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -189,3 +192,30 @@ def test_a_redaction_the_platform_refuses_goes_to_review_without_a_notice(
     time.sleep(1)
     assert mails_to(smtp_sink, person["email"]) == []
     assert "notified" not in steps(bridge, platform, ticket_id, comment_id)
+
+
+def old_ticket_with_a_lost_reply(harness: Any, person: dict[str, Any]) -> tuple[str, str]:
+    """A ticket from three hours ago and a reply from five minutes ago whose webhook never came."""
+    now = datetime.now(timezone.utc)
+    fake = harness.fake
+    if harness.name == "zendesk":
+        ticket = fake.add_ticket("Rota export fails", CLEAN, requester=person, created_at=now - timedelta(hours=3))
+        return str(ticket), str(fake.add_comment(ticket, REPLY, created_at=now - timedelta(minutes=5)))
+    key = fake.add_issue("SD", "Rota export fails", CLEAN, reporter=person, created=now - timedelta(hours=3))
+    return key, str(fake.add_comment(key, REPLY, author=fake.issues[key].reporter,
+                                     created=now - timedelta(minutes=5)))
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_the_sweep_finds_a_reply_whose_webhook_was_lost(
+        platform: str, harnesses: dict[str, Any], bridge: BridgeProcess, smtp_sink: SmtpSink) -> None:
+    harness = harnesses[platform]
+    person = requester()
+    ticket_id, comment_id = old_ticket_with_a_lost_reply(harness, person)
+    out = subprocess.run([sys.executable, "-m", "bridge.cli", "sweep", platform, "--since", "2h"], env=bridge.env,
+                         cwd=str(bridge.data_dir), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    wait_for(lambda: "notified" in steps(bridge, platform, ticket_id, comment_id), timeout=120)
+    text = reply_text(harness, ticket_id, comment_id)
+    assert MOBILE not in text and KEPT[1] in text
+    assert len(mails_to(smtp_sink, person["email"])) == 1

@@ -127,6 +127,11 @@ def _decide_here(services: Any, platform_name: str, ticket_id: str, before: str)
     ticket = platform.fetch_ticket(real_id)
     if not in_scope(ticket, services.rules, platform_name):
         return "out of scope", f"{platform_name} {ticket_id}: out of scope now, would be left alone"
+    channels = services.rules.channels
+    if comment_id is None and channels.rejects(ticket.channel):  # the channels rule acts before (delete) or besides (close) the scan
+        what = f"ask the requester to use the portal and {channels.action} the ticket (rejected channel)"
+        if channels.action == "delete":
+            return what, f"{platform_name} {ticket_id}: monitor said {before}, arrived by {ticket.channel}: would {what}"
     if comment_id is not None:  # a comment added later: only it is scanned, as the worker does
         comment = platform.fetch_comment(real_id, comment_id)
         if skip_reason(comment, services.rules.comments) is not None:

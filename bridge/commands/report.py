@@ -55,8 +55,10 @@ def redaction_totals(records: list[dict[str, Any]]) -> dict[str, int]:
     return out
 
 
-def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Tickets (each by its latest decision) and, apart, comments added later (issue 17)."""
+def build_report(records: list[dict[str, Any]], channels: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Tickets (each by its latest decision) and, apart, comments added later (issue 17) and the
+    channels rule's counts (``bridge.channel_counts``): a ticket monitor mode decided and the
+    channels rule then acted on is no "would" any more."""
     from bridge.jobkeys import is_comment_key
 
     comments = [r for r in records if is_comment_key(r["ticket_id"])]
@@ -66,12 +68,14 @@ def build_report(records: list[dict[str, Any]]) -> dict[str, Any]:
     data["comments"] = {"decided": section["tickets"], "by_verdict": section["by_verdict"],
                         "monitor": section["monitor"], "enforce": section["enforce"], "kinds": section["kinds"]}
     data["redactions"] = {"descriptions": redaction_totals(records), "comments": redaction_totals(comments)}
+    data["channels"] = channels or {}
     return data
 
 
 def _section(records: list[dict[str, Any]]) -> dict[str, Any]:
     verdicts = Counter(r["verdict"] for r in records)
-    monitor = [r for r in records if r["mode"] != "enforce"]
+    monitor = [r for r in records if r["mode"] != "enforce"
+               and not any(s["step"] in ("channel_deleted", "channel_closed") for s in r["steps"])]
     enforce = [r for r in records if r["mode"] == "enforce"]
     would = Counter(r["verdict"] for r in monitor)
     did = Counter(enforce_outcome(r) for r in enforce)
@@ -108,8 +112,11 @@ def report(since: timedelta, fmt: str) -> None:
     settings = settings_or_exit()
     data_or_exit(settings)
     start = time.time() - since.total_seconds()
-    records = list(AuditLog(open_database(settings.state_url)).records(since=start))
-    data = build_report(records)
+    from bridge.channel_counts import channel_counts
+
+    db = open_database(settings.state_url)
+    records = list(AuditLog(db).records(since=start))
+    data = build_report(records, channel_counts(db, start))
     data["since"] = str(since)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
@@ -125,7 +132,10 @@ def report(since: timedelta, fmt: str) -> None:
                 ("comments_monitor_would", data["comments"]["monitor"]["by_verdict"]),
                 ("comments_enforce_done", data["comments"]["enforce"]["done"]),
                 ("description_redactions", data["redactions"]["descriptions"]),
-                ("comment_redactions", data["redactions"]["comments"])]
+                ("comment_redactions", data["redactions"]["comments"]),
+                ("channel_rejected", data["channels"].get("by_channel", {})),
+                ("channel_done", {k: data["channels"][k] for k in ("deleted", "closed") if data["channels"].get(k)}),
+                ("channel_would", data["channels"].get("monitor_by_channel", {}))]
         for section, counts in rows:
             for name, count in counts.items():
                 writer.writerow([section, name, count])
@@ -144,6 +154,19 @@ def report(since: timedelta, fmt: str) -> None:
         width = max(18, *(len(DONE_WORDS[o]) for o in shown))
         for outcome in shown:
             click.echo(f"  {DONE_WORDS[outcome]:<{width}} {data['enforce']['done'].get(outcome, 0):>6}")
+    channels = data["channels"]
+    if channels.get("rejected") or channels.get("monitor_would"):
+        click.echo(f"Rejected by channel (rules' channels.reject) ({channels['rejected']}):")
+        for name, n in channels["by_channel"].items():
+            click.echo(f"  by {name:<15} {n:>6}")
+        for outcome in ("deleted", "closed"):
+            if channels[outcome]:
+                click.echo(f"  {outcome:<18} {channels[outcome]:>6}")
+        notices = channels["notices"]
+        click.echo(f"  portal notices     {notices['sent']:>6} sent, {notices['skipped']} skipped, {notices['lost']} lost")
+        if channels["monitor_would"]:
+            click.echo(f"  monitor mode would reject {channels['monitor_would']} ({', '.join(channels['monitor_by_channel'])};"
+                       " nothing was changed)")
     if data["monitor"]["tickets"] and data["enforce"]["tickets"]:
         click.echo("  (`gdpr-bridge redecide --dry-run` shows what enforce mode would do with the monitor ones)")
     _echo_comments(data)

@@ -21,7 +21,7 @@ import phonenumbers
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 
 # The public suffix list shipped inside tldextract; never fetched (no network at start-up).
 OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
@@ -29,6 +29,8 @@ OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None,
 
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email recognizer with the suffix check done offline."""
+
+    TRIGGER = re.compile("@")  # a text without one is not scanned (``Scanner``)
 
     def __init__(self, supported_language: str = "en", **kwargs: Any) -> None:
         kwargs.setdefault("name", "EmailRecognizer")
@@ -50,6 +52,9 @@ _DATE_SHAPE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}[./]\d{1,2}[./]
 _US_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _GROUP_SPLIT = re.compile(r"[ .\-/]+")
 _DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
+# Ofcom keeps 07700 900000-900999 for drama; phonenumbers calls them invalid, but people copy
+# them from training material and test data as a person's mobile, in every format
+_GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]?900[ .-]?\d{3}")
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
 
 
@@ -103,6 +108,7 @@ class PhoneRecognizer(BridgeRecognizer):
     """Phone numbers in national and international formats (phonenumbers validation)."""
 
     ENTITY = "PHONE_NUMBER"
+    TRIGGER = DIGIT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,6 +125,8 @@ class PhoneRecognizer(BridgeRecognizer):
             return None
         if _DATE_SHAPE.fullmatch(value):
             return None
+        if _GB_DRAMA_MOBILE.fullmatch(value):
+            return 0.55, "GB mobile number (Ofcom's range for drama and examples)"
         international = value.startswith(("+", "00"))
         if international:
             if phone_e164_candidates(value, ()):
@@ -198,6 +206,7 @@ class IpAddressRecognizer(BridgeRecognizer):
     """IPv4/IPv6 addresses; emitted only with a personal context word (a home connection)."""
 
     ENTITY = "IP_ADDRESS"
+    TRIGGER = re.compile(r"[\d:]")  # IPv4 has digits, IPv6 colons
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for regex in (_IPV4, _IPV6):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from bridge.recognizers.base import Candidate, RegexRecognizer
+from bridge.recognizers.base import DIGIT, Candidate, RegexRecognizer
 from bridge.recognizers.checksums import digits_of, payment_card_valid
 from bridge.recognizers.context import ContextWords
 
@@ -30,6 +30,7 @@ class PaymentCardRecognizer(RegexRecognizer):
     """13-19 digits, optionally grouped by spaces or dashes, Luhn-valid, known issuer prefix."""
 
     ENTITY = "CREDIT_CARD"
+    TRIGGER = DIGIT
     PATTERN = re.compile(r"(?<![\w.,/+-])(?P<v>\d{4}(?:[ -]?\d{3,4}){2,3}(?:[ -]?\d{1,3})?)(?![\w/]|[.,-]\d)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
