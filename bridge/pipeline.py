@@ -39,7 +39,7 @@ from bridge.platform import (
     Ticket,
     TicketGone,
 )
-from bridge.redaction import Plan, attachments_left, plan_redaction, values_left
+from bridge.redaction import Plan, attachments_left, plan_redaction, unread_attachments, values_left
 from bridge.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -634,6 +634,10 @@ STEPS: tuple[Step, ...] = (
     Step(REDACTED, applies=lambda r: r.enforcing and r.action == "redact", run=redact, done_when=(REDACTED,)),
     Step("redaction_notified", applies=lambda r: r.enforcing and REDACTED in r.done, run=notify_redaction,
          done_when=NOTICE_ENDS),
+    # redacted what was found, but an attachment could not be read: a person looks at it too
+    Step("review_unread", applies=lambda r: r.enforcing and r.action == "redact" and r.decision is not None
+         and unread_attachments(r.decision, r.services.rules.attachments.on_unscannable), run=mark_review,
+         done_when=(REVIEW_MARKED,)),
     Step(REVIEW_MARKED, applies=lambda r: r.enforcing and r.action == "review", run=mark_review,
          done_when=(REVIEW_MARKED,)),
     Step(CLEARED, applies=lambda r: r.enforcing and r.action == "none" and bool(r.services.rules.actions.clear_tag),

@@ -177,6 +177,8 @@ def test_the_policy_counts_only_third_party_data_and_marks_every_finding(rules: 
          "STREET_ADDRESS", "3 Wexley Road\nWexley WX1 2AB", REQUESTER),
         # ... or right after it
         ("It shows my number in full (QQ 12 34 56 C, that's mine) in the log.", "UK_NINO", "QQ 12 34 56 C", REQUESTER),
+        # "it's" is no possessive
+        ("The portal shows one number, but on my P60 it's QQ 12 34 65 C.", "UK_NINO", "QQ 12 34 65 C", REQUESTER),
         # someone else between the first-person word and the value
         ("My colleague's NI number is QQ 12 34 56 C, please fix it.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
         ("I updated my records: her NI number is QQ 12 34 56 C.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),

@@ -121,6 +121,8 @@ class BridgeRecognizer(EntityRecognizer):
         # ("The NHS number on her record is wrong. It should be 943 476 5919."); not across a
         # blank line or past another candidate
         self.previous_sentence_window = int(self.options.get("previous_sentence_context_window", 0))
+        # options.previous_sentences: how many sentence ends may stand between (default 1)
+        self.previous_sentences = int(self.options.get("previous_sentences", 1))
         # options.context_first_only: a context word before serves only the first candidate after it
         self.first_only = bool(self.options.get("context_first_only", False))
         # options.ignore_wins_in_clause: an ignore word before the match in the same clause
@@ -260,7 +262,9 @@ class BridgeRecognizer(EntityRecognizer):
         if far is None:
             return None
         between = text[start - far[0] : start]
-        if PARAGRAPH_BREAK.search(between) or len(SENTENCE_BREAK.findall(between)) > 1:
+        # a paragraph that ends with a colon goes on below it ("Sie lautet:\n\n59 371 048 364")
+        joined = re.sub(r":[ \t]*\n\s*\n", ": ", between)
+        if PARAGRAPH_BREAK.search(joined) or len(SENTENCE_BREAK.findall(joined)) > self.previous_sentences:
             return None
         if self._blocked(blockers, start - far[0], start):
             return None

@@ -52,6 +52,9 @@ _DATE_SHAPE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}[./]\d{1,2}[./]
 _US_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _GROUP_SPLIT = re.compile(r"[ .\-/]+")
 _DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
+# Ofcom keeps 07700 900000-900999 for drama; phonenumbers calls them invalid, but people copy
+# them from training material and test data as a person's mobile, in every format
+_GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]?900[ .-]?\d{3}")
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
 
 
@@ -122,6 +125,8 @@ class PhoneRecognizer(BridgeRecognizer):
             return None
         if _DATE_SHAPE.fullmatch(value):
             return None
+        if _GB_DRAMA_MOBILE.fullmatch(value):
+            return 0.55, "GB mobile number (Ofcom's range for drama and examples)"
         international = value.startswith(("+", "00"))
         if international:
             if phone_e164_candidates(value, ()):
