@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -209,6 +210,9 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=50, help="text tickets sent at once at the end (0: none)")
     parser.add_argument("--comments", type=int, default=100, help="comments with a violation added to clean tickets")
     parser.add_argument("--comment-rate", type=float, default=2.0, help="comment webhooks per second")
+    parser.add_argument("--api-budget", type=float, default=None,
+                        help="Zendesk API requests a minute (rate_limits.zendesk in a copy of rules.yaml; default: "
+                             "the shipped rules' budget, which bounds the comments a second the bridge can redact)")
     parser.add_argument("--job-polls", type=int, default=0, help="'queued' answers before the fake's job completes")
     parser.add_argument("--job-poll-seconds", type=float, default=None, help="ZENDESK_JOB_POLL_SECONDS (default: adapter's)")
     parser.add_argument("--workers", type=int, default=None, help="BRIDGE_WORKERS (default: the bridge's)")
@@ -246,6 +250,11 @@ def main() -> None:
         env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "enforce", "SMTP_URL": sink.url}
         if args.workers is not None:
             env["BRIDGE_WORKERS"] = str(args.workers)
+        if args.api_budget is not None:
+            shipped = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+            budget = re.sub(r"(?m)^(  zendesk:\n    requests_per_minute:) \d+", rf"\1 {args.api_budget:g}", shipped)
+            (Path(tmp) / "rules.yaml").write_text(budget, encoding="utf-8")
+            env["BRIDGE_RULES"] = str(Path(tmp) / "rules.yaml")
         if args.job_poll_seconds is not None:
             env["ZENDESK_JOB_POLL_SECONDS"] = str(args.job_poll_seconds)
         bridge = BridgeProcess(Path(tmp), env).start()
@@ -278,8 +287,9 @@ def main() -> None:
 
     poll = args.job_poll_seconds if args.job_poll_seconds is not None else ZendeskSettings.job_poll
     workers = args.workers if args.workers is not None else load_settings({}).workers
+    budget = f"{args.api_budget:g}/min" if args.api_budget is not None else "as rules.yaml"
     print(f"one `gdpr-bridge serve` ({workers} worker thread(s), enforce); fake job completes after "
-          f"{args.job_polls} 'queued' poll(s), first poll pause {poll:g} s")
+          f"{args.job_polls} 'queued' poll(s), first poll pause {poll:g} s; Zendesk API budget {budget}")
     print(f"{'group / webhook sent ->':34} {'n':>9} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7}")
     labels = {"text": f"text-only at {args.rate:g}/s", "screenshot": f"1 screenshot at {args.shot_rate:g}/s",
               "burst": f"burst of {args.burst} text at once",

@@ -65,7 +65,7 @@ from bridge.platform import (
     Ticket,
     TicketGone,
 )
-from bridge.redaction import Plan, attachments_left, plan_redaction, values_left
+from bridge.redaction import Plan, attachments_left, plan_redaction, unread_attachments, values_left
 from bridge.rules.schema import CommentRules
 
 log = logging.getLogger(__name__)
@@ -443,6 +443,9 @@ STEPS: tuple[Step, ...] = (
     Step(NOTIFIED, applies=lambda r: r.enforcing and (REDACTED in r.done or DELETED in r.done), run=notify,
          done_when=NOTICE_ENDS),
     Step(REVIEW_MARKED, applies=_acting("review"), run=mark_review, done_when=(REVIEW_MARKED,)),
+    # redacted what was found, but an attachment could not be read: a person looks at it too
+    Step("review_unread", applies=lambda r: _acting("redact")(r) and r.decision is not None and unread_attachments(
+        r.decision, r.services.rules.attachments.on_unscannable), run=mark_review, done_when=(REVIEW_MARKED,)),
     Step(ENFORCED, applies=_acting("none"), run=leave_alone, done_when=(ENFORCED,)),
 )
 

@@ -106,3 +106,12 @@ def attachments_left(plan: Plan, attachments: list[AttachmentRef]) -> int:
     """How many of the attachments to remove the platform still lists."""
     present = {ref.id for ref in attachments}
     return sum(1 for ref in plan.attachments if ref.id in present)
+
+
+UNREAD_MARK = " could not be read: "  # bridge.policy's reason for an attachment it could not read
+
+
+def unread_attachments(decision: Decision, on_unscannable: str) -> bool:
+    """A redaction removes what was found; an attachment that could not be read was not looked
+    at, and with ``attachments.on_unscannable: review`` a person must still see it."""
+    return on_unscannable == "review" and any(UNREAD_MARK in reason for reason in decision.reasons)

@@ -51,6 +51,7 @@ def test_the_comment_notice_says_what_was_removed_from_which_message(lang: str) 
     for fragment in (message, again, attachment, kind, kept, STAFF[lang]):
         assert fragment in text, fragment
     assert "Henrik" not in text and "1001" in text
+    assert rendered.html is not None and message in flat(rendered.html) and again in flat(rendered.html)
 
 
 @pytest.mark.parametrize("lang", ["en", "sv", "de"])

@@ -318,3 +318,22 @@ def test_sigkill_mid_run_then_resume_deletes_each_expired_ticket_exactly_once(tm
         assert audited(tmp_path, platform.name, ticket) is not None
     for ticket in kept:
         assert platform.exists(ticket) and platform.deletions(ticket) == 0
+
+
+def test_platform_option_runs_only_that_platforms_rules_and_an_unconfigured_one_is_named(tmp_path) -> None:
+    zendesk, jira = Zendesk(), Jira()
+    try:
+        z, j = zendesk.expired(), jira.expired()
+        env = bridge_env(tmp_path, zendesk, jira)
+        result = run(env, "--platform", "jira", "--yes")
+        assert result.returncode == 0, result.stderr
+        assert jira.erased(j) and zendesk.exists(z) and zendesk.deletions(z) == 0
+        assert "zendesk/" not in result.stdout
+        unconfigured = {k: v for k, v in env.items() if not k.startswith("JIRA_")}
+        result = run(unconfigured, "--yes")
+        assert result.returncode == 0, result.stderr
+        assert "warning: jira: not configured, its retention rules are skipped" in result.stderr
+        assert zendesk.erased(z)
+    finally:
+        zendesk.stop()
+        jira.stop()

@@ -30,6 +30,7 @@ from bridge.ownership.first_person import presented_as_own
 from bridge.ownership.mailboxes import judge_mailbox
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
+from bridge.ownership.records import without_column_label
 from bridge.ownership.places import block_above, bracket_after_says_organisation, nearest_says_organisation
 from bridge.ownership.technical import technical
 from bridge.ownership.text import digits, fold, line_around, words
@@ -300,6 +301,8 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             return Holding(ORGANISATION, "a shared mailbox (a label before it says so)")
     if kind == "PHONE_NUMBER":
         before, after = _around(finding, ticket)
+        if finding.row is not None:
+            before = without_column_label(before)
         words = own.organisation_phone_words + _phone_ignore_words(rules)
         person = own.person_words + _phone_context_words(rules)
         if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], words, person) or bracket_after_says_organisation(after, words):

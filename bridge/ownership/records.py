@@ -8,6 +8,7 @@ A record with a second name in it, or none, is left to the other judgements.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import Iterable
@@ -47,3 +48,13 @@ def own_records(findings: Iterable[Finding]) -> list[Finding]:
         if f.holder == THIRD_PARTY and record_of(f) in own else f
         for f in findings
     ]
+
+
+_COLUMN_LABEL = re.compile(r"[^\W\d][^|;:\n]{0,30}:\s*$")
+
+
+def without_column_label(before: str) -> str:
+    """The text before a value in a table row without its column's label ("Phone: ", as an
+    export writes each cell): a column header says what the value is, for every row alike; the
+    row's own cells say whose ("Reception | Phone: ...", "Zentrale | Telefon: ...")."""
+    return _COLUMN_LABEL.sub("", before)
