@@ -327,3 +327,12 @@ def test_a_titled_surname_in_the_greeting_is_the_addressee_not_a_third_party() -
     other = "Hallo,\n\nbitte Herrn Meyerhoff (Personalnummer 4471) freischalten.\n\nGruß\nAnn Lee"
     decision = decide(Scanner(rules).scan([TextPart("body", other)], "de"), ticket(other, name="Ann Lee"), rules, [])
     assert decision.action == "delete", decision.reasons
+
+
+def test_the_tail_of_a_message_id_after_an_equals_sign_is_a_systems(rules: Rules) -> None:
+    body = "Message-ID: <CAF3x9=Q7a@mail.gmail.com>\n"
+    finding = finding_in(body, "EMAIL_ADDRESS", "Q7a@mail.gmail.com")
+    assert holder_of(finding, ticket(body, name="Ann Lee"), rules).holder == SYSTEM
+    log = "2026-11-30 postfix: from=<ann.berg@wexley-foods.co.uk> status=sent\n"
+    other = finding_in(log, "EMAIL_ADDRESS", "ann.berg@wexley-foods.co.uk")
+    assert holder_of(other, ticket(log, name="Ann Lee"), rules).holder == THIRD_PARTY
