@@ -96,6 +96,11 @@ def test_an_email_ticket_is_recorded_in_monitor_then_deleted_in_enforce_with_one
     assert steps_of(tmp_path, platform, by_email)["channel_would_reject"] == "email; would delete"
     assert "channel_would_reject" not in steps_of(tmp_path, platform, by_portal)
     assert harness.exists(by_email) and harness.exists(by_portal) and not mails_to(sink, by_email)
+    look = cli(monitor, "redecide", "--since", "30d", "--dry-run")  # what enforce mode would do, nothing changes
+    assert look.returncode == 0, look.stderr
+    assert (f"{platform} {by_email}: monitor said clean, arrived by email: would ask the requester to use the portal"
+            " and delete the ticket (rejected channel)") in look.stdout
+    assert f"{platform} {by_portal}: monitor said clean, now clean: would leave it alone" in look.stdout
 
     enforce = BridgeProcess(tmp_path, {**env, "BRIDGE_MODE": "enforce"}).start(timeout=240)
     try:

@@ -69,3 +69,11 @@ def test_it_skips_while_another_run_holds_the_lock_and_is_off_at_0(tmp_path, zen
     assert run_periodic(settings(tmp_path, zendesk, BRIDGE_MODE="enforce",
                                  BRIDGE_RETENTION_INTERVAL_HOURS="0")) == "off"
     assert run_periodic(config, now=time.time() + 2 * 3600) == "ran" and zendesk.erased(doomed)
+
+
+def test_without_retention_rules_the_task_does_nothing(tmp_path, zendesk) -> None:
+    config = load_settings({**zendesk.env(), "BRIDGE_DATA_DIR": str(tmp_path / "data"), "BRIDGE_MODE": "enforce",
+                            "BRIDGE_RULES": str(Path(__file__).resolve().parents[1] / "rules.yaml")})
+    doomed = zendesk.expired()
+    assert run_periodic(config) == "no rules"
+    assert zendesk.exists(doomed) and not zendesk.fake.searches

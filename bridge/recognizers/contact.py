@@ -39,6 +39,20 @@ class OfflineEmailRecognizer(EmailRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         return OFFLINE_TLD_EXTRACT(pattern_text.rsplit("@", 1)[-1]).suffix != ""
 
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: int | None = None) -> list[Any]:
+        """An address written as a log's ``key=value`` ("user=j.doe@example.com") starts after
+        the ``=``: the key is no part of it (and would make it look like a message id)."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            local = text[result.start:result.end].rsplit("@", 1)[0]
+            key = _LOG_KEY.match(local)
+            if key and key.end() < len(local):
+                result.start += key.end()
+        return results
+
+
+_LOG_KEY = re.compile(r"^(?:[A-Za-z][\w.-]{0,30}=)+")
+
 
 # ----------------------------------------------------------------------------- phone
 
