@@ -69,6 +69,19 @@ class Deletions(threading.Thread):
             time.sleep(0.005)
 
 
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU of one process (all its threads)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ValueError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu(processes: list[BridgeProcess], command: str) -> float:
+    return sum(cpu_seconds(p.proc.pid) for p in processes if p.proc is not None and p.command == (command,))
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered))) - 1))]
@@ -137,9 +150,13 @@ def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         # 2. drain: all at once, from a few threads
         burst = tickets(args.drain, args.latency)
         burst_sent: dict[int, float] = {}
-        chunks = [burst[i::8] for i in range(8)]
-        threads = [threading.Thread(target=lambda c, k=k: [deliver(fake, webs[(k + j) % len(webs)], t, burst_sent)
-                                                        for j, t in enumerate(c)]) for k, c in enumerate(chunks)]
+        def send_all(part: int) -> None:
+            for ticket_id in burst[part::8]:
+                deliver(fake, webs[ticket_id % len(webs)], ticket_id, burst_sent)
+
+        threads = [threading.Thread(target=send_all, args=(part,)) for part in range(8)]
+        cpu_before = {name: group_cpu(processes, name) for name in ("web", "worker")}
+        own_before = time.process_time()
         first = time.time()
         for thread in threads:
             thread.start()
@@ -148,6 +165,12 @@ def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         wait_deleted(watch, burst, 600)
         done = [watch.at[t] for t in burst if t in watch.at]
         drain_seconds = (max(done) - first) if done else float("nan")
+        busy = time.time() - first
+        cpu = {name: (group_cpu(processes, name) - cpu_before[name]) / busy for name in ("web", "worker")}
+        cpu["fakes"] = (time.process_time() - own_before) / busy
+        deadline = time.monotonic() + 30  # each email goes out after its ticket's deletion is confirmed
+        while len(sink.messages) < len(paced) + len(burst) and time.monotonic() < deadline:
+            time.sleep(0.05)
         mails = len(sink.messages)
         load = os.getloadavg()[0]
     finally:
@@ -169,10 +192,13 @@ def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             "latency_of": len(paced), "p50": statistics.median(windows) if windows else float("nan"),
             "p95": pct(windows, 0.95) if windows else float("nan"), "max": max(windows) if windows else float("nan"),
             "drained": len(done), "drain_of": len(burst), "drain_seconds": drain_seconds,
-            "rate": len(done) / drain_seconds if done else float("nan"), "mails": mails, "load": load}
+            "rate": len(done) / drain_seconds if done else float("nan"), "mails": mails, "load": load, "cpu": cpu}
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the hosts and drop the database on the way out
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--latency", type=int, default=60, help="tickets sent open-loop for the latency figures")
@@ -191,13 +217,14 @@ def main() -> None:
     print(f"hosts = web + worker (4 threads) each, own data dir; Redis + PostgreSQL; enforce, rate limits off; "
           f"{os.cpu_count()} cores shared with the fake Zendesk and the SMTP sink")
     print("| hosts | processes | start s | webhook → deleted p50 s | p95 s | max s | n | drain tickets/s | drained "
-          "| vs 1 host | emails | load avg |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| vs 1 host | CPU (cores) workers / webs / fakes | emails | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     base = results[0]["rate"]
     for r in results:
         print(f"| {r['hosts']} | {r['processes']} | {r['start']:.1f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['max']:.2f} "
               f"| {r['latency_n']}/{r['latency_of']} | {r['rate']:.1f} | {r['drained']}/{r['drain_of']} in "
-              f"{r['drain_seconds']:.1f} s | {r['rate'] / base:.2f}× | {r['mails']} | {r['load']:.1f} |")
+              f"{r['drain_seconds']:.1f} s | {r['rate'] / base:.2f}× | {r['cpu']['worker']:.2f} / {r['cpu']['web']:.2f} / "
+              f"{r['cpu']['fakes']:.2f} | {r['mails']} | {r['load']:.1f} |")
     print()
     print("State operations (bench/state_latency.py), SQLite vs PostgreSQL:")
     from state_latency import main as state_main
