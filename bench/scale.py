@@ -1,6 +1,6 @@
 """Scale-out: 1, 2 and 4 "hosts" sharing only Redis (the queue) and PostgreSQL (the state).
 
-    python3 bench/scale.py [--hosts 1 2 4] [--drain 240] [--latency 60] [--rate 2]
+    python3 bench/scale.py [--hosts 1 2 4] [--drain 150] [--latency 40] [--rate 2]
                            [--redis redis://127.0.0.1:6379/12] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
                            [--state-ops 100]
 
@@ -19,7 +19,8 @@ its requester emailed (a real SMTP sink).
 3. then, once, ``bench/state_latency.py``'s state operations (audit append on the hash chain,
    lease, delivery claim) on SQLite and PostgreSQL side by side.
 
-The fake Zendesk, the SMTP sink and every bridge process share the machine's cores. Not a test.
+The fake Zendesk, the SMTP sink and every bridge process share the machine's cores; on the
+shared 2-core box a run took 7-12 minutes (start-up of 2-8 processes under load). Not a test.
 """
 
 from __future__ import annotations
@@ -201,9 +202,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the hosts and drop the database on the way out
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--latency", type=int, default=60, help="tickets sent open-loop for the latency figures")
+    parser.add_argument("--latency", type=int, default=40, help="tickets sent open-loop for the latency figures")
     parser.add_argument("--rate", type=float, default=2.0, help="webhooks a second in the latency phase")
-    parser.add_argument("--drain", type=int, default=240, help="tickets sent at once for the drain rate")
+    parser.add_argument("--drain", type=int, default=150, help="tickets sent at once for the drain rate")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--state-ops", type=int, default=100, help="operations per row of the state latency table")
