@@ -1,7 +1,15 @@
-"""Exposure window: webhook arrival -> decision, -> email to the requester, -> permanent deletion.
+"""Exposure window: webhook arrival -> decision, -> email to the requester, -> permanent deletion;
+and for comments added later (issue 17): comment webhook -> confirmed redaction -> email.
 
     python3 bench/exposure.py [--n 200] [--shots 30] [--rate 2] [--shot-rate 0.5] [--burst 50]
+                              [--comments 100] [--comment-rate 2]
                               [--job-polls 1] [--job-poll-seconds 1.0]
+
+The comment case: a clean ticket exists; its requester adds a public comment with a
+colleague's name and phone number, and the fake sends the "comment added" trigger's webhook.
+"redacted" is when the bridge recorded the redaction as confirmed (audit step ``redacted``:
+the comment redacted through Zendesk's comment redaction API, fetched again, nothing counted
+left); "email" when the redaction notice reached the SMTP sink.
 
 A real ``gdpr-bridge serve`` process (one worker thread, enforce mode, SQLite queue),
 the fake Zendesk (real HTTP on 127.0.0.1) and a real SMTP sink. Each ticket is a
@@ -25,6 +33,7 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -129,7 +138,32 @@ class Watcher(threading.Thread):
 
 def decided_at(data_dir: Path) -> dict[int, float]:
     with sqlite3.connect(data_dir / "bridge.db") as db:
-        return {int(t): at for t, at in db.execute("SELECT ticket_id, MIN(decided_at) FROM decisions GROUP BY ticket_id")}
+        return {int(t): at for t, at in db.execute("SELECT ticket_id, MIN(decided_at) FROM decisions GROUP BY ticket_id")
+                if "/comment/" not in t}
+
+
+def redacted_at(data_dir: Path) -> dict[int, float]:
+    """Ticket id -> when its comment's redaction was confirmed (audit step ``redacted``)."""
+    try:
+        with sqlite3.connect(data_dir / "bridge.db") as db:
+            rows = db.execute("SELECT ticket_id, at FROM steps WHERE step = 'redacted'").fetchall()
+    except sqlite3.Error:
+        return {}
+    return {int(key.split("/comment/")[0]): at for key, at in rows if "/comment/" in key}
+
+
+def send_comments(fake: FakeZendesk, url: str, tickets: list[int], bodies: dict[int, str], rate: float,
+                  sent: dict[int, float]) -> None:
+    """One comment per ticket, open loop at ``rate`` per second, each announced by its webhook."""
+    start = time.monotonic()
+    for i, tid in enumerate(tickets):
+        time.sleep(max(0.0, start + i / rate - time.monotonic()))
+        comment_id = fake.add_comment(tid, bodies[tid])
+        sent[tid] = time.time()
+        response = fake.deliver_webhook(url, tid, SECRET, form="trigger", comment_id=comment_id,
+                                        event_type="zen:event-type:ticket.comment_added")
+        if response.status_code != 202:
+            print(f"comment webhook for {tid}: HTTP {response.status_code}", file=sys.stderr)
 
 
 def send(fake: FakeZendesk, url: str, tickets: list[int], rate: float | None, sent: dict[int, float]) -> None:
@@ -174,6 +208,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2.0, help="text-only webhooks per second")
     parser.add_argument("--shot-rate", type=float, default=0.5, help="screenshot webhooks per second")
     parser.add_argument("--burst", type=int, default=50, help="text tickets sent at once at the end (0: none)")
+    parser.add_argument("--comments", type=int, default=100, help="comments with a violation added to clean tickets")
+    parser.add_argument("--comment-rate", type=float, default=2.0, help="comment webhooks per second")
+    parser.add_argument("--api-budget", type=float, default=None,
+                        help="Zendesk API requests a minute (rate_limits.zendesk in a copy of rules.yaml; default: "
+                             "the shipped rules' budget, which bounds the comments a second the bridge can redact)")
     parser.add_argument("--job-polls", type=int, default=0, help="'queued' answers before the fake's job completes")
     parser.add_argument("--job-poll-seconds", type=float, default=None, help="ZENDESK_JOB_POLL_SECONDS (default: adapter's)")
     parser.add_argument("--workers", type=int, default=None, help="BRIDGE_WORKERS (default: the bridge's)")
@@ -185,7 +224,15 @@ def main() -> None:
     fake = FakeZendesk(job_polls=("queued",) * args.job_polls).start()
     watcher = Watcher(fake, sink)
     watcher.start()
-    groups: dict[str, list[int]] = {"text": [], "screenshot": [], "burst": []}
+    groups: dict[str, list[int]] = {"text": [], "screenshot": [], "burst": [], "comment": []}
+    comment_bodies: dict[int, str] = {}
+    for i in range(args.comments):
+        lang = LANGS[i % 3]
+        tid = fake.add_ticket("Rota export fails", SHOT_BODY[lang].replace(", see the screenshot", "")
+                              .replace(", se skärmbilden", "").replace(", siehe Screenshot", ""),
+                              requester=REQUESTERS[lang])
+        groups["comment"].append(tid)
+        comment_bodies[tid] = text_body(rng, lang)
     for i in range(args.n):
         lang = LANGS[i % 3]
         groups["text"].append(fake.add_ticket("Rota export fails", text_body(rng, lang), requester=REQUESTERS[lang]))
@@ -203,6 +250,11 @@ def main() -> None:
         env = {**fake.env(ZENDESK_WEBHOOK_SECRET=SECRET), "BRIDGE_MODE": "enforce", "SMTP_URL": sink.url}
         if args.workers is not None:
             env["BRIDGE_WORKERS"] = str(args.workers)
+        if args.api_budget is not None:
+            shipped = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+            budget = re.sub(r"(?m)^(  zendesk:\n    requests_per_minute:) \d+", rf"\1 {args.api_budget:g}", shipped)
+            (Path(tmp) / "rules.yaml").write_text(budget, encoding="utf-8")
+            env["BRIDGE_RULES"] = str(Path(tmp) / "rules.yaml")
         if args.job_poll_seconds is not None:
             env["ZENDESK_JOB_POLL_SECONDS"] = str(args.job_poll_seconds)
         bridge = BridgeProcess(Path(tmp), env).start()
@@ -218,6 +270,14 @@ def main() -> None:
                 deadline = time.monotonic() + 90
                 while time.monotonic() < deadline and not all(t in watcher.deleted for t in ids):
                     time.sleep(0.1)
+            if groups["comment"]:
+                send_comments(fake, url, groups["comment"], comment_bodies, args.comment_rate, sent)
+                deadline = time.monotonic() + 90
+                while time.monotonic() < deadline and (
+                        not all(t in watcher.mailed for t in groups["comment"])
+                        or len(redacted_at(Path(tmp))) < len(groups["comment"])):
+                    time.sleep(0.2)
+            redacted = redacted_at(Path(tmp))
             decided = decided_at(Path(tmp))
         finally:
             bridge.stop()
@@ -227,15 +287,21 @@ def main() -> None:
 
     poll = args.job_poll_seconds if args.job_poll_seconds is not None else ZendeskSettings.job_poll
     workers = args.workers if args.workers is not None else load_settings({}).workers
+    budget = f"{args.api_budget:g}/min" if args.api_budget is not None else "as rules.yaml"
     print(f"one `gdpr-bridge serve` ({workers} worker thread(s), enforce); fake job completes after "
-          f"{args.job_polls} 'queued' poll(s), first poll pause {poll:g} s")
+          f"{args.job_polls} 'queued' poll(s), first poll pause {poll:g} s; Zendesk API budget {budget}")
     print(f"{'group / webhook sent ->':34} {'n':>9} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7}")
     labels = {"text": f"text-only at {args.rate:g}/s", "screenshot": f"1 screenshot at {args.shot_rate:g}/s",
-              "burst": f"burst of {args.burst} text at once"}
+              "burst": f"burst of {args.burst} text at once",
+              "comment": f"text comment on a clean ticket at {args.comment_rate:g}/s"}
     for group, ids in groups.items():
         if not ids:
             continue
         print(f"{labels[group]}")
+        if group == "comment":
+            print(row("  -> redaction confirmed (audit)", sent, redacted, ids))
+            print(row("  -> email at the SMTP server", sent, watcher.mailed, ids))
+            continue
         print(row("  -> decided (audit)", sent, decided, ids))
         print(row("  -> email at the SMTP server", sent, watcher.mailed, ids))
         print(row("  -> permanently deleted", sent, watcher.deleted, ids))

@@ -15,19 +15,22 @@ import logging
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import func, select
 
 from bridge.audit import AuditLog
 from bridge.db import Database
+from bridge.jobkeys import is_comment_key
 from bridge.schema import attestations, decisions, jobs, steps
 
 # Audit steps that end with a ticket deleted, by the reason the report gives. The
 # retention run and subject erasure record their own step names (``record_step``).
-DELETION_STEPS = {"deleted": "policy violation", "retention_deleted": "retention", "subject_erased": "subject erasure"}
+DELETION_STEPS = {"deleted": "policy violation", "retention_deleted": "retention", "subject_erased": "subject erasure",
+                  "channel_deleted": "rejected channel"}
 SWEPT_STEP = "swept"
+REDACTED_STEP = "redacted"  # a confirmed redaction (bridge.pipeline.REDACTED): the ticket was kept
 REMIND_AFTER_DAYS = 182  # about six months
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,8 @@ def build_report(db: Database, start: date, end: date, now: float | None = None)
         review_reasons: Counter[str] = Counter()
         for (reasons,) in conn.execute(select(decisions.c.reasons).where(in_period & (decisions.c.verdict == "review"))):
             review_reasons.update(json.loads(reasons))
+        redacted_rows = conn.execute(select(steps.c.ticket_id, steps.c.detail)
+                                     .where(in_period_steps & (steps.c.step == REDACTED_STEP))).all()
         versions = conn.execute(
             select(decisions.c.rules_hash, func.min(decisions.c.decided_at), func.max(decisions.c.decided_at),
                    func.count()).where(in_period).group_by(decisions.c.rules_hash)
@@ -83,10 +88,13 @@ def build_report(db: Database, start: date, end: date, now: float | None = None)
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "generated_at": _iso(time.time() if now is None else now),
         "deletions": {reason: int(step_counts.get(step, 0)) for step, reason in DELETION_STEPS.items()},
+        "redactions": redaction_counts(redacted_rows, int(step_counts.get("redact_failed", 0)),
+                                       int(step_counts.get("redact_unconfirmed", 0))),
         "decisions": {v: int(verdicts.get(v, 0)) for v in ("violation", "review", "clean")},
         "violations_seen_in_monitor_mode": int(monitor_violations),
         "reviews": {"total": int(verdicts.get("review", 0)), "by_reason": dict(review_reasons.most_common())},
         "caught_by_sweep": int(step_counts.get(SWEPT_STEP, 0)),
+        "channels": _channels(db, since, until),
         "failures": {
             "dead_letters": len(dead),
             "dead_letters_by_error": dict(Counter((e or "unknown").split(":", 1)[0] for (e,) in dead).most_common()),
@@ -101,6 +109,29 @@ def build_report(db: Database, start: date, end: date, now: float | None = None)
                                                                 "problem": broken.problem},
         },
     }
+
+
+def _channels(db: Database, since: float, until: float) -> dict[str, Any]:
+    """The channels rule's part: rejected by channel, deleted/closed, notices (counts only)."""
+    from bridge.channel_counts import channel_counts
+
+    return channel_counts(db, since, until)
+
+
+def redaction_counts(rows: Iterable[Any], refused: int, unconfirmed: int) -> dict[str, int]:
+    """Confirmed redactions (the ticket kept, the data removed), apart from deletions: of
+    comments and of descriptions, with the spans and files they removed."""
+    out = {"comments": 0, "descriptions": 0, "spans": 0, "attachments": 0, "refused": refused,
+           "unconfirmed": unconfirmed}
+    for ticket_id, detail in rows:
+        out["comments" if is_comment_key(ticket_id) else "descriptions"] += 1
+        try:
+            counts = json.loads(detail or "{}")
+            out["spans"] += int(counts.get("spans", 0))
+            out["attachments"] += int(counts.get("attachments", 0))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return out
 
 
 def render(report: dict[str, Any], fmt: str) -> str:

@@ -65,7 +65,7 @@ from bridge.platform import (
     Ticket,
     TicketGone,
 )
-from bridge.redaction import Plan, attachments_left, plan_redaction, values_left
+from bridge.redaction import Plan, attachments_left, plan_redaction, unread_attachments, values_left
 from bridge.rules.schema import CommentRules
 
 log = logging.getLogger(__name__)
@@ -171,20 +171,32 @@ def holder_ticket(ticket: Ticket, comment: Comment) -> Ticket:
 
 
 def fetch(run: CommentRun) -> None:
-    """Fetch the ticket (scope, requester) and the comment again: the event is only a hint."""
-    platform = run.platform
+    """Fetch the comment again: the event is only a hint."""
     try:
-        run.ticket = platform.fetch_ticket(run.ticket_id)  # type: ignore[attr-defined]
+        run.comment = run.platform.fetch_comment(run.ticket_id, run.comment_id)
+    except TicketGone:
+        gone(run, "comment not found when fetched")
+
+
+def fetch_ticket(run: CommentRun) -> None:
+    """The ticket, when the comment alone does not tell enough: the rules scope tickets by
+    project (brand, form), or the author is staff (their note is about the requester, whose
+    own data does not count). An end user's comment otherwise needs only itself (fewer calls
+    on the platform's API budget)."""
+    assert run.comment is not None
+    scope = run.services.rules.scope.get(run.platform_name)
+    if not (scope is not None and scope.projects) and run.comment.author_role in END_USERS:
+        run.ticket = Ticket(id=run.ticket_id, platform=run.platform_name, subject="", body="",
+                            requester=run.comment.author)
+        return
+    try:
+        run.ticket = run.platform.fetch_ticket(run.ticket_id)  # type: ignore[attr-defined]
     except TicketGone:
         gone(run, "ticket not found when fetched")
     assert run.ticket is not None
     if not in_scope(run.ticket, run.services.rules, run.platform_name):
         run.record(OUT_OF_SCOPE)
         raise Stop("out of scope")
-    try:
-        run.comment = platform.fetch_comment(run.ticket_id, run.comment_id)
-    except TicketGone:
-        gone(run, "comment not found when fetched")
 
 
 def gone(run: CommentRun, why: str) -> None:
@@ -352,7 +364,12 @@ def redaction_refused(run: CommentRun, exc: PlatformRejected) -> None:
 
 
 def delete_ticket(run: CommentRun) -> None:
-    """comments.action: delete_ticket: the whole ticket goes, as for a new one."""
+    """comments.action: delete_ticket: the whole ticket goes, as for a new one. The email is
+    rendered and the mail server asked first: when mail is down the job fails before anything
+    is deleted (the address goes with the ticket)."""
+    notice, _ = build_notice(run)
+    if notice is not None:
+        run.services.notifier.ready()
     run.record(DELETING, f"for comment {run.comment_id}")
     try:
         result = run.platform.delete_ticket(run.ticket_id)  # type: ignore[attr-defined]
@@ -423,6 +440,7 @@ def _acting(act: str) -> Callable[[CommentRun], bool]:
 STEPS: tuple[Step, ...] = (
     Step("fetched", applies=lambda r: True, run=fetch),
     Step(COMMENT_SKIPPED, applies=lambda r: True, run=select, done_when=(COMMENT_SKIPPED,)),
+    Step("ticket_fetched", applies=lambda r: True, run=fetch_ticket),
     Step(COMMENT_DECIDED, applies=lambda r: True, run=decide, done_when=(REDACTED, DELETED)),
     Step(MONITORED, applies=lambda r: not r.enforcing, run=monitor, done_when=(MONITORED,)),
     Step(REDACTED, applies=_acting("redact"), run=redact, done_when=(REDACTED,)),
@@ -430,6 +448,9 @@ STEPS: tuple[Step, ...] = (
     Step(NOTIFIED, applies=lambda r: r.enforcing and (REDACTED in r.done or DELETED in r.done), run=notify,
          done_when=NOTICE_ENDS),
     Step(REVIEW_MARKED, applies=_acting("review"), run=mark_review, done_when=(REVIEW_MARKED,)),
+    # redacted what was found, but an attachment could not be read: a person looks at it too
+    Step("review_unread", applies=lambda r: _acting("redact")(r) and r.decision is not None and unread_attachments(
+        r.decision, r.services.rules.attachments.on_unscannable), run=mark_review, done_when=(REVIEW_MARKED,)),
     Step(ENFORCED, applies=_acting("none"), run=leave_alone, done_when=(ENFORCED,)),
 )
 

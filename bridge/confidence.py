@@ -37,11 +37,25 @@ def calibrated(score: float, points: list[tuple[float, float]] | None) -> float:
 def weakness(finding: Finding, config: Confidence) -> str:
     """Why this finding alone is weak evidence, or ''."""
     weak = config.weak
-    if weak.ocr_only and finding.ocr:
+    if weak.ocr_only and finding.ocr and not ocr_confirmed(finding, config):
         return "read only by OCR"
     if weak.address_without_number and finding.entity_type == "STREET_ADDRESS" and not any(ch.isdigit() for ch in finding.value):
         return "an address without a house number"
     return ""
+
+
+LABEL_EVIDENCE = "context word"  # the recognizer's note when a label or column header named the value
+
+
+def ocr_confirmed(finding: Finding, config: Confidence) -> bool:
+    """An OCR reading the image itself confirms: a checksum that a misread digit would break,
+    or a label beside it ("Mobile:", "Date of birth", a column header) that says what it is.
+    A name is never confirmed this way: it has no checksum and OCR noise makes name shapes."""
+    if finding.entity_type == "PERSON":
+        return False
+    if finding.entity_type in config.weak.ocr_self_checking:
+        return True
+    return config.weak.ocr_confirmed_by_label and LABEL_EVIDENCE in finding.evidence
 
 
 def with_band(finding: Finding, config: Confidence) -> Finding:

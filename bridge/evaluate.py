@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from bridge.eval_breakdown import Breakdown, format_breakdown
+from bridge.filenames import NAME_PLACE
 from bridge.findings import Decision, Finding
 from bridge.platform import Requester, Ticket
 from bridge.policy import admissible
@@ -133,13 +134,36 @@ def _spans(haystack: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def labelled_place(finding: Finding, filenames: list[str]) -> Finding:
+    """A finding in the n-th attachment's file name (place ``attachment-name:<n>``) as the corpus
+    labels it: ``attachment:<filename>`` (docs/corpus-format.md). Other findings unchanged."""
+    prefix = NAME_PLACE + ":"
+    if not finding.place.startswith(prefix):
+        return finding
+    number = finding.place[len(prefix):]
+    if not number.isdigit() or not 1 <= int(number) <= len(filenames):
+        return finding
+    return replace(finding, place=f"attachment:{filenames[int(number) - 1]}", detail=FILE_NAME_DETAIL)
+
+
+FILE_NAME_DETAIL = "file name"
+
+
 def finding_matches(finding: Finding, label: dict[str, str], ticket: Ticket) -> bool:
     if finding.entity_type != label["type"] or finding.place != label["where"]:
         return False
     if finding.place in TEXT_PLACES:
         text = ticket.subject if finding.place == "subject" else ticket.body
         return any(finding.start < e and s < finding.end for s, e in _spans(text, label["text"]))
-    value, wanted = _norm(finding.value), _norm(label["text"])
+    if finding.detail == FILE_NAME_DETAIL:
+        # a file name joins words with "_" ("Anna_Berg"), the finding reads them with spaces
+        value, wanted = _alnum(finding.value), _alnum(label["text"])
+    else:
+        value, wanted = _norm(finding.value), _norm(label["text"])
     return bool(value) and bool(wanted) and (value in wanted or wanted in value)
 
 
@@ -277,10 +301,13 @@ def evaluate(
         report.overall.add(expected, decision.verdict)
         report.languages[item.language].add(expected, decision.verdict)
         report.language_hits += detected == item.language
-        counted = admissible(decision.findings, item.ticket, rules)
+        filenames = [a.filename for a in item.attachments]
+        admitted = admissible(decision.findings, item.ticket, rules)
+        counted = [labelled_place(f, filenames) for f in admitted]
         _score_entities(report, item, counted, text_only)
-        report.breakdown.add(item.ticket, decision.findings, item.labels(text_only), finding_matches)
-        counted_ids = {id(f) for f in counted}
+        report.breakdown.add(item.ticket, [labelled_place(f, filenames) for f in decision.findings],
+                             item.labels(text_only), finding_matches)
+        counted_ids = {id(f) for f in admitted}
         report.tickets.append(
             {
                 "id": item.id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 NAME_PLACE = "attachment-name"
+MEMBER_NAME_DETAIL = "name of archive member"  # detail of an archive member's path: "... <n>"
 _JOINERS = re.compile(r"[_+/\\]")
 # the dot before an extension: "anna.berg84@gmail.com.png" is an address and a kind of file
 _EXTENSION_DOT = re.compile(r"\.(?=[A-Za-z0-9]{1,5}(?:$|[ _+/\\]))")

@@ -50,13 +50,18 @@ class JobFields(logging.Filter):
 QUIET_LOGGERS = ("urllib3", "requests", "httpx", "httpcore", "zenpy", "jira", "presidio-analyzer", "uvicorn.access")
 
 
+PERIODIC_TASKS = ("housekeeping", "bridge.tasks.retention")  # huey's INFO lines about them become DEBUG
+
+
 class QuietHousekeeping(logging.Filter):
     """huey logs every run of a periodic task at INFO ("Executing ...housekeeping", "... executed
     in", "Enqueueing periodic task"): once a minute, saying nothing. Those become DEBUG; the
     housekeeping task itself logs at INFO only when it did something."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.startswith("huey") and record.levelno == logging.INFO and "housekeeping" in record.getMessage():
+        message = record.getMessage()
+        if record.name.startswith("huey") and record.levelno == logging.INFO and any(
+                name in message for name in PERIODIC_TASKS):
             if not logging.getLogger().isEnabledFor(logging.DEBUG):
                 return False
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
@@ -68,7 +73,7 @@ class ReadableFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         base = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname:<7} {record.name} {record.getMessage()}"
-        extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if k not in _STANDARD)
+        extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if k not in _STANDARD and v is not None)
         return f"{base} {extras}".rstrip()
 
 

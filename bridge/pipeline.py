@@ -39,7 +39,7 @@ from bridge.platform import (
     Ticket,
     TicketGone,
 )
-from bridge.redaction import Plan, attachments_left, plan_redaction, values_left
+from bridge.redaction import Plan, attachments_left, plan_redaction, unread_attachments, values_left
 from bridge.rules import Rules
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ CHANNEL_REJECTED = "channel_rejected"  # enforce mode decided to act ("email; de
 CHANNEL_DELETED = "channel_deleted"  # the platform confirmed the permanent deletion
 CHANNEL_CLOSED = "channel_closed"  # the platform closed it (solved / a done status)
 CHANNEL_NOTICE = "channel_notice"  # the portal notice: its Message-ID, or "skipped: ..." / "lost: ..."
+CHANNEL_NOTICE_SENDING = "channel_notice_sending"  # handed to the mail server next: never sent twice
 
 NOTICE_ENDS = (NOTIFIED, NOTIFY_SKIPPED, NOTICE_LOST)
 # Steps after which there is nothing left to enforce: what enforce mode did, or the ticket is gone.
@@ -569,7 +570,13 @@ def channel_close(run: Run) -> None:
 
 
 def channel_notify(run: Run) -> None:
-    """Send the portal notice after the platform confirmed the deletion or the closing."""
+    """Send the portal notice after the platform confirmed the deletion or the closing. A run that
+    died while handing it over does not send it again (a closed ticket would still have the
+    address; SMTP has no way to drop a duplicate): it is recorded as lost instead."""
+    if CHANNEL_NOTICE_SENDING in run.done:
+        run.record(CHANNEL_NOTICE, "lost: the worker stopped while handing the notice over; it is not sent twice")
+        metrics.NOTICES.labels(run.platform_name, "lost").inc()
+        return
     if run.channel_notice is None:
         why = run.channel_skip or "no notice"
         if run.ticket is None:
@@ -577,6 +584,7 @@ def channel_notify(run: Run) -> None:
         run.record(CHANNEL_NOTICE, f"{'lost' if run.ticket is None else 'skipped'}: {why}"[:300])
         metrics.NOTICES.labels(run.platform_name, "lost" if run.ticket is None else "skipped").inc()
         return
+    run.record(CHANNEL_NOTICE_SENDING)
     try:
         message_id = send_with_retries(run.services.notifier, run.channel_notice)
     except NotifyError as exc:
@@ -626,6 +634,10 @@ STEPS: tuple[Step, ...] = (
     Step(REDACTED, applies=lambda r: r.enforcing and r.action == "redact", run=redact, done_when=(REDACTED,)),
     Step("redaction_notified", applies=lambda r: r.enforcing and REDACTED in r.done, run=notify_redaction,
          done_when=NOTICE_ENDS),
+    # redacted what was found, but an attachment could not be read: a person looks at it too
+    Step("review_unread", applies=lambda r: r.enforcing and r.action == "redact" and r.decision is not None
+         and unread_attachments(r.decision, r.services.rules.attachments.on_unscannable), run=mark_review,
+         done_when=(REVIEW_MARKED,)),
     Step(REVIEW_MARKED, applies=lambda r: r.enforcing and r.action == "review", run=mark_review,
          done_when=(REVIEW_MARKED,)),
     Step(CLEARED, applies=lambda r: r.enforcing and r.action == "none" and bool(r.services.rules.actions.clear_tag),

@@ -20,6 +20,7 @@ from typing import Iterable
 from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
 from bridge.ownership import THIRD_PARTY, holder_of, same_phone
+from bridge.ownership.records import own_records
 from bridge.platform import Ticket
 from bridge.rules import Rules
 
@@ -55,7 +56,7 @@ def annotate(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[
         holding = holder_of(finding, ticket, rules)
         excluded = "" if holding.holder == THIRD_PARTY else holding.why
         out.append(replace(finding, holder=holding.holder, holder_why=holding.why, excluded=excluded))
-    return out
+    return own_records(out)
 
 
 def admissible(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[Finding]:
@@ -85,6 +86,9 @@ def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
         involved = list(first)
         if rule.together_with is not None:
             second = [f for f in counted if f.entity_type in rule.together_with]
+            if rule.within_chars is not None:
+                first, second = _near_pairs(first, second, rule.within_chars)
+                involved = list(first)
             if not second or (len(first) == 1 and second == first):
                 continue
             involved += [f for f in second if f not in involved]
@@ -96,6 +100,23 @@ def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
             action = "review"
         out.append(FiredRule(rule.name, action, tuple(involved), weak if action == "review" else ""))
     return out
+
+
+def _gap(a: Finding, b: Finding) -> int:
+    return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+def _near_pairs(first: list[Finding], second: list[Finding], within: int) -> tuple[list[Finding], list[Finding]]:
+    """The findings of each side that have a partner of the other side in the same text part,
+    at most ``within`` characters away: special-category words are about the person named
+    beside them, not about anyone named elsewhere in the ticket."""
+    near = [
+        (a, b) for a in first for b in second
+        if a is not b and a.place == b.place and a.detail == b.detail and _gap(a, b) <= within
+    ]
+    firsts = [a for a in first if any(a is x for x, _ in near)]
+    seconds = [b for b in second if any(b is y for _, y in near)]
+    return firsts, seconds
 
 
 def _synthetic(kind: str, attachment: ExtractedAttachment) -> Finding:

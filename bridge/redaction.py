@@ -81,13 +81,23 @@ def plan_redaction(decision: Decision, attachments: list[AttachmentRef]) -> Plan
     return plan
 
 
+def _letters_and_digits(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def values_left(decision: Decision, text: str) -> int:
-    """How many counted values of the message's text still stand in ``text`` (as the
-    scanner reads it: normalised). Used after the platform says it redacted them."""
+    """How many counted values of the message's text still stand in ``text``, read as the
+    scanner reads it (normalised), and, for values of six letters or digits or more, also
+    with spaces, punctuation and invisible characters ignored (a number whose spacing the
+    platform changed is still there). Used after the platform says it redacted them."""
     seen = normalise(text).text
+    bare = _letters_and_digits(seen)
     left = 0
     for finding in decision.counted:
-        if finding.place == TEXT_PLACE and finding.value and finding.value in seen:
+        if finding.place != TEXT_PLACE or not finding.value:
+            continue
+        key = _letters_and_digits(finding.value)
+        if finding.value in seen or (len(key) >= 6 and key in bare):
             left += 1
     return left
 
@@ -96,3 +106,12 @@ def attachments_left(plan: Plan, attachments: list[AttachmentRef]) -> int:
     """How many of the attachments to remove the platform still lists."""
     present = {ref.id for ref in attachments}
     return sum(1 for ref in plan.attachments if ref.id in present)
+
+
+UNREAD_MARK = " could not be read: "  # bridge.policy's reason for an attachment it could not read
+
+
+def unread_attachments(decision: Decision, on_unscannable: str) -> bool:
+    """A redaction removes what was found; an attachment that could not be read was not looked
+    at, and with ``attachments.on_unscannable: review`` a person must still see it."""
+    return on_unscannable == "review" and any(UNREAD_MARK in reason for reason in decision.reasons)

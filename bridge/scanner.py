@@ -215,6 +215,9 @@ class Scanner:
         nlp_artifacts = self._no_nlp.get(language) or self.nlp_engine.process_text(text, language)
         results: list[RecognizerResult] = []
         for recognizer in self.recognizers[language]:
+            trigger = getattr(recognizer, "TRIGGER", None)
+            if trigger is not None and trigger.search(text) is None:
+                continue  # every candidate holds that character: nothing to find (a subject without digits)
             if isinstance(recognizer, BridgeRecognizer):
                 found = recognizer.analyze(text, self.entities, nlp_artifacts, tabular=tabular)
             else:

@@ -20,6 +20,7 @@ from bridge.attest import attestation_status
 from bridge.audit import AuditLog
 from bridge.settings import Settings
 from bridge.db import open_database
+from bridge.jobkeys import is_comment_key
 from bridge.jobs import JobStore
 from bridge.token_gate import BASIC_REALM, TokenGate
 
@@ -30,7 +31,7 @@ _templates = Environment(loader=PackageLoader("bridge", "templates/status"), aut
 
 
 # The steps that put a tag on the ticket for a person (bridge.pipeline.REVIEW_MARKED).
-TAGGED_STEPS = frozenset({"review_marked"})
+TAGGED_STEPS = frozenset({"review_marked", "redact_unconfirmed", "redact_failed"})
 
 
 def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, Any]:
@@ -40,8 +41,13 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
     review: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []  # deletions the platform refused for good (tagged for review)
     notices_lost = 0  # deleted, but the requester could not be told (see docs/notification.md)
+    acted: Counter[str] = Counter()  # what enforce mode did: deleted, redacted (the ticket kept)
+    comments = 0
     for record in audit.records(since=since):
         steps = {s["step"]: s for s in record["steps"]}
+        comments += is_comment_key(record["ticket_id"])
+        for step in ("deleted", "redacted", "redact_failed", "redact_unconfirmed"):
+            acted[step] += step in steps
         if "delete_failed" in steps and "deleted" not in steps:
             refused.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                             "reason": steps["delete_failed"]["detail"], "at": steps["delete_failed"]["at"]})
@@ -52,6 +58,7 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         if any(step["step"] in TAGGED_STEPS for step in record["steps"]):  # tagged, not "would tag"
             review.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                            "reasons": record["reasons"], "decided_at": record["decided_at"]})
+    channels = _channels(audit, since)
     days_sorted = sorted(per_day)
     totals = {v: sum(per_day[d][v] for d in days_sorted) for v in VERDICTS}
     return {
@@ -62,14 +69,26 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         "kinds": kinds.most_common(),
         "review": review[-50:],
         "deletions_refused": refused[-50:],
-        "notices_lost": notices_lost,
+        "notices_lost": notices_lost + channels["notices"]["lost"],  # the channels rule's portal notices too
+        "comments_decided": comments,
+        "deletions": acted["deleted"],
+        "redactions": acted["redacted"],
+        "redactions_not_done": acted["redact_failed"] + acted["redact_unconfirmed"],
         "dead_letters": [
             {"platform": j.platform, "ticket_id": j.ticket_id, "attempts": j.attempts, "reason": j.last_error,
              "failed_at": j.updated_at}
             for j in jobs.list("dead")
         ],
         "jobs": jobs.counts(),
+        "channels": channels,
     }
+
+
+def _channels(audit: AuditLog, since: float) -> dict[str, Any]:
+    """The channels rule's counts in the window (``bridge.channel_counts``)."""
+    from bridge.channel_counts import channel_counts
+
+    return channel_counts(audit.db, since)
 
 
 def bar_chart(days: list[dict[str, Any]], width: int = 720, height: int = 220) -> list[dict[str, Any]]:

@@ -65,3 +65,20 @@ def test_zip_member_paths_are_scanned(analyzer: TicketAnalyzer) -> None:
     found = [f for f in decision.counted if f.entity_type == "SE_PERSONNUMMER"]
     assert found and all(f.place == "attachment:export.zip" for f in found)
     assert all("811218" not in (f.detail or "") for f in found)
+
+
+def test_a_capture_time_in_a_photo_or_screenshot_name_is_no_personnummer(analyzer: TicketAnalyzer) -> None:
+    for name in ("IMG_20261201_0914.png", "Screenshot_20261130-0712.png", "Skärmbild 20261201-0914.png",
+                 "scan_19850312-1234.pdf"):
+        decision = analyzer.analyse(TICKET, [AttachmentInput(name, CLEAN)], "sv")
+        assert decision.action == "none", (name, decision.reasons)
+
+
+def test_the_requesters_own_payslip_under_their_name_is_theirs(analyzer: TicketAnalyzer) -> None:
+    own = analyzer.analyse(TICKET, [AttachmentInput("lonespec_Sara_Lind_811218-9876.txt", CLEAN)], "sv")
+    assert own.action == "none", own.reasons
+    other = analyzer.analyse(TICKET, [AttachmentInput("lonespec_Anna_Berg_811218-9876.txt", CLEAN)], "sv")
+    assert other.action == "delete"
+    # a second name in the same file name: whose the number is, is not known
+    both = analyzer.analyse(TICKET, [AttachmentInput("lonespec_Sara_Lind_Anna_Berg_811218-9876.txt", CLEAN)], "sv")
+    assert both.action == "delete"

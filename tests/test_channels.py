@@ -20,6 +20,7 @@ from bridge.pipeline import (
     CHANNEL_CLOSED,
     CHANNEL_DELETED,
     CHANNEL_NOTICE,
+    CHANNEL_NOTICE_SENDING,
     CHANNEL_REJECTED,
     CHANNEL_WOULD_REJECT,
     DELETING,
@@ -116,7 +117,8 @@ def test_an_email_ticket_is_deleted_then_the_requester_sent_to_the_portal_in_the
     ticket_id = world.ticket(CLEAN, "email")
     assert process_ticket(world.services(), "memory", ticket_id) == "deleted (channel)"
     assert world.store.deletions == [ticket_id]
-    assert world.steps(ticket_id) == [CHANNEL_REJECTED, DELETING, CHANNEL_DELETED, CHANNEL_NOTICE]
+    assert world.steps(ticket_id) == [CHANNEL_REJECTED, DELETING, CHANNEL_DELETED, CHANNEL_NOTICE_SENDING,
+                                      CHANNEL_NOTICE]
     [mail] = world.emails()
     assert mail["Content-Language"] == "sv" and "har raderats" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
@@ -145,7 +147,7 @@ def test_close_solves_the_ticket_with_a_private_note_and_then_scans_it(world: Wo
     ticket_id = world.ticket(VIOLATION, "email")
     assert process_ticket(world.services(action="close"), "memory", ticket_id) == "deleted"  # scanned: a violation
     steps = world.steps(ticket_id)
-    assert steps[:3] == [CHANNEL_REJECTED, CHANNEL_CLOSED, CHANNEL_NOTICE] and "deleted" in steps
+    assert steps[:4] == [CHANNEL_REJECTED, CHANNEL_CLOSED, CHANNEL_NOTICE_SENDING, CHANNEL_NOTICE] and "deleted" in steps
     subjects = [m["Subject"] for m in world.emails()]
     assert len(subjects) == 2 and any("stängts" in s for s in subjects)  # the portal notice, then the deletion's
 
@@ -169,3 +171,92 @@ def test_monitor_mode_records_what_it_would_do_and_changes_nothing(world: World)
     # switched to enforce: the same ticket is acted on
     assert process_ticket(world.services(), "memory", ticket_id) == "deleted (channel)"
     assert world.store.deletions == [ticket_id] and len(world.emails()) == 1
+
+
+def test_the_counts_read_the_steps_the_pipeline_writes() -> None:
+    from bridge import channel_counts, pipeline
+
+    assert (channel_counts.WOULD, channel_counts.REJECTED, channel_counts.DELETED, channel_counts.CLOSED,
+            channel_counts.NOTICE) == (pipeline.CHANNEL_WOULD_REJECT, pipeline.CHANNEL_REJECTED,
+                                       pipeline.CHANNEL_DELETED, pipeline.CHANNEL_CLOSED, pipeline.CHANNEL_NOTICE)
+
+
+def test_counts_tell_rejected_from_would_and_sent_from_lost(world: World) -> None:
+    from bridge.channel_counts import channel_counts
+
+    monitored = world.ticket(CLEAN, "email")
+    process_ticket(world.services(mode="monitor"), "memory", monitored)
+    deleted = world.ticket(CLEAN, "email")
+    process_ticket(world.services(), "memory", deleted)
+    counts = channel_counts(world.db, 0)
+    assert counts["rejected"] == 1 and counts["by_channel"] == {"email": 1} and counts["deleted"] == 1
+    assert counts["monitor_would"] == 1 and counts["notices"] == {"sent": 1, "skipped": 0, "lost": 0}
+
+
+def test_doctor_warns_when_channels_are_rejected_without_a_portal_address(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bridge.cli import cli
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_bytes(with_channels("channels: {reject: [email, chat]}\n"))
+    env = {"BRIDGE_DATA_DIR": str(tmp_path / "data"), "BRIDGE_RULES": str(rules), "BRIDGE_PORTAL_URL": "",
+           "SMTP_URL": "", "BRIDGE_QUEUE_URL": "", "BRIDGE_MODE": ""}
+    lines = CliRunner().invoke(cli, ["doctor"], env=env).output.splitlines()
+    [warn] = [ln for ln in lines if ln.startswith(("PASS  channels", "WARN  channels"))]
+    assert warn.startswith("WARN  channels: tickets by email, chat are refused, but the notice names no portal")
+    assert lines[lines.index(warn) + 1].strip() == "hint: set channels.portal_url in the rules or BRIDGE_PORTAL_URL"
+    with_portal = CliRunner().invoke(cli, ["doctor"], env={**env, "BRIDGE_PORTAL_URL": "https://help.example.com"})
+    assert "channels:" not in with_portal.output
+
+
+class Crash(BaseException):
+    """The worker dies here (SIGKILL): nothing after this line runs."""
+
+
+class CrashingAudit(AuditLog):
+    def __init__(self, db: Database, before_step: str) -> None:
+        super().__init__(db)
+        self.before_step = before_step
+
+    def record_step(self, platform: str, ticket_id: str, step: str, detail: str | None = None) -> bool:
+        if step == self.before_step:
+            raise Crash(step)
+        return super().record_step(platform, ticket_id, step, detail)
+
+
+# crash point -> portal notices after the retry, and how the notice step ends
+@pytest.mark.parametrize("action, crash_at, emails, notice", [
+    ("delete", DELETING, 1, "<"),  # before the deletion: the retry fetches the address again
+    ("delete", CHANNEL_DELETED, 0, "lost:"),  # deleted, not recorded: the address went with the ticket
+    ("delete", CHANNEL_NOTICE, 1, "lost:"),  # the notice went out, not recorded: never a second one
+    ("close", CHANNEL_CLOSED, 1, "<"),  # closed, not recorded: the ticket is still there, so is the address
+    ("close", CHANNEL_NOTICE_SENDING, 1, "<"),  # closed, the notice not handed over yet: sent by the retry
+    ("close", CHANNEL_NOTICE, 1, "lost:"),  # handed over, not recorded: not sent again (SMTP cannot dedupe)
+])
+def test_a_crash_between_the_steps_never_sends_two_notices(world: World, action: str, crash_at: str, emails: int,
+                                                          notice: str) -> None:
+    ticket_id = world.ticket(CLEAN, "email")
+    crashing = world.services(action=action)
+    crashing.audit = CrashingAudit(world.db, crash_at)
+    with pytest.raises(Crash):
+        process_ticket(crashing, "memory", ticket_id)
+    process_ticket(world.services(action=action), "memory", ticket_id)
+    assert len({m["Message-ID"] for m in world.emails()}) == emails and len(world.emails()) == emails
+    assert str(AuditLog(world.db).steps("memory", ticket_id)[CHANNEL_NOTICE].detail).startswith(notice)
+    assert world.store.deletions == ([ticket_id] if action == "delete" else [])
+
+
+def test_the_status_page_counts_the_rule_and_a_lost_portal_notice(world: World) -> None:
+    from bridge.jobs import JobStore
+    from bridge.status import summary
+
+    ticket_id = world.ticket(CLEAN, "email")
+    crashing = world.services()
+    crashing.audit = CrashingAudit(world.db, CHANNEL_DELETED)  # deleted; the worker dies before recording it
+    with pytest.raises(Crash):
+        process_ticket(crashing, "memory", ticket_id)
+    process_ticket(world.services(), "memory", ticket_id)
+    info = summary(AuditLog(world.db), JobStore(world.db), 7, "enforce")
+    assert info["channels"]["rejected"] == 1 and info["channels"]["notices"]["lost"] == 1
+    assert info["notices_lost"] == 1  # "requesters not told" includes the portal notice

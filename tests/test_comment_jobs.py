@@ -151,3 +151,14 @@ def test_a_dead_workers_comment_job_is_queued_again_as_a_comment_job(runtime: Me
     assert requeue_stale(runtime) == 1
     assert runtime.queued == [("memory", ticket_id, comment_id)]
     assert "07700" not in runtime.store.comment(ticket_id, comment_id).body
+
+
+def test_redecide_dry_run_decides_a_monitored_comment_alone_and_names_no_value(runtime: MemoryRuntime) -> None:
+    from bridge.commands.redecide import _decide_here
+
+    ticket_id = runtime.store.add_ticket("Export fails", "It stops with EXP-5218.", requester=REQUESTER)
+    comment_id = runtime.store.add_comment(ticket_id, REQUESTER, REPLY)
+    outcome, line = _decide_here(runtime.services(), "memory", comment_key(ticket_id, comment_id), "violation")
+    assert outcome == "redact the comment" and "now violation" in line
+    assert "Kromberg" not in line and "07700" not in line
+    assert "07700" in runtime.store.comment(ticket_id, comment_id).body  # nothing changed

@@ -324,3 +324,12 @@ def test_monitor_mode_records_and_changes_nothing(world: World) -> None:
     assert world.store.comment(ticket_id, comment_id).body == REPLY
     assert world.steps(ticket_id, comment_id) == [COMMENT_DECIDED, MONITORED]
     assert world.emails() == []
+
+
+def test_an_attachment_that_cannot_be_read_still_goes_to_review_after_the_redaction(world: World) -> None:
+    ticket_id, comment_id = world.ticket_with_reply(
+        REPLY, attachments=[("export.pdf", b"%PDF-1.7 this is not really a pdf", "application/pdf")])
+    assert process_comment(world.services(), "memory", ticket_id, comment_id) == "redacted"
+    assert world.store.comment(ticket_id, comment_id).body == redacted(REPLY, PHONE, NAME)
+    assert world.rules.actions.review_tag in world.store.tickets[ticket_id].tags
+    assert world.steps(ticket_id, comment_id) == [COMMENT_DECIDED, REDACTING, REDACTED, NOTIFIED, REVIEW_MARKED]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bridge.commands.detection import eval_corpus
-from bridge.evaluate import Counts, finding_matches, label_policy_violation, load_corpus
+from bridge.evaluate import Counts, finding_matches, label_policy_violation, labelled_place, load_corpus
 from bridge.findings import Finding
 from bridge.platform import Ticket
 
@@ -129,6 +131,18 @@ def test_label_policy_and_matching() -> None:
     assert not finding_matches(Finding("PERSON", "body", 19, 29, 0.9, "x", value="0701234567"), label, ticket)
     ocr = Finding("PERSON", "attachment:a.png", 0, 12, 0.6, "x", value="Carole  Dixon")
     assert finding_matches(ocr, {"type": "PERSON", "text": "Carole Dixon", "where": "attachment:a.png"}, ticket)
+
+
+def test_a_finding_in_a_file_name_matches_the_label_of_its_attachment() -> None:
+    ticket = Ticket(id="t", platform="x", subject="", body="")
+    names = ["notes.txt", "payslip_Berg_Anna_811218-9876.pdf"]
+    found = Finding("PERSON", "attachment-name:2", 8, 17, 0.6, "x", value="Berg Anna")
+    label = {"type": "PERSON", "text": "Berg_Anna", "where": "attachment:payslip_Berg_Anna_811218-9876.pdf"}
+    assert not finding_matches(found, label, ticket)
+    assert finding_matches(labelled_place(found, names), label, ticket)
+    # the first attachment's name is another place; a number past the list stays as it is
+    assert not finding_matches(labelled_place(replace(found, place="attachment-name:1"), names), label, ticket)
+    assert labelled_place(replace(found, place="attachment-name:3"), names).place == "attachment-name:3"
 
 
 def test_counts_rates() -> None:

@@ -221,3 +221,17 @@ def test_a_span_in_a_request_form_field_cannot_be_edited(site: FakeJira) -> None
     start = body.index("+46")
     with pytest.raises(PlatformRejected):
         platform(site).redact_description(key, [(start, start + 16)])
+
+
+def test_files_a_comment_names_are_left_to_that_comments_event(site: FakeJira, bridge: str) -> None:
+    """The portal adds a reply and its file together: comment_created and an issue update that
+    adds the file both come; the file is scanned once, with the reply."""
+    key = site.add_issue("SD", "Help", "x")
+    comment_id, _ = site.comment_and_deliver(bridge, key, "see the file", HUB_SECRET,
+                                             attachments=[("shot.png", b"PNG", "image/png")])
+    [file_id] = site.attachment_ids(key)
+    jira = platform(site)
+    assert [a.id for a in jira.fetch_comment(key, str(comment_id)).attachments] == [str(file_id)]
+    assert jira.fetch_comment(key, f"attachments-{file_id}").attachments == []
+    loose = site.add_attachment(key, "later.txt", b"x", author=site.bot_account_id)  # an agent, not the replier
+    assert [a.id for a in jira.fetch_comment(key, f"attachments-{file_id}-{loose}").attachments] == [str(loose)]

@@ -177,6 +177,8 @@ def test_the_policy_counts_only_third_party_data_and_marks_every_finding(rules: 
          "STREET_ADDRESS", "3 Wexley Road\nWexley WX1 2AB", REQUESTER),
         # ... or right after it
         ("It shows my number in full (QQ 12 34 56 C, that's mine) in the log.", "UK_NINO", "QQ 12 34 56 C", REQUESTER),
+        # "it's" is no possessive
+        ("The portal shows one number, but on my P60 it's QQ 12 34 65 C.", "UK_NINO", "QQ 12 34 65 C", REQUESTER),
         # someone else between the first-person word and the value
         ("My colleague's NI number is QQ 12 34 56 C, please fix it.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
         ("I updated my records: her NI number is QQ 12 34 56 C.", "UK_NINO", "QQ 12 34 56 C", THIRD_PARTY),
@@ -255,6 +257,10 @@ def test_mailboxes_are_judged_by_the_shape_of_their_local_part(rules: Rules, add
          "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
         ("Our depot driver moved: his new address is 12 Albion Crescent, Leeds LS6 1AB.",
          "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+        ("Please send it to the engineer's home instead of the depot:\n12 Albion Crescent, Leeds LS6 1AB.",
+         "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+        ("Pick it up from our remote agent at 2217 Juniper Court, Aurora, CO 80014 on Tuesday.",
+         "2217 Juniper Court, Aurora, CO 80014", THIRD_PARTY),
     ],
 )
 def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
@@ -274,3 +280,59 @@ def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str,
 )
 def test_office_and_switchboard_lines_are_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
     assert holder_of(finding_in(body, "PHONE_NUMBER", value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, kind, value, holder",
+    [
+        ("Please refund it to our company account:\n\nAccount name: Wexley Garden Centres Ltd\nIBAN: GB33BUKB20201555555555\n",
+         "IBAN_CODE", "GB33BUKB20201555555555", ORGANISATION),
+        ("Please pay her salary to her new account, IBAN GB33BUKB20201555555555.", "IBAN_CODE",
+         "GB33BUKB20201555555555", THIRD_PARTY),
+        ("Owner mailbox: wfm-project@wexley-foods.co.uk, prepared by the project lead.", "EMAIL_ADDRESS",
+         "wfm-project@wexley-foods.co.uk", ORGANISATION),
+        ("enhet: 1020 | funktionsbrevlåda: kundcenter@wexley-kommun.se | växel: 0500-49 80 00", "EMAIL_ADDRESS",
+         "kundcenter@wexley-kommun.se", ORGANISATION),
+        ("git: Permission denied (publickey) for deploy@gitlab.wexley-retail.com", "EMAIL_ADDRESS",
+         "deploy@gitlab.wexley-retail.com", SYSTEM),
+    ],
+)
+def test_company_accounts_shared_mailboxes_and_service_accounts(rules: Rules, body: str, kind: str, value: str, holder: str) -> None:
+    assert holder_of(finding_in(body, kind, value), ticket(body, name="Ann Lee"), rules).holder == holder
+
+
+def test_in_attachment_text_the_findings_own_marker_gives_its_words(rules: Rules) -> None:
+    """Two addresses in view: the words before the second one are its own, not the first's."""
+    context = "…<STREET_ADDRESS> An: Wexley Kältetechnik GmbH, <STREET_ADDRESS> RMA: RMA-4471…"
+    finding = Finding("STREET_ADDRESS", "attachment:1", 400, 430, 0.7, "test", value="Gewerbering 5, 74321 Wexley",
+                      context=context, part="attachment")
+    assert holder_of(finding, ticket("", name="Ann Lee"), rules).holder == ORGANISATION
+
+
+def test_the_context_width_matches_the_scanners() -> None:
+    from bridge import ownership, scanner
+
+    assert ownership.CONTEXT_CHARS == scanner.CONTEXT_CHARS
+
+
+def test_a_titled_surname_in_the_greeting_is_the_addressee_not_a_third_party() -> None:
+    from bridge.rules import load_rules
+    from bridge.scanner import Scanner
+    from bridge.findings import TextPart
+
+    rules = load_rules(None)
+    body = "Sehr geehrter Herr Meyerhoff,\n\nder Mitarbeiter mit Personalnummer 4471 kann nicht stempeln.\n\nGruß\nAnn Lee"
+    decision = decide(Scanner(rules).scan([TextPart("body", body)], "de"), ticket(body, name="Ann Lee"), rules, [])
+    assert decision.action == "none", decision.reasons
+    other = "Hallo,\n\nbitte Herrn Meyerhoff (Personalnummer 4471) freischalten.\n\nGruß\nAnn Lee"
+    decision = decide(Scanner(rules).scan([TextPart("body", other)], "de"), ticket(other, name="Ann Lee"), rules, [])
+    assert decision.action == "delete", decision.reasons
+
+
+def test_the_tail_of_a_message_id_after_an_equals_sign_is_a_systems(rules: Rules) -> None:
+    body = "Message-ID: <CAF3x9=Q7a@mail.gmail.com>\n"
+    finding = finding_in(body, "EMAIL_ADDRESS", "Q7a@mail.gmail.com")
+    assert holder_of(finding, ticket(body, name="Ann Lee"), rules).holder == SYSTEM
+    log = "2026-11-30 postfix: from=<ann.berg@wexley-foods.co.uk> status=sent\n"
+    other = finding_in(log, "EMAIL_ADDRESS", "ann.berg@wexley-foods.co.uk")
+    assert holder_of(other, ticket(log, name="Ann Lee"), rules).holder == THIRD_PARTY

@@ -12,3 +12,7 @@ WEBHOOK = JiraWebhook
 
 __all__ = ["INSTALL", "PLATFORM", "SETTINGS", "WEBHOOK", "JiraConfigError", "JiraPlatform", "JiraWebhook",
            "RetryPolicy"]
+
+from .retention import JiraRetention  # noqa: E402 - retention (issue 16), apart from the rest
+
+RETENTION = JiraRetention

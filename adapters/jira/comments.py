@@ -97,7 +97,10 @@ class JiraComments:
         reporter = str((fields.get("reporter") or {}).get("accountId") or "")
         attachments = [a for a in fields.get("attachment") or [] if isinstance(a, dict)]
         if files is not None:
-            mine = [a for a in attachments if str(a.get("id")) in files]
+            # files a comment names (or its author added with it) are that comment's: its own
+            # event (comment_created) scans them, not this one as well
+            claimed = {str(a.get("id")) for c in self._all_comments(key) for a in _files_for(c, attachments)}
+            mine = [a for a in attachments if str(a.get("id")) in files and str(a.get("id")) not in claimed]
             author = (mine[0].get("author") if mine else None) or {}
             created = [t for t in (_parse_time(a.get("created")) for a in mine) if t is not None]
             return Comment(id=comment_id, ticket_id=key, body="", public=True,

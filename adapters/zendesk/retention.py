@@ -59,6 +59,7 @@ class ZendeskRetention:
         self._call = platform._call
         self._sleep = sleep
         self.settings = platform.settings
+        self.page_size = PAGE_SIZE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
@@ -87,7 +88,7 @@ class ZendeskRetention:
         index, after = int(position.get("q", 0)), position.get("after")
         if index >= len(queries):
             return ExpiredPage([], None)
-        params: dict[str, Any] = {"query": queries[index], "filter[type]": "ticket", "page[size]": PAGE_SIZE}
+        params: dict[str, Any] = {"query": queries[index], "filter[type]": "ticket", "page[size]": self.page_size}
         if after:
             params["page[after]"] = after
         what = "retention search"
@@ -135,8 +136,12 @@ class ZendeskRetention:
                 for n in failed:
                     result.failed[str(n)] = "the soft delete failed"
                 doomed += [n for n in still if n not in failed]
-            state = {"phase": "purge", "doomed": sorted(doomed)}
+            state = {"phase": "purge", "doomed": sorted(doomed), "spared": result.spared,
+                     "soft_failed": sorted(result.failed)}
             journal.save(state)
+        else:  # resumed past the soft delete: what it decided is in the journal
+            result.spared = [str(n) for n in state.get("spared") or []]
+            result.failed = {str(n): "the soft delete failed" for n in state.get("soft_failed") or []}
         doomed = [int(n) for n in state.get("doomed") or []]
         failed = set()
         if doomed:
@@ -151,10 +156,10 @@ class ZendeskRetention:
         for n in failed:
             result.failed[str(n)] = "the permanent deletion failed"
         result.confirmed = [str(n) for n in doomed if n not in failed]
-        for n in numbers:  # the journal says the batch is past its soft delete: what is not doomed is gone
+        for n in numbers:  # not in the journal (it predates this batch?): never counted as deleted
             key = str(n)
             if key not in result.spared and key not in result.failed and key not in result.confirmed:
-                result.confirmed.append(key)
+                result.failed[key] = "not confirmed"
         return result
 
     def _purge_one_by_one(self, numbers: list[int]) -> set[int]:

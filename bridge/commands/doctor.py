@@ -98,6 +98,11 @@ def doctor_checks() -> list[Check]:
         mail.detail += " — enforce mode without SMTP_URL: requesters get no email, the notices stay in that folder"
         mail.hint = "set SMTP_URL (smtp://user:pass@host:587?starttls=1) so that requesters are told"
 
+    portal = _channels_without_portal(settings)
+    if portal is not None:
+        checks.append(Check("channels", True, portal, "set channels.portal_url in the rules or BRIDGE_PORTAL_URL",
+                            warn=True))
+
     if settings.public_url:
         checks.append(_run("public URL", lambda: _healthz_probe(settings.public_url or ""),
                            "BRIDGE_PUBLIC_URL must be where the helpdesk reaches this bridge (its proxy forwards"
@@ -153,6 +158,20 @@ def doctor_checks() -> list[Check]:
         settings_of = ["/".join(install_spec(name).settings) or f"the {name} settings" for name in platform_names()]
         checks.append(Check("platforms", False, "no platform configured", "set " + " or ".join(settings_of)))
     return checks
+
+
+def _channels_without_portal(settings: Any) -> str | None:
+    """A WARN when the channels rule rejects a channel but its notice has no portal to point to."""
+    from bridge.rules import RulesError, load_rules
+
+    try:
+        channels = load_rules(settings.rules_path).channels
+    except RulesError:
+        return None
+    if not channels.reject or channels.portal_url or settings.mail.portal_url:
+        return None
+    return (f"tickets by {', '.join(channels.reject)} are refused, but the notice names no portal address"
+            " (it only says \"our support portal\")")
 
 
 def _mode(settings: Any) -> str | None:

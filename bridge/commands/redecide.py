@@ -21,7 +21,8 @@ from bridge.commands.params import DURATION, PLATFORM, Duration, data_or_exit, r
 WOULD = {"delete": "would email the requester and delete the ticket", "review": "would tag it for human review",
          "none": "would leave it alone"}
 # The summary's order: fixed, so that the line does not depend on which ticket a worker decided first.
-ORDER = ("email the requester and delete the ticket", "tag it for human review", "leave it alone", "out of scope",
+ORDER = ("email the requester and delete the ticket", "redact the comment",
+         "redact the description (or fall back: actions.redact_fallback)", "tag it for human review", "leave it alone", "out of scope",
          "queued", "gone", "not reachable")
 
 
@@ -57,6 +58,7 @@ def redecide(since: Duration, platform: str | None, dry_run: bool) -> None:
     from tqdm import tqdm
 
     from bridge.audit import AuditLog
+    from bridge.jobkeys import split_key
     from bridge.pipeline import GONE
     from bridge.platform import PlatformError, TicketGone
     from bridge.rules import RulesError, load_rules
@@ -85,10 +87,15 @@ def redecide(since: Duration, platform: str | None, dry_run: bool) -> None:
     with tqdm(total=len(tickets), desc="redecide", unit=" tickets", file=sys.stderr, disable=None) as progress:
         for record in tickets:
             name, ticket_id = record["platform"], record["ticket_id"]
+            real_id, comment_id = split_key(ticket_id)  # a comment added later: its own record
             try:
                 if services is not None:
                     outcome, line = _decide_here(services, name, ticket_id, record["verdict"])
                     lines.append(line)
+                elif comment_id is not None:
+                    runtime.platform(name).fetch_comment(real_id, comment_id)  # type: ignore[attr-defined]
+                    runtime.enqueue_comment(name, real_id, comment_id)
+                    outcome = "queued"
                 else:
                     runtime.platform(name).fetch_ticket(ticket_id)  # only tickets that still exist
                     runtime.enqueue(name, ticket_id)
@@ -111,16 +118,34 @@ def redecide(since: Duration, platform: str | None, dry_run: bool) -> None:
 
 def _decide_here(services: Any, platform_name: str, ticket_id: str, before: str) -> tuple[str, str]:
     """Fetch and decide one ticket as the worker would, without acting. No values in the line."""
+    from bridge.comments import holder_ticket, skip_reason
+    from bridge.jobkeys import split_key
     from bridge.pipeline import download_attachments, in_scope
 
     platform = services.platform(platform_name)
-    ticket = platform.fetch_ticket(ticket_id)
+    real_id, comment_id = split_key(ticket_id)
+    ticket = platform.fetch_ticket(real_id)
     if not in_scope(ticket, services.rules, platform_name):
         return "out of scope", f"{platform_name} {ticket_id}: out of scope now, would be left alone"
+    channels = services.rules.channels
+    if comment_id is None and channels.rejects(ticket.channel):  # the channels rule acts before (delete) or besides (close) the scan
+        what = f"ask the requester to use the portal and {channels.action} the ticket (rejected channel)"
+        if channels.action == "delete":
+            return what, f"{platform_name} {ticket_id}: monitor said {before}, arrived by {ticket.channel}: would {what}"
+    if comment_id is not None:  # a comment added later: only it is scanned, as the worker does
+        comment = platform.fetch_comment(real_id, comment_id)
+        if skip_reason(comment, services.rules.comments) is not None:
+            return "leave it alone", f"{platform_name} {ticket_id}: not scanned now, would be left alone"
+        ticket = holder_ticket(ticket, comment)
     attachments, _kinds = download_attachments(platform, ticket, services.rules)
     language = services.analyzer.language_of(ticket)
     decision = services.analyzer.analyse(ticket, attachments, language=language)
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(decision.kind_counts().items()))
     would = WOULD.get(decision.action, f"would {decision.action}")
+    if decision.action == "delete" and comment_id is not None:
+        would = {"redact": "would redact the comment", "review": WOULD["review"]}.get(
+            services.rules.comments.action, would)
+    elif decision.action == "delete" and services.rules.actions.violation == "redact":
+        would = "would redact the description (or fall back: actions.redact_fallback)"
     line = f"{platform_name} {ticket_id}: monitor said {before}, now {decision.verdict}: {would}"
     return would.removeprefix("would "), line + (f" ({kinds})" if kinds else "")

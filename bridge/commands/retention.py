@@ -126,7 +126,7 @@ def _enforce(services: Any, rules: list[Any], yes: bool, settings: Any) -> None:
                 failed += outcome.failed
         for _enforcer, rule, _state, outcome, _left in plans:
             click.echo(f"{rule.platform}/{rule.name}: {outcome.deleted} deleted for good, {outcome.spared} spared "
-                       f"(changed since found), {outcome.failed} failed")
+                       f"(not expired or in scope any more when checked again), {outcome.failed} failed")
             for line in outcome.failures:
                 click.echo(f"  failed: {line}")
         if failed:

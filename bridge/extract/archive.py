@@ -13,7 +13,7 @@ import zipfile
 
 from bridge.extract.base import Context, Extraction, ExtractionProblem, megabytes
 from bridge.extract.detect import detect_kind
-from bridge.filenames import name_as_text
+from bridge.filenames import MEMBER_NAME_DETAIL, name_as_text
 
 # Small members are not ratio-checked: 10 KB of spaces compresses 500:1 and is harmless.
 RATIO_FLOOR_BYTES = 1024 * 1024
@@ -71,7 +71,7 @@ def extract(data: bytes, ctx: Context) -> Extraction:
     with archive:
         for number, info in enumerate(checked_members(archive, len(data), ctx), start=1):
             # a member's path is data too ("staff/Anna_Berg/payslip.pdf"); its detail names no file
-            out.pieces.append((f"name of archive member {number}", name_as_text(info.filename)))
+            out.pieces.append((f"{MEMBER_NAME_DETAIL} {number}", name_as_text(info.filename)))
             try:
                 content = read_member(archive, info, number)
             except ExtractionProblem as exc:

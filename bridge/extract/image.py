@@ -9,6 +9,7 @@ from PIL import Image, UnidentifiedImageError
 
 from bridge.extract.base import Context, Extraction, ExtractionProblem
 from bridge.extract.ocr import can_hold_text, ocr_image
+from bridge.extract.ocr_repair import repair_ocr_text
 
 OCR_OFF = "holds images that were not read (OCR off)"
 
@@ -46,7 +47,7 @@ def ocr_decoded(image: Image.Image, ctx: Context, detail: str | None) -> Extract
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ExtractionProblem("corrupt image") from None
-    out.add(ctx.detail(detail), ocr_image(image, ctx.language), ocr=True)
+    out.add(ctx.detail(detail), repair_ocr_text(ocr_image(image, ctx.language)), ocr=True)
     return out
 
 

@@ -121,7 +121,7 @@ def encode_result(result: ExtractedAttachment) -> bytes:
     return json.dumps({
         "kind": result.kind,
         "problem": result.problem,
-        "parts": [{"place": p.place, "text": p.text, "detail": p.detail, "language": p.language}
+        "parts": [{"place": p.place, "text": p.text, "detail": p.detail, "language": p.language, "ocr": p.ocr}
                   for p in result.parts],
     }).encode("ascii")
 
@@ -144,5 +144,8 @@ def decode_result(filename: str, output: bytes) -> ExtractedAttachment | None:
         detail, language = raw.get("detail"), raw.get("language")
         if not all(value is None or isinstance(value, str) for value in (detail, language)):
             return None
-        parts.append(TextPart(raw["place"], raw["text"], detail, language))
+        ocr = raw.get("ocr", False)
+        if not isinstance(ocr, bool):
+            return None
+        parts.append(TextPart(raw["place"], raw["text"], detail, language, ocr=ocr))
     return ExtractedAttachment(filename, data["kind"], parts=parts, problem=problem)

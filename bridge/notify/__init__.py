@@ -122,7 +122,10 @@ class Notifier:
         """Raise ``NotifyError`` (with a hint) if mail cannot go out or a template is broken."""
         for language in sorted(self.renderer.languages):
             for audience in AUDIENCES:
-                self.renderer.render(replace(_sample_notice(self.renderer, language), audience=audience), language)
+                sample = replace(_sample_notice(self.renderer, language), audience=audience)
+                self.renderer.render(sample, language)
+                for date in ("2026-12-02", None):  # a comment's redaction, the description's
+                    self.renderer.render(replace(sample, redacted=True, message_date=date), language)
                 for action in ("deleted", "closed"):  # the channels rule's notice
                     self.renderer.render(replace(_sample_notice(self.renderer, language), audience=audience,
                                                  kind="channel", action=action, channel="email"), language)

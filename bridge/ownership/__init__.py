@@ -30,6 +30,7 @@ from bridge.ownership.first_person import presented_as_own
 from bridge.ownership.mailboxes import judge_mailbox
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
+from bridge.ownership.records import without_column_label
 from bridge.ownership.places import block_above, bracket_after_says_organisation, nearest_says_organisation
 from bridge.ownership.technical import technical
 from bridge.ownership.text import digits, fold, line_around, words
@@ -38,7 +39,7 @@ from bridge.recognizers.contact import phone_e164_candidates
 from bridge.rules.schema import Rules
 from bridge.structure import Structure, read_structure
 from bridge.structure import quote_header_before
-from bridge.structure.parts import FORWARD_HEADER, LEGAL_FOOTER, QUOTED, SIGNATURE
+from bridge.structure.parts import FORWARD_HEADER, GREETING, LEGAL_FOOTER, QUOTED, SIGNATURE
 
 REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY = "requester", "organisation", "system", "third_party"
 HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
@@ -47,6 +48,9 @@ HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
 PERSONAL_ONLY = frozenset(
     "US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID PASSPORT CREDIT_CARD DATE_OF_BIRTH".split()
 )
+
+TITLED = "surname after the title"  # the evidence note of bridge.recognizers.names for "Frau Krause"
+CONTEXT_CHARS = 40  # as bridge.scanner.CONTEXT_CHARS: how much text a finding's context shows either side
 
 _ORG_PHONE_TYPES = {
     phonenumbers.PhoneNumberType.TOLL_FREE: "a toll-free number",
@@ -93,8 +97,15 @@ def _around(finding: Finding, ticket: Ticket) -> tuple[str, str]:
     if text is not None:
         return line_around(text, finding.start, finding.end)
     context = finding.context or ""
-    before, _, after = context.partition(f"<{finding.entity_type}>")
-    return before, after
+    marker = f"<{finding.entity_type}>"
+    spots = [m.start() for m in re.finditer(re.escape(marker), context)]
+    if not spots:
+        return "", ""
+    # several findings of one type in view: the finding's own marker sits where its start was,
+    # CONTEXT_CHARS into the snippet (or at its start offset when the snippet begins the text)
+    target = min(finding.start, CONTEXT_CHARS) + (1 if context.startswith("…") else 0)
+    spot = min(spots, key=lambda p: abs(p - target))
+    return context[:spot], context[spot + len(marker):]
 
 
 def _structure(finding: Finding, ticket: Ticket) -> Structure | None:
@@ -262,6 +273,8 @@ def _switchboard_column(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
 
 
 def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
+    if finding.entity_type == "PERSON" and finding.part == GREETING and finding.evidence.startswith(TITLED):
+        return Holding(ORGANISATION, "the addressee of the mail (\"Dear Mr ...\": the helpdesk's own staff)")
     if finding.part == LEGAL_FOOTER and finding.entity_type not in PERSONAL_ONLY:
         return Holding(ORGANISATION, "in a legal footer (registered office, officers, register numbers)")
     kind = finding.entity_type
@@ -275,14 +288,21 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
     if kind == "STREET_ADDRESS" and finding.part == SIGNATURE:
         return Holding(ORGANISATION, "an office address in a signature block")
     own = rules.ownership
-    if kind == "STREET_ADDRESS":
+    if kind in ("STREET_ADDRESS", "IBAN_CODE"):
         text = _source(finding, ticket)
         before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
         words = own.site_words + rules.scanner.names.organisation_suffixes
-        if nearest_says_organisation(before, words, own.person_words):
-            return Holding(ORGANISATION, "a company's or a site's address (a company or site word stands above it)")
+        if nearest_says_organisation(before, words, own.person_words, person_wins=True):
+            noun = "address" if kind == "STREET_ADDRESS" else "bank account"
+            return Holding(ORGANISATION, f"a company's or a site's {noun} (a company or site word stands above it)")
+    if kind == "EMAIL_ADDRESS":
+        before, _ = _around(finding, ticket)
+        if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], own.mailbox_label_words, own.person_words):
+            return Holding(ORGANISATION, "a shared mailbox (a label before it says so)")
     if kind == "PHONE_NUMBER":
         before, after = _around(finding, ticket)
+        if finding.row is not None:
+            before = without_column_label(before)
         words = own.organisation_phone_words + _phone_ignore_words(rules)
         person = own.person_words + _phone_context_words(rules)
         if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], words, person) or bracket_after_says_organisation(after, words):

@@ -49,8 +49,13 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+_CONTRACTIONS = frozenset({"it's", "that's", "there's", "here's", "what's", "let's", "this's", "it’s", "that’s"})
+
+
 def _speaks_of_another(token: str, others: frozenset[str], is_first_name: Callable[[str], bool]) -> bool:
     low = fold(token)
+    if low in _CONTRACTIONS:
+        return False
     if low in others or low.endswith("'s") or low.endswith("’s"):
         return True
     return token[:1].isupper() and len(token) > 2 and is_first_name(token)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
+@lru_cache(maxsize=4096)  # the same names and lines are folded for every finding of a ticket
 def fold(text: str) -> str:
     """Case-folded, accents removed, whitespace collapsed: 'Söderlund ' ~ 'soderlund'."""
     decomposed = unicodedata.normalize("NFKD", text)

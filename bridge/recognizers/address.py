@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 
 # USPS / Royal Mail street designators (common ones; full words and abbreviations)
 # Unmistakable street words: "14 Albion Crescent" counts without a context word.
@@ -131,6 +131,7 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
 
 class StreetAddressRecognizer(BridgeRecognizer):
     ENTITY = "STREET_ADDRESS"
+    TRIGGER = DIGIT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -27,6 +27,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bridge.recognizers.context import PARAGRAPH_BREAK, PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
 
 CONTEXT_BOOST = 0.35
+# trigger characters (``BridgeRecognizer.TRIGGER``)
+DIGIT = re.compile(r"\d")
 
 
 # Set by the scanner: the time.monotonic() by which one ticket's scan must end (rules.yaml
@@ -77,6 +79,10 @@ class BridgeRecognizer(EntityRecognizer):
 
     ENTITY: str = ""
     CONTEXT_BOOST = CONTEXT_BOOST
+    # A character every candidate holds (a digit, "@"): a text without one is not scanned at
+    # all (``Scanner``). None: no such character. Keep it true when the patterns change
+    # (tests/recognizers/test_triggers.py checks it on text without it).
+    TRIGGER: re.Pattern[str] | None = None
 
     def __init__(
         self,
@@ -115,6 +121,8 @@ class BridgeRecognizer(EntityRecognizer):
         # ("The NHS number on her record is wrong. It should be 943 476 5919."); not across a
         # blank line or past another candidate
         self.previous_sentence_window = int(self.options.get("previous_sentence_context_window", 0))
+        # options.previous_sentences: how many sentence ends may stand between (default 1)
+        self.previous_sentences = int(self.options.get("previous_sentences", 1))
         # options.context_first_only: a context word before serves only the first candidate after it
         self.first_only = bool(self.options.get("context_first_only", False))
         # options.ignore_wins_in_clause: an ignore word before the match in the same clause
@@ -254,7 +262,9 @@ class BridgeRecognizer(EntityRecognizer):
         if far is None:
             return None
         between = text[start - far[0] : start]
-        if PARAGRAPH_BREAK.search(between) or len(SENTENCE_BREAK.findall(between)) > 1:
+        # a paragraph that ends with a colon goes on below it ("Sie lautet:\n\n59 371 048 364")
+        joined = re.sub(r":[ \t]*\n\s*\n", ": ", between)
+        if PARAGRAPH_BREAK.search(joined) or len(SENTENCE_BREAK.findall(joined)) > self.previous_sentences:
             return None
         if self._blocked(blockers, start - far[0], start):
             return None
@@ -272,7 +282,7 @@ class BridgeRecognizer(EntityRecognizer):
         cands = list(_until_deadline(self.candidates(text, tabular)))
         blockers = (
             sorted(self.blocking_spans(text, cands))
-            if (self.first_only or self.sentence_window or self.previous_sentence_window)
+            if cands and (self.first_only or self.sentence_window or self.previous_sentence_window)
             else None
         )
         for cand in _until_deadline(cands):

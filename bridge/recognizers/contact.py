@@ -14,13 +14,14 @@ ignore word ("server", "gateway", "firmware") drops it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 import phonenumbers
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 
 # The public suffix list shipped inside tldextract; never fetched (no network at start-up).
 OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
@@ -29,12 +30,28 @@ OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None,
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email recognizer with the suffix check done offline."""
 
+    TRIGGER = re.compile("@")  # a text without one is not scanned (``Scanner``)
+
     def __init__(self, supported_language: str = "en", **kwargs: Any) -> None:
         kwargs.setdefault("name", "EmailRecognizer")
         super().__init__(supported_language=supported_language, **kwargs)
 
     def validate_result(self, pattern_text: str) -> bool:
         return OFFLINE_TLD_EXTRACT(pattern_text.rsplit("@", 1)[-1]).suffix != ""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: int | None = None) -> list[Any]:
+        """An address written as a log's ``key=value`` ("user=j.doe@example.com") starts after
+        the ``=``: the key is no part of it (and would make it look like a message id)."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            local = text[result.start:result.end].rsplit("@", 1)[0]
+            key = _LOG_KEY.match(local)
+            if key and key.end() < len(local):
+                result.start += key.end()
+        return results
+
+
+_LOG_KEY = re.compile(r"^(?:[A-Za-z][\w.-]{0,30}=)+")
 
 
 # ----------------------------------------------------------------------------- phone
@@ -49,7 +66,36 @@ _DATE_SHAPE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}[./]\d{1,2}[./]
 _US_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _GROUP_SPLIT = re.compile(r"[ .\-/]+")
 _DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
+# Ofcom keeps 07700 900000-900999 for drama; phonenumbers calls them invalid, but people copy
+# them from training material and test data as a person's mobile, in every format
+_GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]?900[ .-]?\d{3}")
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
+
+
+# phonenumbers' parse and validation were the largest share of a scan, and one value is read
+# several times per ticket (scoring, mobile and fixed-line checks, ownership): the readings are
+# kept per (value, region), in memory only, bounded
+@lru_cache(maxsize=4096)
+def _valid_reading(value: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """``value`` parsed in ``region`` when that is a valid number, else None."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+@lru_cache(maxsize=4096)
+def _e164(value: str, region: str | None) -> str | None:
+    number = _valid_reading(value, region)
+    return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=4096)
+def _number_type(value: str, region: str) -> int | None:
+    """The phonenumbers type of ``value`` read in ``region`` when valid, else None."""
+    number = _valid_reading(value, region)
+    return None if number is None else int(phonenumbers.number_type(number))
 
 
 def phone_e164_candidates(text: str, regions: Iterable[str]) -> set[str]:
@@ -59,12 +105,9 @@ def phone_e164_candidates(text: str, regions: Iterable[str]) -> set[str]:
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     for region in (None,) if raw.startswith("+") else tuple(regions):
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            out.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        e164 = _e164(raw, region)
+        if e164 is not None:
+            out.add(e164)
     return out
 
 
@@ -72,17 +115,14 @@ def _is_mobile(value: str, region: str) -> bool:
     """Whether ``value`` read in ``region`` is a valid mobile number (not fixed line, not "either")."""
     if region in _TRUNK_REGIONS and not value.startswith("0"):
         return False
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    return _number_type(value, region) == phonenumbers.PhoneNumberType.MOBILE
 
 
 class PhoneRecognizer(BridgeRecognizer):
     """Phone numbers in national and international formats (phonenumbers validation)."""
 
     ENTITY = "PHONE_NUMBER"
+    TRIGGER = DIGIT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +139,8 @@ class PhoneRecognizer(BridgeRecognizer):
             return None
         if _DATE_SHAPE.fullmatch(value):
             return None
+        if _GB_DRAMA_MOBILE.fullmatch(value):
+            return 0.55, "GB mobile number (Ofcom's range for drama and examples)"
         international = value.startswith(("+", "00"))
         if international:
             if phone_e164_candidates(value, ()):
@@ -137,14 +179,11 @@ class PhoneRecognizer(BridgeRecognizer):
                 continue
             if region in ("US", "CA") and not _US_SHAPE.fullmatch(value):
                 continue
-            try:
-                number = phonenumbers.parse(value, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_valid_number(number):
+            kind = _number_type(value, region)
+            if kind is None:
                 continue
             readings += 1
-            if region not in self.fixed_line_regions or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE:
+            if region not in self.fixed_line_regions or kind != phonenumbers.PhoneNumberType.FIXED_LINE:
                 return False
         return readings > 0
 
@@ -181,6 +220,7 @@ class IpAddressRecognizer(BridgeRecognizer):
     """IPv4/IPv6 addresses; emitted only with a personal context word (a home connection)."""
 
     ENTITY = "IP_ADDRESS"
+    TRIGGER = re.compile(r"[\d:]")  # IPv4 has digits, IPv6 colons
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for regex in (_IPV4, _IPV6):

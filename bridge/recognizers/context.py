@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 HEADER_LINES_UP = 40
 HEADER_MAX_CHARS = 100
@@ -31,10 +31,36 @@ def word_pattern(word: str) -> str:
     return pattern
 
 
+def _first_chars(word: str, header: bool = False) -> str | None:
+    """A regex class body of the characters a match of ``word_pattern(word)`` (or, with
+    ``header``, of ``_header_pattern(word)``) can start with; None when it could be empty."""
+    word = word.strip()
+    core = "".join(word.strip("* ").split()[:1]) if header else word.strip("*")
+    if not core:
+        return None
+    first = r"\s" if core[0].isspace() else re.escape(core[0])
+    return (r"\w" + first) if word.startswith("*") and not header else first
+
+
+def _alternation(words: list[str], pattern: Callable[[str], str], header: bool = False) -> re.Pattern[str]:
+    """One case-insensitive regex of ``words``, longest first, behind a look-ahead on the
+    characters a match can start with. The look-ahead matches exactly where the alternation
+    may; it only spares the regex engine trying every word at every position (``re`` finds
+    no literal prefix in an alternation under IGNORECASE), which made the context words the
+    largest share of a scan."""
+    ordered = sorted(words, key=len, reverse=True)
+    body = "|".join(pattern(w) for w in ordered)
+    starts = [_first_chars(w, header) for w in ordered]
+    if any(s is None for s in starts):
+        return re.compile(body, re.IGNORECASE)
+    return re.compile(f"(?=[{''.join(sorted(set(s for s in starts if s)))}])(?:{body})", re.IGNORECASE)
+
+
 def _header_pattern(word: str) -> str:
     """Looser than ``word_pattern``: OCR and PDF text glue header words ("Person codeName"),
-    CSV exports join them with underscores ("clock_no", "staff_id")."""
-    core = r"[\s_]*".join(re.escape(part) for part in word.strip("* ").split())
+    CSV exports join them with underscores ("clock_no", "staff_id") or drop a word's hyphen
+    ("SteuerID", "E_Mail" for "Steuer-ID", "E-Mail")."""
+    core = r"[\s_-]*".join(re.escape(part) for part in re.split(r"[\s-]+", word.strip("* ")) if part)
     return r"(?<![^\W_])" + core + (r"(?!\w)" if word.endswith(".") else "")
 
 
@@ -161,26 +187,14 @@ class ContextWords:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = [w for w in words if w.strip()]
-        self.regex = (
-            re.compile("|".join(word_pattern(w) for w in sorted(self.words, key=len, reverse=True)), re.IGNORECASE)
-            if self.words
-            else None
-        )
+        self.regex = _alternation(self.words, word_pattern) if self.words else None
         # a word counts when it *ends* within the window; search back far enough for its start
         self.max_len = max((len(w) + (40 if "*" in w else 0) for w in self.words), default=0)
         exact = [w for w in self.words if "*" not in w]
-        self.exact_regex = (
-            re.compile("|".join(word_pattern(w) for w in sorted(exact, key=len, reverse=True)), re.IGNORECASE)
-            if exact
-            else None
-        )
+        self.exact_regex = _alternation(exact, word_pattern) if exact else None
         self.has_wildcards = len(exact) < len(self.words)
         header_words = [w for w in self.words if len(w.strip("*. ")) >= 3]
-        self.header_regex = (
-            re.compile("|".join(_header_pattern(w) for w in sorted(header_words, key=len, reverse=True)), re.IGNORECASE)
-            if header_words
-            else None
-        )
+        self.header_regex = _alternation(header_words, _header_pattern, header=True) if header_words else None
 
     def is_wildcard_match(self, word: str) -> bool:
         """Whether ``word`` (a match of these words) matched only through a ``*`` word."""

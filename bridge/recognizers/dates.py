@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Iterator
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 from bridge.recognizers.checksums import valid_date
 
 # Month names are language data, not policy.
@@ -72,6 +72,7 @@ class DateOfBirthRecognizer(BridgeRecognizer):
     """A plausible past date with a birth context word before it; not a timestamp."""
 
     ENTITY = "DATE_OF_BIRTH"
+    TRIGGER = DIGIT
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for match in _DATE.finditer(text):

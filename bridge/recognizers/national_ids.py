@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bridge.recognizers.base import RegexRecognizer
+from bridge.recognizers.base import DIGIT, RegexRecognizer
 from bridge.recognizers.checksums import (
     de_tax_id_valid,
     digits_of,
@@ -27,6 +27,7 @@ class SePersonnummerRecognizer(RegexRecognizer):
     """Swedish personnummer and samordningsnummer: YYMMDD-NNNN, YYMMDD+NNNN, YYYYMMDDNNNN (Luhn)."""
 
     ENTITY = "SE_PERSONNUMMER"
+    TRIGGER = DIGIT
     PATTERN = re.compile(_NOT_GLUED_BEFORE + r"(?P<v>(?:\d{2})?\d{6}[-+ ]?\d{4})" + _NOT_GLUED_AFTER)
 
     def validate(self, value: str) -> bool:
@@ -42,6 +43,7 @@ class DeTaxIdRecognizer(RegexRecognizer):
     """German Steuer-Identifikationsnummer: 11 digits, often grouped 2-3-3-3 (ISO 7064 check digit)."""
 
     ENTITY = "DE_TAX_ID"
+    TRIGGER = DIGIT
     PATTERN = re.compile(_NOT_GLUED_BEFORE + r"(?P<v>\d{2} ?\d{3} ?\d{3} ?\d{3})" + _NOT_GLUED_AFTER)
 
     def validate(self, value: str) -> bool:
@@ -55,6 +57,7 @@ class UkNinoRecognizer(RegexRecognizer):
     """UK National Insurance number: two letters, six digits, A-D (issued prefixes only)."""
 
     ENTITY = "UK_NINO"
+    TRIGGER = DIGIT
     PATTERN = re.compile(r"(?<![\w-])(?P<v>[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![\w-])")
 
     def validate(self, value: str) -> bool:
@@ -68,6 +71,7 @@ class UkNhsRecognizer(RegexRecognizer):
     """UK NHS number: 10 digits, written 3-3-4, mod 11. A tenth of random numbers pass, so context counts."""
 
     ENTITY = "UK_NHS"
+    TRIGGER = DIGIT
     PATTERN = re.compile(_NOT_GLUED_BEFORE + r"(?P<v>\d{3}[ -]?\d{3}[ -]?\d{4})" + _NOT_GLUED_AFTER)
 
     def validate(self, value: str) -> bool:
@@ -81,6 +85,7 @@ class UsSsnRecognizer(RegexRecognizer):
     """US Social Security number: AAA-GG-SSSS with the SSA's structure rules."""
 
     ENTITY = "US_SSN"
+    TRIGGER = DIGIT
     PATTERN = re.compile(_NOT_GLUED_BEFORE + r"(?P<v>\d{3}([- ]?)\d{2}\2\d{4})" + _NOT_GLUED_AFTER)
 
     def validate(self, value: str) -> bool:

@@ -11,17 +11,26 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from bridge.recognizers.base import Candidate, RegexRecognizer
+from bridge.recognizers.base import DIGIT, Candidate, RegexRecognizer
 from bridge.recognizers.checksums import digits_of, payment_card_valid
 from bridge.recognizers.context import ContextWords
 
-TEST_CONTEXT_WINDOW = 80
+# issuer prefixes with 15-digit cards: Amex 34/37, UATP 1, Diners 30/36/38/39, Maestro 50/56-58/6x.
+# Visa (13/16/19), Mastercard (16) and JCB (16-19) issue none: a 15-digit Luhn-valid run starting
+# 35, 4 or 51-55 is an IMEI (TAC 35..., 49..., 86...), not a card.
+FIFTEEN_DIGIT_SCHEMES = ("34", "37", "1", "30", "36", "38", "39", "50", "56", "57", "58", "6")
+SOMEONES_WINDOW = 30
+_SOMEONES_CARD = re.compile(
+    r"\b(?:his|her|their|hans|hennes|deras|seine|ihre|seiner|ihrer)\s+(?:\w+\s+){0,2}(?:card|kort|karte)\w*\W*$",
+    re.IGNORECASE,
+)
 
 
 class PaymentCardRecognizer(RegexRecognizer):
     """13-19 digits, optionally grouped by spaces or dashes, Luhn-valid, known issuer prefix."""
 
     ENTITY = "CREDIT_CARD"
+    TRIGGER = DIGIT
     PATTERN = re.compile(r"(?<![\w.,/+-])(?P<v>\d{4}(?:[ -]?\d{3,4}){2,3}(?:[ -]?\d{1,3})?)(?![\w/]|[.,-]\d)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -31,16 +40,23 @@ class PaymentCardRecognizer(RegexRecognizer):
         self.test_words = ContextWords(words.get(self.supported_language, []) if isinstance(words, dict) else [])
 
     def validate(self, value: str) -> bool:
+        number = digits_of(value)
+        if len(number) == 15 and not number.startswith(FIFTEEN_DIGIT_SCHEMES):
+            return False  # an IMEI's shape: no scheme but Amex, UATP, Diners and Maestro issues 15 digits
         return payment_card_valid(value)
 
     def base_score(self, value: str) -> float:
         return 0.6
 
     def _test_number_in_test_context(self, text: str, start: int, end: int) -> bool:
+        """A published test number in a text that speaks of tests, a sandbox or staging anywhere
+        (the word often stands in the sentence before a list of numbers), unless the number is
+        said to be someone's ("her card 4111 ...")."""
         if digits_of(text[start:end]) not in self.test_numbers:
             return False
-        before = self.test_words.nearest_before(text, start, TEST_CONTEXT_WINDOW, same_clause=True)
-        return before is not None or self.test_words.nearest_after(text, end, TEST_CONTEXT_WINDOW) is not None
+        if _SOMEONES_CARD.search(text[max(0, start - SOMEONES_WINDOW):start]):
+            return False
+        return self.test_words.regex is not None and self.test_words.regex.search(text) is not None
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for cand in super().candidates(text, tabular):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from bridge.recognizers.base import BridgeRecognizer, Candidate
+from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 from bridge.recognizers.names import NameMatcher
 
 _CODE = re.compile(r"(?<![\w./+-])(?P<v>[A-Z]{0,2}\d{3,8})(?![\w/-]|[.,]\d)")
@@ -28,6 +28,7 @@ def passport_pattern(min_length: int, max_length: int) -> re.Pattern[str]:
 
 class PersonCodeRecognizer(BridgeRecognizer):
     ENTITY = "PERSON_CODE"
+    TRIGGER = DIGIT
 
     def __init__(self, *args: Any, matcher: NameMatcher | None = None, **kwargs: Any) -> None:
         self.matcher = matcher
@@ -62,6 +63,7 @@ class PersonCodeRecognizer(BridgeRecognizer):
 
 class PassportRecognizer(BridgeRecognizer):
     ENTITY = "PASSPORT"
+    TRIGGER = DIGIT
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

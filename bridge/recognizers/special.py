@@ -22,6 +22,12 @@ from bridge.recognizers.context import ContextWords, word_pattern
 _TOKEN = re.compile(r"\w+")
 
 
+def _core(word: str) -> re.Pattern[str]:
+    """What every match of ``word_pattern(word)`` holds: the word without its ``*``. A text
+    without it is not searched with the leading run of word characters (costly at every letter)."""
+    return re.compile(re.escape(word.strip().strip("*")).replace(r"\ ", r"\s+"), re.IGNORECASE)
+
+
 class SpecialCategoryRecognizer(BridgeRecognizer):
     """Terms are indexed by their first word: the text is read once, word by word, and only a
     word that starts a term is tried against it (one alternation of ~300 phrases tried at every
@@ -47,7 +53,7 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
                         continue
                     phrase = re.compile(word_pattern(word), re.IGNORECASE)
                     self.by_first_word.setdefault(first.group(0).casefold(), []).append((phrase, str(category)))
-        self.wildcard = [(ContextWords([w]), c) for w, c in wildcard]
+        self.wildcard = [(ContextWords([w]), c, _core(w)) for w, c in wildcard]
         self.score = float(self.options.get("base_score", 0.6))
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
@@ -61,7 +67,7 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
                     match = phrase.match(text, token.start())
                     if match:
                         yield Candidate(match.start(), match.end(), self.score, note.format(category))
-        for words, category in self.wildcard:
-            if words.regex is not None:
+        for words, category, core in self.wildcard:
+            if words.regex is not None and core.search(text) is not None:
                 for match in words.regex.finditer(text):
                     yield Candidate(match.start(), match.end(), self.score, note.format(category))

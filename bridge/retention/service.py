@@ -89,6 +89,10 @@ def run_periodic(settings: "Settings", now: float | None = None) -> str:
     last_attempt = float(cursors.get(LAST_ATTEMPT) or 0)
     if now - last_run < interval or now - last_attempt < min(RETRY_SECONDS, interval):
         return "not due"
+    from bridge.rules import load_rules
+
+    if not load_rules(settings.rules.path).retention:
+        return "no rules"
     cursors.set(LAST_ATTEMPT, f"{now:.0f}")
     services = build(settings)
     try:

@@ -102,6 +102,7 @@ class Ownership(_Model):
     system_senders: list[str] = Field(default_factory=list, description="local-part words of system senders: mailer, daemon, bounce ...")
     site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
     organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
+    mailbox_label_words: list[str] = Field(default_factory=list, description="labels of a shared mailbox: team mailbox ...")
     person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
@@ -109,6 +110,13 @@ class WeakEvidence(_Model):
     """What makes a counted finding weak evidence: its ticket goes to review, not deletion."""
 
     ocr_only: bool = Field(True, description="a value read only by OCR (image, scanned page)")
+    ocr_confirmed_by_label: bool = Field(
+        True, description="an OCR value with a label or column header naming its kind beside it is not weak (names stay weak)"
+    )
+    ocr_self_checking: list[str] = Field(
+        default_factory=list,
+        description="types whose checksum confirms an OCR reading (a misread digit breaks it): not weak when read by OCR",
+    )
     address_without_number: bool = Field(True, description="a street address without a house number")
     shape_name_with_bare_number: bool = Field(
         True, description="a name known only by its shape, combined only with a bare number beside it"
@@ -146,6 +154,9 @@ class PolicyRule(_Model):
     description: str = ""
     if_any: list[str] = Field(min_length=1)
     together_with: list[str] | None = None
+    # with together_with: both must stand in the same text part at most this many characters
+    # apart (the same sentence or its neighbours); None: anywhere in the ticket
+    within_chars: int | None = Field(default=None, ge=1)
     action: Literal["violation", "delete", "review", "none"] = "violation"
 
 

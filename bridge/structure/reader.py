@@ -52,11 +52,11 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
         own = number == 0 and not attachment
         if own:
             _greeting(lines, kinds, first, end)
-        signoff = _signoff(lines, offsets, kinds, first, end, own, footer)
+        signoff = _signoff(lines, offsets, kinds, first, end, own, footer, attachment)
         if signoff is not None:
             signoffs.append(signoff)
     if footer:
-        _footers(lines, kinds)
+        _footers(lines, kinds, attachment)
     _logs(lines, kinds)
     tables = find_tables(text, lines, offsets, loose=attachment)
     for table in tables:
@@ -139,7 +139,8 @@ def _name_like(line: str) -> bool:
 
 
 def _signoff(
-    lines: list[str], offsets: list[int], kinds: list[str], first: int, end: int, own: bool, footer: bool
+    lines: list[str], offsets: list[int], kinds: list[str], first: int, end: int, own: bool, footer: bool,
+    attachment: bool = False,
 ) -> Signoff | None:
     """The last closing line of a message (or a name line near its end) and its signature block."""
     top = max(first, end - SIGNOFF_SEARCH_LINES)
@@ -164,8 +165,10 @@ def _signoff(
             if nxt is not None and _name_like(lines[nxt]):
                 names.append((offsets[nxt], offsets[nxt] + len(lines[nxt])))
             break
-    if start is None:
-        # no closing words: a name line after a blank line near the end ("...\n\nDakota Yazzie\nTel ...")
+    if start is None and not attachment:
+        # no closing words: a name line after a blank line near the end ("...\n\nDakota Yazzie\nTel ...").
+        # Not in a document: a name line over an address there is its addressee or subject
+        # ("Tom Hale\n14 Oak Road ..."), and an office address in a signature is the organisation's
         for i in range(end - 1, max(first, end - 8) - 1, -1):
             if lines[i].strip() and _name_like(lines[i]) and (i == first or not lines[i - 1].strip()):
                 start = i
@@ -212,29 +215,51 @@ def _prose(line: str) -> bool:
     return len(line) > limit
 
 
-def _footers(lines: list[str], kinds: list[str]) -> None:
+def _footers(lines: list[str], kinds: list[str], attachment: bool = False) -> None:
     """A line naming a register, an officer or a confidentiality notice, and the rest of its
-    paragraph (and lines above it in the paragraph that are not the signature)."""
+    paragraph (and lines above it in the paragraph that are not the signature).
+
+    Attachment text has no blank lines between paragraphs (a document's paragraphs come one per
+    line), so there the footer takes in only neighbouring lines that read like footer lines:
+    an employer's letterhead with its org. number does not make the employee's lines below it
+    the organisation's."""
+    def joins(k: int) -> bool:
+        return not attachment or _footer_like(lines[k])
+
     for i, line in enumerate(lines):
         if kinds[i] in (FORWARD_HEADER, LEGAL_FOOTER):
             continue
         found = m.legal_footer(line)
         if not found:
             continue
-        if len(line.split()) > FOOTER_PROSE_WORDS and ":" not in line and line[: found.start()].strip():
-            continue  # a sentence that mentions a company number is not a footer
+        if (len(line.split()) > FOOTER_PROSE_WORDS and ":" not in line and line[: found.start()].strip()
+                and not _FIELD_SEPARATORS.search(line)):
+            continue  # a sentence that mentions a company number is not a footer (fields split by dots are)
         up = i
         while (up - 1 >= 0 and i - up < 3 and lines[up - 1].strip() and kinds[up - 1] in _OVERRIDABLE
-               and len(lines[up - 1]) <= SIGNATURE_LINE_CHARS):
+               and (len(lines[up - 1]) <= SIGNATURE_LINE_CHARS or _FIELD_SEPARATORS.search(lines[up - 1]))
+               and joins(up - 1)):
             up -= 1
         down = i
-        # a footer runs to the end of its paragraph; a letterhead line in the upper half of a
-        # text ("Company AB, org.nr ..." above a certificate) is no footer for what follows it
         while (down + 1 < len(lines) and lines[down + 1].strip() and kinds[down + 1] in _OVERRIDABLE | {SIGNATURE}
-               and 2 * i >= len(lines)):
+               and joins(down + 1)):
             down += 1
         for k in range(up, down + 1):
             kinds[k] = LEGAL_FOOTER
+
+
+FOOTER_LINE_WORDS = 8
+_FIELD_SEPARATORS = re.compile(r"\s[·|•]\s")
+_LABEL = re.compile(r"^\s*[^\W\d][\w .-]{0,30}:\s")
+
+
+def _footer_like(line: str) -> bool:
+    """A line of a footer block in a document: one that names a register or an officer, fields
+    split by middle dots or bars (address · phone · e-mail), or a few words without a label
+    ("Arbetstagare: ...", "Employee: ..." say whose the rest of the line is)."""
+    if m.legal_footer(line) or len(_FIELD_SEPARATORS.findall(line)) >= 1:
+        return True
+    return len(line.split()) <= FOOTER_LINE_WORDS and not _LABEL.match(line)
 
 
 def _logs(lines: list[str], kinds: list[str]) -> None:

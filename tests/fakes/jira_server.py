@@ -61,6 +61,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .common import FakeServer, Logged, Rule, ServerThread  # noqa: F401 - ServerThread re-exported
+from .jira_retention import JiraRetentionFake, retention_clause, unwrap  # retention (issue 16)
 
 
 def jira_time(when: datetime) -> str:
@@ -121,7 +122,7 @@ def sign(secret: str, raw: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
 
 
-class FakeJira(FakeServer):
+class FakeJira(JiraRetentionFake, FakeServer):
     """A Jira site in a background uvicorn thread. Use as a context manager or start()/stop()."""
 
     def __init__(
@@ -759,6 +760,7 @@ class FakeJira(FakeServer):
             all_fields["parent"] = {"key": issue.parent}
         for field_id, (_label, value) in issue.request_fields.items():
             all_fields[field_id] = value
+        all_fields.update(self.retention_fields(issue))  # retention (issue 16)
         if fields is not None and not ({"*all", "*navigable"} & fields):
             all_fields = {k: v for k, v in all_fields.items() if k in fields}
         return {
@@ -1189,7 +1191,7 @@ def _parse_jql(jql: str, zone: ZoneInfo) -> tuple[Any, bool]:
             raise ValueError(f"cannot order by {order.group(1)}")
         descending = (order.group(2) or "ASC").upper() == "DESC"
         jql = jql[: order.start()]
-    clauses = [c.strip().strip("()").strip() for c in re.split(r"\s+AND\s+", jql.strip(), flags=re.IGNORECASE) if c.strip()]
+    clauses = [unwrap(c) for c in re.split(r"\s+AND\s+", jql.strip(), flags=re.IGNORECASE) if c.strip()]
     tests = []
     for clause in clauses:
         if m := _CREATED.match(clause):
@@ -1208,6 +1210,8 @@ def _parse_jql(jql: str, zone: ZoneInfo) -> tuple[Any, bool]:
         elif m := _PROJECT_IN.match(clause):
             keys = {k.strip().strip('"').upper() for k in m.group(1).split(",")}
             tests.append(lambda i, keys=keys: i.project in keys)
+        elif (extra := retention_clause(clause, zone)) is not None:  # retention (issue 16)
+            tests.append(extra)
         else:
             raise ValueError(f"the fake does not understand '{clause}'")
     return (lambda issue: all(t(issue) for t in tests)), descending

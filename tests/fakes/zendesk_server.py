@@ -339,6 +339,10 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
     def pending_faults(self) -> int:
         return self._faults.pending()
 
+    def reset_faults(self) -> list[Any]:
+        """Drop pending faults; returns the rules that still had unconsumed responses."""
+        return self._faults.clear()
+
     # ------------------------------------------------------------------ inspection
 
     def comments(self, ticket_id: int) -> list[dict[str, Any]]:

@@ -46,6 +46,20 @@ def test_header_words_match_snake_case() -> None:
     assert words.header_regex.search("Staff_ID")
 
 
+def test_header_words_match_with_their_hyphen_dropped_or_replaced() -> None:
+    words = ContextWords(["Steuer-ID", "e-mail"])
+    assert words.header_regex is not None
+    for header in ("SteuerID", "steuer_id", "Steuer ID", "Steuer-ID", "Email", "E_Mail"):
+        assert words.header_regex.search(header), header
+    assert not words.header_regex.search("Steuerklasse")
+
+
+def test_a_tax_id_under_a_header_written_without_its_hyphen_counts(scanner: Scanner, rules: Rules) -> None:
+    table = "PersNr | Name | SteuerID\n1044 | Dieter Brandt | 86095742719\n"
+    found = [f for f in scanner.scan([TextPart("attachment:staff.csv", table)], "de") if f.entity_type == "DE_TAX_ID"]
+    assert found and found[0].score >= rules.entities["DE_TAX_ID"].threshold
+
+
 def test_wildcard_context_word_loses_to_an_ignore_word_on_the_same_word(rules: Rules) -> None:
     words = ContextWords(["tel", "*nummer"])
     assert words.is_wildcard_match("Huvudnummer")

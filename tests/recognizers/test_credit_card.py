@@ -32,6 +32,13 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Her card 4242 4242 4242 4242 was charged twice.", "4242 4242 4242 4242"),
     ("en", "We test the refund with her card 4929 1234 5678 9012 3.", None),  # Luhn fails: not a card
     ("en", "In staging her real card 4539 5787 6362 1486 was charged.", "4539 5787 6362 1486"),
+    # a test word anywhere in the text, the numbers listed below it
+    ("en", "Every payment in your sandbox is declined, also the standard cards:\n\n4111 1111 1111 1111 (Visa)\n"
+     "5555 5555 5555 4444 (Mastercard)\n", None),
+    # an IMEI without its word: 15 digits under a prefix no 15-digit card scheme uses
+    ("en", "Device 356938035643809 stopped registering badges.", None),
+    ("en", "Handheld 490154203237518, asset 0442, needs a repair.", None),
+    ("en", "Amex 378282246310005 was charged twice.", "378282246310005"),
 ]
 
 

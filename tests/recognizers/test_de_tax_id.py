@@ -36,6 +36,10 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Im Feld Steuer-ID steht 86095742719.", "86095742719"),
     ("de", "Die Steuer-ID fehlt im Export. Sie lautet 86 095 742 719.", "86 095 742 719"),
     ("de", "Die Steuer-ID fehlt im Export.\n\nRechnung 86 095 742 719 ist offen.", None),
+    # two sentences back, the number on its own line under a colon
+    ("de", "Bei der Steuer-ID kommt die Meldung \"ungültig\". Wir haben sie dreimal abgetippt. Sie lautet:\n\n86 095 742 719\n",
+     "86 095 742 719"),
+    ("de", "Die Steuer-ID fehlt. Das ist bekannt. Danke. Rechnung 86 095 742 719 ist offen.", None),
 ]
 
 

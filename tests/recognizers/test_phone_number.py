@@ -88,6 +88,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Ihre Handynummer ist 076 123 45 67", "076 123 45 67"),
     ("de", "Ihre Handynummer ist 0676 123 4567", "0676 123 4567"),
     ("en", "His mobile is 087 123 4567.", "087 123 4567"),
+    # Ofcom's drama range (invalid to phonenumbers, a person's mobile in copied test data), full width too
+    ("en", "I copied his number from the sheet, it's +44 7700 900558, is the format the problem?", "+44 7700 900558"),
+    ("en", "I copied it, it's \uff0b\uff14\uff14 \uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff15\uff15\uff18 now.", "+44 7700 900558"),
 ]
 
 

@@ -35,6 +35,15 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "The new hire has a criminal record.", "criminal record"),
     ("sv", "Han är dömd för bedrägeri enligt belastningsregistret.", {"dömd"}),
     ("de", "Der Mitarbeiter ist vorbestraft.", "vorbestraft"),
+    # indirect phrasing: the reason of an absence, a union role
+    ("en", "He's been off with a slipped disc since Monday.", "slipped disc"),
+    ("en", "The GP has signed him off for three more weeks.", "signed him off"),
+    ("sv", "Hon är sjukskriven för utmattning sedan oktober.", "sjukskriven för"),
+    ("sv", "Han har facklig tid varannan torsdag.", "facklig tid"),
+    ("de", "Sie ist IG-Metall-Vertrauensfrau und wird freigestellt.", "Vertrauensfrau"),
+    ("de", "Er hat einen Bandscheibenvorfall und ist krankgeschrieben.", "Bandscheibenvorfall"),
+    ("en", "His vetting update showed a caution for assault.", {"a caution for", "assault"}),
+    ("en", "We finished off with a review of the rota.", None),
     # an absence code alone is no special category
     ("en", "The schedule shows sick for Monday.", None),
     ("sv", "Frånvarokoden sjuk saknas i listan.", None),
@@ -76,6 +85,10 @@ DECISIONS = [
     # the absence type alone next to a name
     ("en", "The schedule shows sick for Oliver Pratt on Monday, but he worked.", "none"),
     ("de", "Im Dienstplan steht krank für Jan Müller am Montag.", "none"),
+    # the term is about the person named beside it, not about one named elsewhere in the ticket
+    ("en", "Kai Brandt asked about the report.\n\n" + "The export runs nightly and the report is built from it. " * 4
+     + "\n\nGeneral question: can we hide conviction details from the notes field?", "none"),
+    ("en", "Please extend the absence for Kai Brandt (clock 11873), he's been off with a slipped disc.", "delete"),
     # the requester about themselves
     ("en", "I am pregnant and need maternity leave set up from May. Helen Marsh", "none"),
 ]

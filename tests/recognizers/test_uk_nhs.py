@@ -30,6 +30,10 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # a grouped number whose context word stands in the sentence before (not two sentences back)
     ("en", "The NHS number on her record is wrong. It should be 943 476 5919.", "943 476 5919"),
     ("en", "The NHS number is wrong. We checked twice. It should be 943 476 5919.", None),
+    # the NHS word far back in the sentence before
+    ("en", "When I fill in the referral form the NHS number field rejects the number as invalid, but it is right, "
+     "I checked it against the letter from his GP. The number is 943 476 5919.",
+     "943 476 5919"),
 ]
 
 

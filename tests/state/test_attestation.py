@@ -51,7 +51,8 @@ def test_the_report_counts_the_period_and_holds_no_ticket_ids(db) -> None:
     with db.write() as conn:  # the dead letter failed inside the period
         conn.exec_driver_sql(f"UPDATE jobs SET updated_at={at('2026-03-01')}")
     report = build_report(db, date(2026, 1, 1), date(2026, 6, 30))
-    assert report["deletions"] == {"policy violation": 2, "retention": 1, "subject erasure": 1}
+    assert report["deletions"] == {"policy violation": 2, "retention": 1, "subject erasure": 1,
+                                   "rejected channel": 0}
     assert report["decisions"] == {"violation": 2, "review": 1, "clean": 3}
     assert report["reviews"] == {"total": 1, "by_reason": {"attachment #1 could not be read: encrypted": 1}}
     assert report["caught_by_sweep"] == 1
