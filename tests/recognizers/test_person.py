@@ -59,10 +59,16 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Unsere Kollegin Oluwaseun Adeyemi kann sich nicht anmelden.", "Oluwaseun Adeyemi"),
     ("en", "Please reset the password of Mr Tunde Bakare.", "Tunde Bakare"),
     ("sv", "Min kollega Anna Berg har samma fel.", "Anna Berg"),
-    ("de", "Frau Krause hat das Problem auch.", None),  # a title and a surname only: no full name
+    ("de", "Frau Krause hat das Problem auch.", "Krause"),  # a title and a surname name one person
     # towns of several words that start with a first name are places (GeoNames)
     ("en", "The depots in Milton Keynes and Stanley Park both fail.", None),
     ("en", "Milton Smith cannot log in.", "Milton Smith"),
+    # a title and a surname alone name one person
+    ("de", "Bitte Frau Krausmann zurückrufen.", "Krausmann"),
+    ("en", "Mr Pettigrew needs his rota fixed.", "Pettigrew"),
+    ("sv", "Fru Lindqvist har fel schema.", "Lindqvist"),
+    ("de", "Herr Dr. Meyerhoff hat keinen Zugang.", "Meyerhoff"),
+    ("de", "Die Frau am Empfang hat angerufen.", None),
 ]
 
 
