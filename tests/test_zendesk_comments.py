@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -237,3 +238,20 @@ def test_the_sweep_reads_comment_events_and_skips_descriptions(fake: FakeZendesk
     assert found == [(str(old), str(reply))] and str(new) not in {t for t, _ in found}
     [call] = fake.calls("GET", r"^/api/v2/incremental/ticket_events")
     assert "include=comment_events" in call.query
+
+
+def test_doctor_fails_an_install_from_before_comments_with_a_hint(fake: FakeZendesk, zd: ZendeskPlatform,
+                                                                   tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bridge.cli import cli
+
+    installed = zd.install_webhook(PUBLIC_URL)
+    for trigger in comment_triggers(fake):
+        del fake.triggers[trigger["id"]]
+    env = {**fake.env(), **installed.env, "BRIDGE_PUBLIC_URL": PUBLIC_URL, "BRIDGE_DATA_DIR": str(tmp_path),
+           "BRIDGE_QUEUE_URL": "", "JIRA_URL": "", "JIRA_WEBHOOK_SECRET": ""}
+    output = CliRunner().invoke(cli, ["doctor"], env=env).output
+    [line] = [ln for ln in output.splitlines() if "zendesk webhook:" in ln]
+    assert line.startswith("FAIL") and COMMENT_TRIGGER_TITLE in line, output
+    assert "install zendesk" in output
