@@ -364,7 +364,12 @@ def redaction_refused(run: CommentRun, exc: PlatformRejected) -> None:
 
 
 def delete_ticket(run: CommentRun) -> None:
-    """comments.action: delete_ticket: the whole ticket goes, as for a new one."""
+    """comments.action: delete_ticket: the whole ticket goes, as for a new one. The email is
+    rendered and the mail server asked first: when mail is down the job fails before anything
+    is deleted (the address goes with the ticket)."""
+    notice, _ = build_notice(run)
+    if notice is not None:
+        run.services.notifier.ready()
     run.record(DELETING, f"for comment {run.comment_id}")
     try:
         result = run.platform.delete_ticket(run.ticket_id)  # type: ignore[attr-defined]

@@ -58,6 +58,7 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         if any(step["step"] in TAGGED_STEPS for step in record["steps"]):  # tagged, not "would tag"
             review.append({"platform": record["platform"], "ticket_id": record["ticket_id"],
                            "reasons": record["reasons"], "decided_at": record["decided_at"]})
+    channels = _channels(audit, since)
     days_sorted = sorted(per_day)
     totals = {v: sum(per_day[d][v] for d in days_sorted) for v in VERDICTS}
     return {
@@ -68,7 +69,7 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
         "kinds": kinds.most_common(),
         "review": review[-50:],
         "deletions_refused": refused[-50:],
-        "notices_lost": notices_lost,
+        "notices_lost": notices_lost + channels["notices"]["lost"],  # the channels rule's portal notices too
         "comments_decided": comments,
         "deletions": acted["deleted"],
         "redactions": acted["redacted"],
@@ -79,7 +80,7 @@ def summary(audit: AuditLog, jobs: JobStore, days: int, mode: str) -> dict[str, 
             for j in jobs.list("dead")
         ],
         "jobs": jobs.counts(),
-        "channels": _channels(audit, since),
+        "channels": channels,
     }
 
 

@@ -245,3 +245,18 @@ def test_a_crash_between_the_steps_never_sends_two_notices(world: World, action:
     assert len({m["Message-ID"] for m in world.emails()}) == emails and len(world.emails()) == emails
     assert str(AuditLog(world.db).steps("memory", ticket_id)[CHANNEL_NOTICE].detail).startswith(notice)
     assert world.store.deletions == ([ticket_id] if action == "delete" else [])
+
+
+def test_the_status_page_counts_the_rule_and_a_lost_portal_notice(world: World) -> None:
+    from bridge.jobs import JobStore
+    from bridge.status import summary
+
+    ticket_id = world.ticket(CLEAN, "email")
+    crashing = world.services()
+    crashing.audit = CrashingAudit(world.db, CHANNEL_DELETED)  # deleted; the worker dies before recording it
+    with pytest.raises(Crash):
+        process_ticket(crashing, "memory", ticket_id)
+    process_ticket(world.services(), "memory", ticket_id)
+    info = summary(AuditLog(world.db), JobStore(world.db), 7, "enforce")
+    assert info["channels"]["rejected"] == 1 and info["channels"]["notices"]["lost"] == 1
+    assert info["notices_lost"] == 1  # "requesters not told" includes the portal notice

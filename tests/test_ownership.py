@@ -257,6 +257,10 @@ def test_mailboxes_are_judged_by_the_shape_of_their_local_part(rules: Rules, add
          "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
         ("Our depot driver moved: his new address is 12 Albion Crescent, Leeds LS6 1AB.",
          "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+        ("Please send it to the engineer's home instead of the depot:\n12 Albion Crescent, Leeds LS6 1AB.",
+         "12 Albion Crescent, Leeds LS6 1AB", THIRD_PARTY),
+        ("Pick it up from our remote agent at 2217 Juniper Court, Aurora, CO 80014 on Tuesday.",
+         "2217 Juniper Court, Aurora, CO 80014", THIRD_PARTY),
     ],
 )
 def test_a_company_or_site_address_is_the_organisations(rules: Rules, body: str, value: str, holder: str) -> None:
@@ -309,3 +313,26 @@ def test_the_context_width_matches_the_scanners() -> None:
     from bridge import ownership, scanner
 
     assert ownership.CONTEXT_CHARS == scanner.CONTEXT_CHARS
+
+
+def test_a_titled_surname_in_the_greeting_is_the_addressee_not_a_third_party() -> None:
+    from bridge.rules import load_rules
+    from bridge.scanner import Scanner
+    from bridge.findings import TextPart
+
+    rules = load_rules(None)
+    body = "Sehr geehrter Herr Meyerhoff,\n\nder Mitarbeiter mit Personalnummer 4471 kann nicht stempeln.\n\nGruß\nAnn Lee"
+    decision = decide(Scanner(rules).scan([TextPart("body", body)], "de"), ticket(body, name="Ann Lee"), rules, [])
+    assert decision.action == "none", decision.reasons
+    other = "Hallo,\n\nbitte Herrn Meyerhoff (Personalnummer 4471) freischalten.\n\nGruß\nAnn Lee"
+    decision = decide(Scanner(rules).scan([TextPart("body", other)], "de"), ticket(other, name="Ann Lee"), rules, [])
+    assert decision.action == "delete", decision.reasons
+
+
+def test_the_tail_of_a_message_id_after_an_equals_sign_is_a_systems(rules: Rules) -> None:
+    body = "Message-ID: <CAF3x9=Q7a@mail.gmail.com>\n"
+    finding = finding_in(body, "EMAIL_ADDRESS", "Q7a@mail.gmail.com")
+    assert holder_of(finding, ticket(body, name="Ann Lee"), rules).holder == SYSTEM
+    log = "2026-11-30 postfix: from=<ann.berg@wexley-foods.co.uk> status=sent\n"
+    other = finding_in(log, "EMAIL_ADDRESS", "ann.berg@wexley-foods.co.uk")
+    assert holder_of(other, ticket(log, name="Ann Lee"), rules).holder == THIRD_PARTY

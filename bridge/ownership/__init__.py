@@ -39,7 +39,7 @@ from bridge.recognizers.contact import phone_e164_candidates
 from bridge.rules.schema import Rules
 from bridge.structure import Structure, read_structure
 from bridge.structure import quote_header_before
-from bridge.structure.parts import FORWARD_HEADER, LEGAL_FOOTER, QUOTED, SIGNATURE
+from bridge.structure.parts import FORWARD_HEADER, GREETING, LEGAL_FOOTER, QUOTED, SIGNATURE
 
 REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY = "requester", "organisation", "system", "third_party"
 HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
@@ -49,6 +49,7 @@ PERSONAL_ONLY = frozenset(
     "US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID PASSPORT CREDIT_CARD DATE_OF_BIRTH".split()
 )
 
+TITLED = "surname after the title"  # the evidence note of bridge.recognizers.names for "Frau Krause"
 CONTEXT_CHARS = 40  # as bridge.scanner.CONTEXT_CHARS: how much text a finding's context shows either side
 
 _ORG_PHONE_TYPES = {
@@ -272,6 +273,8 @@ def _switchboard_column(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
 
 
 def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
+    if finding.entity_type == "PERSON" and finding.part == GREETING and finding.evidence.startswith(TITLED):
+        return Holding(ORGANISATION, "the addressee of the mail (\"Dear Mr ...\": the helpdesk's own staff)")
     if finding.part == LEGAL_FOOTER and finding.entity_type not in PERSONAL_ONLY:
         return Holding(ORGANISATION, "in a legal footer (registered office, officers, register numbers)")
     kind = finding.entity_type
@@ -289,7 +292,7 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         text = _source(finding, ticket)
         before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
         words = own.site_words + rules.scanner.names.organisation_suffixes
-        if nearest_says_organisation(before, words, own.person_words):
+        if nearest_says_organisation(before, words, own.person_words, person_wins=True):
             noun = "address" if kind == "STREET_ADDRESS" else "bank account"
             return Holding(ORGANISATION, f"a company's or a site's {noun} (a company or site word stands above it)")
     if kind == "EMAIL_ADDRESS":

@@ -49,17 +49,22 @@ def _hit(tokens: list[str], i: int, words: tuple[frozenset[str], tuple[tuple[str
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
-def nearest_says_organisation(before: str, org_words: list[str], person_words: list[str]) -> bool:
-    """Walking back from the value, in its sentence: an organisation word comes before any person word."""
+def nearest_says_organisation(before: str, org_words: list[str], person_words: list[str], person_wins: bool = False) -> bool:
+    """Walking back from the value, in its sentence: an organisation word comes before any person
+    word. With ``person_wins``, any person word in the sentence keeps the value a person's
+    ("to the engineer's home instead of the depot: 14 Albion Crescent")."""
     ends = list(_SENTENCE_END.finditer(before))
     tokens = _tokens(before[ends[-1].end():] if ends else before)
     org, person = _folded(tuple(org_words)), _folded(tuple(person_words))
+    found = False
     for i in range(len(tokens) - 1, -1, -1):
         if _hit(tokens, i, person) or tokens[i].endswith(("'s", "’s")):
             return False
         if _hit(tokens, i, org):
-            return True
-    return False
+            if not person_wins:
+                return True
+            found = True
+    return found
 
 
 def bracket_after_says_organisation(after: str, org_words: list[str]) -> bool:

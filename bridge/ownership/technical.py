@@ -8,7 +8,9 @@ import re
 
 _BEFORE = re.compile(
     r"(?:\bsips?:|\b(?:ssh|scp|sftp|rsync|mosh|telnet|git\s+clone|git\s+remote\s+add\s+\S+|git\s+push|git\s+pull)\s+(?:-\S+\s+)*"
-    r"|(?:Message-ID|In-Reply-To|References|Call-ID|i|Content-ID|X-[\w-]+)\s*:\s*<?|\bcid:|\bssh://|\bgit\+ssh://)$",
+    r"|(?:Message-ID|In-Reply-To|References|Call-ID|i|Content-ID|X-[\w-]+)\s*:\s*<?(?:[^\s<>@]*=)?|\bcid:|\bssh://|\bgit\+ssh://"
+    # the tail of an identifier in angle brackets that a "key=" split read left off: <CAF3x9=Q7a@mail...>
+    r"|<[^\s<>=@]+=)$",
     re.IGNORECASE,
 )
 _AFTER = re.compile(r"^:[\w~./-]")  # git@github.com:org/repo.git, user@host:/path

@@ -252,6 +252,12 @@ _AFTER_CUE = re.compile(
 )
 
 
+# a title's surname: an optional academic title, one capitalised word, no second name word after it
+_AFTER_TITLE = re.compile(
+    rf"[ \t]+(?:(?:Dr|Prof|Dipl\.-Ing)\.?[ \t]+)?(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?)(?![\w@-]|\.\w|[ \t]+[{_UPPER}])"
+)
+
+
 class PersonNameRecognizer(BridgeRecognizer):
     """PERSON from the name list; needs the ``matcher`` set by the builder.
 
@@ -269,6 +275,10 @@ class PersonNameRecognizer(BridgeRecognizer):
         words = [w for lang_words in cues.values() for w in lang_words or []] if isinstance(cues, dict) else []
         self.cue_words = ContextWords(words)
         self.cue_score = float(self.options.get("cue_score", 0.7))
+        # options.title_words: a title and a surname alone ("Frau Krause", "Mr Smith") are a person too
+        titles = self.options.get("title_words") or {}
+        self.title_words = ContextWords([w for ws in titles.values() for w in ws or []] if isinstance(titles, dict) else [])
+        self.title_score = float(self.options.get("title_score", self.cue_score))
 
     def _cue_before(self, text: str, start: int) -> str | None:
         found = self.cue_words.nearest_before(text, start, 24, gap=_CUE_GAP)
@@ -295,6 +305,29 @@ class PersonNameRecognizer(BridgeRecognizer):
                 continue
             yield Candidate(start, end, self.cue_score, f"full name after the cue '{cue.group(0)}'")
 
+    def _titled_surnames(self, text: str, taken: list[tuple[int, int]]) -> Iterator[Candidate]:
+        """"Frau Krause", "Mr Smith", "Herr Dr. Meyer": a title and a surname name one person."""
+        if self.title_words.regex is None:
+            return
+        products = self.matcher.product_spans(text)
+        for title in self.title_words.regex.finditer(text):
+            match = _AFTER_TITLE.match(text, title.end())
+            if match is None:
+                continue
+            start, end = match.span("last")
+            last = match.group("last")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            folded = last.casefold()
+            if folded in self.matcher.stops or folded in self.matcher.not_first or self.matcher.is_first_name(last):
+                continue  # "Frau Anna" is a first name only
+            if not self.matcher.surname_ok(last, None) or self.matcher.is_company(text, end):
+                continue
+            if self.matcher.not_a_person(text, start, end, products):
+                continue
+            taken.append((start, end))
+            yield Candidate(start, end, self.title_score, f"surname after the title '{title.group(0)}'")
+
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.6))
         taken: list[tuple[int, int]] = []
@@ -306,6 +339,7 @@ class PersonNameRecognizer(BridgeRecognizer):
             else:
                 yield Candidate(start, end, score, note)
         yield from self._cued_unknown_names(text, taken)
+        yield from self._titled_surnames(text, taken)
 
 
 class SpacyPersonRecognizer(BridgeRecognizer):

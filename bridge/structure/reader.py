@@ -52,7 +52,7 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
         own = number == 0 and not attachment
         if own:
             _greeting(lines, kinds, first, end)
-        signoff = _signoff(lines, offsets, kinds, first, end, own, footer)
+        signoff = _signoff(lines, offsets, kinds, first, end, own, footer, attachment)
         if signoff is not None:
             signoffs.append(signoff)
     if footer:
@@ -139,7 +139,8 @@ def _name_like(line: str) -> bool:
 
 
 def _signoff(
-    lines: list[str], offsets: list[int], kinds: list[str], first: int, end: int, own: bool, footer: bool
+    lines: list[str], offsets: list[int], kinds: list[str], first: int, end: int, own: bool, footer: bool,
+    attachment: bool = False,
 ) -> Signoff | None:
     """The last closing line of a message (or a name line near its end) and its signature block."""
     top = max(first, end - SIGNOFF_SEARCH_LINES)
@@ -164,8 +165,10 @@ def _signoff(
             if nxt is not None and _name_like(lines[nxt]):
                 names.append((offsets[nxt], offsets[nxt] + len(lines[nxt])))
             break
-    if start is None:
-        # no closing words: a name line after a blank line near the end ("...\n\nDakota Yazzie\nTel ...")
+    if start is None and not attachment:
+        # no closing words: a name line after a blank line near the end ("...\n\nDakota Yazzie\nTel ...").
+        # Not in a document: a name line over an address there is its addressee or subject
+        # ("Tom Hale\n14 Oak Road ..."), and an office address in a signature is the organisation's
         for i in range(end - 1, max(first, end - 8) - 1, -1):
             if lines[i].strip() and _name_like(lines[i]) and (i == first or not lines[i - 1].strip()):
                 start = i

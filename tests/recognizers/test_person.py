@@ -19,6 +19,11 @@ ENTITY = "PERSON"
 # {values} exactly these, None nothing of this type
 CASES: list[tuple[str, str, str | set[str] | None]] = [
     # full names (name list + surname), all languages
+    # weekday names of a rota's header row are no names; a first name that is also one still is
+    ("en", "Clock Mon Tue Wed Thu Fri Sat Sun\n4410 06-14 OFF 14-22", None),
+    ("sv", "Klocknr Mån Tis Ons Tor Fre Lör Sön\n7701 D1 D1 N1", None),
+    ("de", "PersNr Mo Di Mi Do Fr Sa So\n1044 F F S", None),
+    ("sv", "Kan ni hjälpa Tor Andersson med schemat?", "Tor Andersson"),
     ("en", "Same issue for Luke Whitehead, by the way.", "Luke Whitehead"),
     ("sv", "Sedan i måndags kopplas Erik Sköld ner från VPN.", "Erik Sköld"),
     ("sv", "Efter återställningen kan Hans Andersson inte logga in.", "Hans Andersson"),
@@ -54,10 +59,16 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Unsere Kollegin Oluwaseun Adeyemi kann sich nicht anmelden.", "Oluwaseun Adeyemi"),
     ("en", "Please reset the password of Mr Tunde Bakare.", "Tunde Bakare"),
     ("sv", "Min kollega Anna Berg har samma fel.", "Anna Berg"),
-    ("de", "Frau Krause hat das Problem auch.", None),  # a title and a surname only: no full name
+    ("de", "Frau Krause hat das Problem auch.", "Krause"),  # a title and a surname name one person
     # towns of several words that start with a first name are places (GeoNames)
     ("en", "The depots in Milton Keynes and Stanley Park both fail.", None),
     ("en", "Milton Smith cannot log in.", "Milton Smith"),
+    # a title and a surname alone name one person
+    ("de", "Bitte Frau Krausmann zurückrufen.", "Krausmann"),
+    ("en", "Mr Pettigrew needs his rota fixed.", "Pettigrew"),
+    ("sv", "Fru Lindqvist har fel schema.", "Lindqvist"),
+    ("de", "Herr Dr. Meyerhoff hat keinen Zugang.", "Meyerhoff"),
+    ("de", "Die Frau am Empfang hat angerufen.", None),
 ]
 
 

@@ -39,3 +39,14 @@ def test_a_documents_footer_lines_with_fields_stay_one_footer() -> None:
 def test_in_a_mail_body_the_footer_is_still_its_whole_paragraph() -> None:
     body = "Hi,\n\nplease check.\n\nThanks\nRowan\n\nHarwick Joinery Ltd, company no. 04418827\nUnit 4, Mill Yard\nLeeds LS2 7AB\n"
     assert part_of(body, "Unit 4", attachment=False) == "legal_footer"
+
+
+def test_a_name_line_over_an_address_in_a_document_is_no_signature() -> None:
+    for text in ("Rowan Pellow\n14 Oak Road, Leeds LS1 2AB\nStart date 1 December\n",
+                 "New starter\n\nRowan Pellow\n14 Oak Road\nLeeds LS1 2AB\n"):
+        assert part_of(text, "14 Oak Road") == "attachment"
+    # a sign-off with its closing words is still one, in a document too
+    letter = "Dear Rowan,\nplease sign below.\n\nKind regards\nHarwick Payroll\n"
+    assert part_of(letter, "Harwick Payroll") == "signature"
+    # and in a mail body the name line near the end still starts a signature
+    assert part_of("Hi,\nplease check.\n\nRowan Pellow\n0113 496 0000\n", "0113", attachment=False) == "signature"
