@@ -1,6 +1,6 @@
 """Scale-out: 1, 2 and 4 "hosts" sharing only Redis (the queue) and PostgreSQL (the state).
 
-    python3 bench/scale.py [--hosts 1 2 4] [--drain 240] [--latency 60] [--rate 2]
+    python3 bench/scale.py [--hosts 1 2 4] [--drain 150] [--latency 40] [--rate 2]
                            [--redis redis://127.0.0.1:6379/12] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
                            [--state-ops 100]
 
@@ -19,7 +19,8 @@ its requester emailed (a real SMTP sink).
 3. then, once, ``bench/state_latency.py``'s state operations (audit append on the hash chain,
    lease, delivery claim) on SQLite and PostgreSQL side by side.
 
-The fake Zendesk, the SMTP sink and every bridge process share the machine's cores. Not a test.
+The fake Zendesk, the SMTP sink and every bridge process share the machine's cores; on the
+shared 2-core box a run took 7-12 minutes (start-up of 2-8 processes under load). Not a test.
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ class Deletions(threading.Thread):
                 self.at.setdefault(ticket_id, now)
             seen = len(purged)
             time.sleep(0.005)
+
+
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU of one process (all its threads)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ValueError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu(processes: list[BridgeProcess], command: str) -> float:
+    return sum(cpu_seconds(p.proc.pid) for p in processes if p.proc is not None and p.command == (command,))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -137,9 +151,13 @@ def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         # 2. drain: all at once, from a few threads
         burst = tickets(args.drain, args.latency)
         burst_sent: dict[int, float] = {}
-        chunks = [burst[i::8] for i in range(8)]
-        threads = [threading.Thread(target=lambda c, k=k: [deliver(fake, webs[(k + j) % len(webs)], t, burst_sent)
-                                                        for j, t in enumerate(c)]) for k, c in enumerate(chunks)]
+        def send_all(part: int) -> None:
+            for ticket_id in burst[part::8]:
+                deliver(fake, webs[ticket_id % len(webs)], ticket_id, burst_sent)
+
+        threads = [threading.Thread(target=send_all, args=(part,)) for part in range(8)]
+        cpu_before = {name: group_cpu(processes, name) for name in ("web", "worker")}
+        own_before = time.process_time()
         first = time.time()
         for thread in threads:
             thread.start()
@@ -148,6 +166,12 @@ def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         wait_deleted(watch, burst, 600)
         done = [watch.at[t] for t in burst if t in watch.at]
         drain_seconds = (max(done) - first) if done else float("nan")
+        busy = time.time() - first
+        cpu = {name: (group_cpu(processes, name) - cpu_before[name]) / busy for name in ("web", "worker")}
+        cpu["fakes"] = (time.process_time() - own_before) / busy
+        deadline = time.monotonic() + 30  # each email goes out after its ticket's deletion is confirmed
+        while len(sink.messages) < len(paced) + len(burst) and time.monotonic() < deadline:
+            time.sleep(0.05)
         mails = len(sink.messages)
         load = os.getloadavg()[0]
     finally:
@@ -169,15 +193,18 @@ def run(hosts: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             "latency_of": len(paced), "p50": statistics.median(windows) if windows else float("nan"),
             "p95": pct(windows, 0.95) if windows else float("nan"), "max": max(windows) if windows else float("nan"),
             "drained": len(done), "drain_of": len(burst), "drain_seconds": drain_seconds,
-            "rate": len(done) / drain_seconds if done else float("nan"), "mails": mails, "load": load}
+            "rate": len(done) / drain_seconds if done else float("nan"), "mails": mails, "load": load, "cpu": cpu}
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the hosts and drop the database on the way out
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--latency", type=int, default=60, help="tickets sent open-loop for the latency figures")
+    parser.add_argument("--latency", type=int, default=40, help="tickets sent open-loop for the latency figures")
     parser.add_argument("--rate", type=float, default=2.0, help="webhooks a second in the latency phase")
-    parser.add_argument("--drain", type=int, default=240, help="tickets sent at once for the drain rate")
+    parser.add_argument("--drain", type=int, default=150, help="tickets sent at once for the drain rate")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--state-ops", type=int, default=100, help="operations per row of the state latency table")
@@ -191,13 +218,14 @@ def main() -> None:
     print(f"hosts = web + worker (4 threads) each, own data dir; Redis + PostgreSQL; enforce, rate limits off; "
           f"{os.cpu_count()} cores shared with the fake Zendesk and the SMTP sink")
     print("| hosts | processes | start s | webhook → deleted p50 s | p95 s | max s | n | drain tickets/s | drained "
-          "| vs 1 host | emails | load avg |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| vs 1 host | CPU (cores) workers / webs / fakes | emails | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     base = results[0]["rate"]
     for r in results:
         print(f"| {r['hosts']} | {r['processes']} | {r['start']:.1f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['max']:.2f} "
               f"| {r['latency_n']}/{r['latency_of']} | {r['rate']:.1f} | {r['drained']}/{r['drain_of']} in "
-              f"{r['drain_seconds']:.1f} s | {r['rate'] / base:.2f}× | {r['mails']} | {r['load']:.1f} |")
+              f"{r['drain_seconds']:.1f} s | {r['rate'] / base:.2f}× | {r['cpu']['worker']:.2f} / {r['cpu']['web']:.2f} / "
+              f"{r['cpu']['fakes']:.2f} | {r['mails']} | {r['load']:.1f} |")
     print()
     print("State operations (bench/state_latency.py), SQLite vs PostgreSQL:")
     from state_latency import main as state_main

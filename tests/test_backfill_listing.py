@@ -3,7 +3,9 @@ and its ETA arithmetic."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -73,3 +75,32 @@ def test_the_eta_is_the_later_of_the_rate_budget_and_the_measured_drain() -> Non
     pace.update(status, now=61.0)
     assert status.left == 0 and status.eta() == 0
     assert duration_text(3 * 3600 + 12 * 60) == "3h 12m" and duration_text(None) == "?"
+
+
+def run_cli(tmp_path: Path, *args: str) -> Any:
+    """The command (in this process) with no platform configured and a fresh data folder."""
+    from click.testing import CliRunner
+
+    from bridge.cli import cli
+
+    root = Path(__file__).resolve().parents[1]
+    unset = {name: None for name in os.environ if name.startswith(("ZENDESK_", "JIRA_", "BRIDGE_"))}
+    env = {**unset, "BRIDGE_DATA_DIR": str(tmp_path / "data"), "BRIDGE_RULES": str(root / "rules.yaml")}
+    return CliRunner().invoke(cli, ["backfill", *args], env=env)
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["freshdesk", "--since", "2y"], 2, "unknown platform 'freshdesk'; choose one of: jira, zendesk"),
+    (["zendesk", "--since", "2 years"], 2, "'2 years' is not a time like 2y, 90d, 12w or a date like 2024-01-31"),
+    (["zendesk", "--since", "2999-01-01"], 2, "is in the future; give a past date, or a time ago like 90d"),
+    (["zendesk", "--since", "30d", "--until", "1y"], 2, "--until 1y is not after --since 30d"),
+    (["zendesk", "--since", "2y"], 1, "zendesk is not configured here; hint: set its variables"),
+])
+def test_wrong_arguments_are_one_error_line_with_a_hint_and_nothing_is_created(
+        tmp_path: Path, args: list[str], status: int, message: str) -> None:
+    result = run_cli(tmp_path, *args)
+    assert result.exit_code == status, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and message in errors[0], result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "data").exists()

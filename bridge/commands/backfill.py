@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from bridge.commands.params import PLATFORM, parse_duration, runtime_or_exit
+from bridge.commands.params import PLATFORM, parse_duration, runtime_or_exit, settings_or_exit
 
 _YEARS = re.compile(r"^\s*(\d+)\s*y\s*$")
 
@@ -88,6 +88,10 @@ def backfill(platform: str, since: tuple[float, str], until: tuple[float, str] |
     until = until or (time.time(), "now")
     if until[0] <= since[0]:
         raise click.BadParameter(f"--until {until[1]} is not after --since {since[1]}", param_hint="--until")
+    section = settings_or_exit().platforms.get(platform)
+    if section is not None and not section.configured():  # before anything is created in the data folder
+        raise click.ClickException(f"{platform} is not configured here; hint: set its variables (README, "
+                                   "Configuration); `gdpr-bridge doctor` checks them")
     runtime = runtime_or_exit()
     settings = runtime.settings
     try:
@@ -97,10 +101,6 @@ def backfill(platform: str, since: tuple[float, str], until: tuple[float, str] |
         raise click.ClickException(f"{exc}; hint: `gdpr-bridge rules check` names the line at fault") from None
     except DatabaseError as exc:
         raise click.ClickException(f"{exc}; hint: check BRIDGE_DATABASE_URL (`gdpr-bridge doctor`)") from None
-    section = settings.platforms.get(platform)
-    if section is not None and not section.configured():
-        raise click.ClickException(f"{platform} is not configured here; hint: set its variables (README, "
-                                   "Configuration); `gdpr-bridge doctor` checks them")
     limit = rules.rate_limits.get(platform)
     budgets = Budgets(settings.queue_url, settings.data_dir, settings.queue.name, dict(rules.rate_limits))
     from bridge.platform import get_platform
