@@ -4,6 +4,8 @@ runs its own PostgreSQL and Redis on spare loopback ports and stops those."""
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -114,3 +116,26 @@ def test_readyz_reports_the_state_database_down_without_its_url_and_ready_again_
     assert "readyz: state database not ready" in log
     for secret in (password, f":{postgres.port}/", "postgresql://"):
         assert secret not in down.text and secret not in log, secret
+
+
+def test_a_redis_outage_leaves_a_handful_of_worker_log_lines_not_ten_a_second(zendesk, tmp_path: Path) -> None:
+    redis_server = TempRedis().start()
+    env = {**zendesk.env(), "BRIDGE_QUEUE_URL": redis_server.url}
+    worker = BridgeProcess(tmp_path / "worker", env, command=("worker",))
+    try:
+        worker.start(timeout=180)
+        before = worker.log_path.read_text()
+        redis_server.stop()
+        time.sleep(6)  # unthrottled: ten "Error reading from queue" lines a second per worker thread
+        assert worker.proc is not None and worker.proc.poll() is None
+        redis_server.start()
+        wait_for(lambda: "queue reachable again" in worker.log_path.read_text(), timeout=30)
+    finally:
+        worker.stop()
+        redis_server.remove()
+    outage = worker.log_path.read_text()[len(before):].splitlines()
+    about_queue = [line for line in outage if "Error reading" in line or '"message": "queue' in line]
+    assert 2 <= len(about_queue) <= 4, about_queue
+    assert not [line for line in outage if "Error reading from queue" in line and "Traceback" in line]
+    first = json.loads(next(line for line in outage if "queue unavailable" in line))
+    assert "BRIDGE_QUEUE_URL" in first["hint"] and first["error_type"]
