@@ -182,6 +182,8 @@ def create_app(
     environ: Mapping[str, str] | None = None,
     release_delivery: Callable[[str], object] | None = None,
     enqueue_comment: Callable[[str, str, str], None] | None = None,
+    state_check: Callable[[], None] | None = None,
+    state_timeout: float = 3.0,
 ) -> Starlette:
     endpoint = WebhookEndpoint(settings, enqueue, claim_delivery, environ, release_delivery, enqueue_comment)
     endpoint.load_receivers()
@@ -197,7 +199,11 @@ def create_app(
         except Exception as exc:
             problems["queue"] = type(exc).__name__
             depth = None
-        ready = "queue" not in problems and bool(endpoint.receivers)
+        if state_check is not None:
+            state_problem = await check_state(state_check, state_timeout)
+            if state_problem:
+                problems["state"] = state_problem
+        ready = "queue" not in problems and "state" not in problems and bool(endpoint.receivers)
         return JSONResponse(
             {"ready": ready, "platforms": sorted(endpoint.receivers), "not_configured": problems,
              "queue_depth": depth},
@@ -230,6 +236,21 @@ def create_app(
         if settings.web.metrics_port is not None else None
     )
     return app
+
+
+async def check_state(state_check: Callable[[], None], timeout: float) -> str | None:
+    """None when the state database answers within ``timeout``, else why not: the kind of
+    error only, since a driver's message can name the server (and a URL its password)."""
+    try:
+        await asyncio.wait_for(run_in_threadpool(state_check), timeout)
+    except asyncio.TimeoutError:
+        reason = f"state database did not answer within {timeout:g} s"
+    except Exception as exc:
+        reason = f"state database unavailable ({type(exc).__name__})"
+    else:
+        return None
+    log.warning("readyz: state database not ready", extra={"reason": reason})
+    return reason
 
 
 def _guarded(gate: TokenGate, handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:

@@ -15,6 +15,8 @@ from typing import Any, Iterator
 
 from pythonjsonlogger.json import JsonFormatter
 
+from bridge.queue_outage import QUEUE_OUTAGE
+
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
 
 
@@ -85,6 +87,7 @@ def setup_logging(level: str | None = None, fmt: str | None = None) -> None:
     handler.addFilter(DropColourFields())
     handler.addFilter(JobFields())
     handler.addFilter(QuietHousekeeping())
+    handler.addFilter(QUEUE_OUTAGE)  # huey's ten lines a second while Redis is down: one a minute
     if fmt == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     else:

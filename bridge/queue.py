@@ -12,10 +12,28 @@ from urllib.parse import urlparse
 
 from huey import Huey, RedisHuey, SqliteHuey
 
+from bridge.queue_outage import QUEUE_OUTAGE
 from bridge.settings import ConfigError
 
 
 DELIVERY_PREFIX = "delivery:"  # keys of the delivery memory (bridge/deliveries.py)
+
+
+class _ReportsRecovery:
+    """A successful read from the queue ends a logged outage (bridge/queue_outage.py)."""
+
+    def dequeue(self) -> object:
+        task = super().dequeue()  # type: ignore[misc]
+        QUEUE_OUTAGE.reachable()
+        return task
+
+
+class BridgeSqliteHuey(_ReportsRecovery, SqliteHuey):  # type: ignore[misc]
+    pass
+
+
+class BridgeRedisHuey(_ReportsRecovery, RedisHuey):  # type: ignore[misc]
+    pass
 
 
 def make_huey(url: str, name: str = "gdpr-bridge") -> Huey:
@@ -25,9 +43,9 @@ def make_huey(url: str, name: str = "gdpr-bridge") -> Huey:
         if not str(path):
             raise ConfigError("BRIDGE_QUEUE_URL sqlite:/// needs a file path, e.g. sqlite:///data/queue.db")
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey(name=name, filename=str(path), results=False, utc=True)
+        return BridgeSqliteHuey(name=name, filename=str(path), results=False, utc=True)
     if parsed.scheme in ("redis", "rediss", "unix"):
-        return RedisHuey(name=name, url=url, results=False, utc=True)
+        return BridgeRedisHuey(name=name, url=url, results=False, utc=True)
     raise ConfigError(f"unsupported BRIDGE_QUEUE_URL scheme {parsed.scheme!r}: use sqlite:/// or redis://")
 
 

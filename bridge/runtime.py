@@ -85,6 +85,14 @@ class Runtime:
         """A comment added later: the payload is the three ids, nothing else."""
         self.tasks.process_comment(platform, ticket_id, comment_id)
 
+    def check_state_database(self) -> None:
+        """Raise unless the state database answers a ``SELECT 1`` (for /readyz): one pooled
+        connection, checked out and given back."""
+        from sqlalchemy import text
+
+        with self.database().engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def claim_delivery(self, key: str) -> bool:
         return self.deliveries().claim(key)
 
@@ -131,6 +139,7 @@ def build_web_app(runtime: Runtime) -> Any:
         claim_delivery=runtime.claim_delivery,
         release_delivery=runtime.release_delivery,
         queue_depth=runtime.huey.pending_count,
+        state_check=runtime.check_state_database,
         extra_routes=extra_routes,
         environ=settings.platform_environ(),
     )

@@ -4,6 +4,8 @@ runs its own PostgreSQL and Redis on spare loopback ports and stops those."""
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -86,3 +88,54 @@ def test_outages_of_postgres_and_redis_make_webhooks_wait_and_lose_nothing(serve
     for ticket_id in tickets.values():
         assert len(mails_for(sink, ticket_id)) == 1, ticket_id
         assert zendesk.deletions(ticket_id) == 1, ticket_id
+
+
+def test_readyz_reports_the_state_database_down_without_its_url_and_ready_again_when_it_is_back(
+        zendesk, tmp_path: Path) -> None:
+    import httpx
+
+    postgres = TempPostgres().start()
+    password = "pw-never-shown-4711"  # trust auth ignores it; it must not appear anywhere
+    url = postgres.url.replace("postgres@", f"postgres:{password}@")
+    web = BridgeProcess(tmp_path / "web", {**zendesk.env(), "BRIDGE_DATABASE_URL": url}, command=("web",))
+    try:
+        web.start(timeout=180)
+        ready = httpx.get(web.metrics_url + "/readyz", timeout=10)
+        assert ready.status_code == 200 and "state" not in ready.json()["not_configured"], ready.text
+        postgres.stop()
+        down = httpx.get(web.metrics_url + "/readyz", timeout=10)
+        assert down.status_code == 503 and down.json()["ready"] is False, down.text
+        reason = down.json()["not_configured"]["state"]
+        assert reason.startswith("state database"), reason
+        postgres.start()
+        wait_for(lambda: httpx.get(web.metrics_url + "/readyz", timeout=10).status_code == 200, timeout=30)
+    finally:
+        web.stop()
+        postgres.remove()
+    log = web.log_path.read_text()
+    assert "readyz: state database not ready" in log
+    for secret in (password, f":{postgres.port}/", "postgresql://"):
+        assert secret not in down.text and secret not in log, secret
+
+
+def test_a_redis_outage_leaves_a_handful_of_worker_log_lines_not_ten_a_second(zendesk, tmp_path: Path) -> None:
+    redis_server = TempRedis().start()
+    env = {**zendesk.env(), "BRIDGE_QUEUE_URL": redis_server.url}
+    worker = BridgeProcess(tmp_path / "worker", env, command=("worker",))
+    try:
+        worker.start(timeout=180)
+        before = worker.log_path.read_text()
+        redis_server.stop()
+        time.sleep(6)  # unthrottled: ten "Error reading from queue" lines a second per worker thread
+        assert worker.proc is not None and worker.proc.poll() is None
+        redis_server.start()
+        wait_for(lambda: "queue reachable again" in worker.log_path.read_text(), timeout=30)
+    finally:
+        worker.stop()
+        redis_server.remove()
+    outage = worker.log_path.read_text()[len(before):].splitlines()
+    about_queue = [line for line in outage if "Error reading" in line or '"message": "queue' in line]
+    assert 2 <= len(about_queue) <= 4, about_queue
+    assert not [line for line in outage if "Error reading from queue" in line and "Traceback" in line]
+    first = json.loads(next(line for line in outage if "queue unavailable" in line))
+    assert "BRIDGE_QUEUE_URL" in first["hint"] and first["error_type"]

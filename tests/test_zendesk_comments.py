@@ -255,3 +255,17 @@ def test_doctor_fails_an_install_from_before_comments_with_a_hint(fake: FakeZend
     [line] = [ln for ln in output.splitlines() if "zendesk webhook:" in ln]
     assert line.startswith("FAIL") and COMMENT_TRIGGER_TITLE in line, output
     assert "install zendesk" in output
+
+
+def test_an_address_goes_with_its_mailto_link(fake: FakeZendesk, zd: ZendeskPlatform) -> None:
+    """Zendesk renders addresses as links: the link element is redacted too, else the address
+    would stay in its href."""
+    ticket = fake.add_ticket("Help", "x")
+    text = f"Please write to {PERSONAL} about it."
+    comment_id = fake.add_comment(ticket, text)
+    assert f'href="mailto:{PERSONAL}"' in fake.comment(comment_id)["html_body"]
+    start = text.index(PERSONAL)
+    zd.redact_comment(str(ticket), str(comment_id), [(start, start + len(PERSONAL))])
+    stored = fake.comment(comment_id)
+    assert PERSONAL not in stored["html_body"] and "mailto" not in stored["html_body"]
+    assert stored["plain_body"] == "Please write to " + "\u2587" * len(PERSONAL) + " about it."

@@ -160,6 +160,7 @@ def wrap_in_html(plain: str, spans: list[tuple[int, int]], markup: str, tag: str
     that crosses tags is wrapped piece by piece, never across a tag. ``SpanError`` when a
     span's text cannot be found in the markup's visible text."""
     visible, where = html_text(markup)
+    needles: list[str] = []
     squashed_plain, _ = _squash(plain)
     squashed_visible, visible_index = _squash(visible)
     plain_squash_pos = _squash_positions(plain)
@@ -169,6 +170,7 @@ def wrap_in_html(plain: str, spans: list[tuple[int, int]], markup: str, tag: str
         needle = squashed_plain[s_start:s_end].strip()
         if not needle:
             continue
+        needles.append(needle)
         nth = occurrence(squashed_plain, squashed_plain.find(needle, s_start), squashed_plain.find(needle, s_start) + len(needle))
         at = find_nth(squashed_visible, needle, nth)
         if at == -1:
@@ -194,7 +196,26 @@ def wrap_in_html(plain: str, spans: list[tuple[int, int]], markup: str, tag: str
     out = markup
     for a, b in reversed(merged):
         out = f"{out[:a]}<{tag}>{out[a:b]}</{tag}>{out[b:]}"
-    return out
+    return _mark_elements(out, needles, tag)
+
+
+_ELEMENT = re.compile(r"<(a|img)\b([^>]*?)(/?)>", re.I | re.S)
+
+
+def _mark_elements(markup: str, needles: list[str], attribute: str) -> str:
+    """Links and images whose attributes hold a span's text (``mailto:``, ``tel:``, an ``alt``)
+    get the ``redact`` attribute: Zendesk then removes the element itself, not only its text."""
+    wanted = {n.casefold() for n in needles} | {re.sub(r"[\s()-]", "", n).casefold() for n in needles}
+    wanted.discard("")
+
+    def mark(match: re.Match[str]) -> str:
+        attrs = html.unescape(match.group(2)).casefold()
+        compact = re.sub(r"[\s()-]", "", attrs)
+        if re.search(rf"\s{attribute}(\s|=|$)", match.group(2)) or not any(w in attrs or w in compact for w in wanted):
+            return match.group(0)
+        return f"<{match.group(1)}{match.group(2)} {attribute}{match.group(3)}>"
+
+    return _ELEMENT.sub(mark, markup)
 
 
 def _tag_between(markup: str, a: int, b: int) -> bool:

@@ -46,12 +46,13 @@ class OfflineEmailRecognizer(EmailRecognizer):
         for result in results:
             local = text[result.start:result.end].rsplit("@", 1)[0]
             key = _LOG_KEY.match(local)
-            if key and key.end() < len(local):
+            bracketed = result.start > 0 and text[result.start - 1] == "<"  # <CAF3x9=Q7a@mail...>: a message id
+            if key and key.end() < len(local) and not bracketed:
                 result.start += key.end()
         return results
 
 
-_LOG_KEY = re.compile(r"^(?:[A-Za-z][\w.-]{0,30}=)+")
+_LOG_KEY = re.compile(r"^(?:[A-Za-z][A-Za-z_.-]{1,30}=)+")  # letters only: "user=", "from=", "login_name="
 
 
 # ----------------------------------------------------------------------------- phone

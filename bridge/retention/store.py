@@ -87,8 +87,9 @@ class RetentionStore:
             for ticket in tickets:
                 statement = upsert(self.db, retention_items).values(
                     platform=platform, rule=rule, ticket_id=ticket.id, seq=state.next_seq, state=PENDING,
-                    bucket=bucket(ticket.date), updated_at=now).on_conflict_do_nothing()
-                if conn.execute(statement).rowcount:
+                    bucket=bucket(ticket.date), updated_at=now).on_conflict_do_nothing().returning(
+                    retention_items.c.ticket_id)
+                if conn.execute(statement).first() is not None:  # rowcount is not reliable on PostgreSQL
                     state.next_seq += 1
                     added += 1
             self._put(conn, self._name(platform, rule), asdict(state))

@@ -22,7 +22,8 @@ reference (paths work with and without zenpy's ``.json`` suffix):
   ``Create`` events; events of the last minute are not listed yet);
 - redaction: ``PUT /api/v2/comment_redactions/{comment_id}`` (``ticket_id`` + the comment's
   ``html_body`` with ``<redact>`` tags, or ``external_attachment_urls``; 400 when the HTML
-  outside the tags is not the comment's), the older ``PUT /api/v2/tickets/{t}/comments/{c}/redact``
+  outside the tags is not the comment's; an element with the ``redact`` attribute is removed,
+  its text kept unless tagged; addresses are rendered as ``mailto:`` links), the older ``PUT /api/v2/tickets/{t}/comments/{c}/redact``
   (``{"text"}``, every occurrence; not on closed tickets) and
   ``PUT /api/v2/tickets/{t}/comments/{c}/attachments/{a}/redact`` (the file becomes an empty
   ``redacted.txt``; not on closed tickets). Each redacted character becomes ▇ in ``body``,
@@ -93,10 +94,21 @@ _REDACT = re.compile(r"<redact>(.*?)</redact>", re.S)
 _HTML_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;", re.S)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_REDACTED_ELEMENT = re.compile(r"<(a)\b[^>]*\sredact(?:\s[^>]*)?>(.*?)</a>|<img\b[^>]*\sredact(?:\s[^>]*)?/?>", re.S)
+
+
 def _html_body(text: str) -> str:
-    """How Zendesk renders a plain comment (escaped, line breaks as <br>)."""
-    return '<div class="zd-comment" dir="auto"><p dir="auto">' + html.escape(text, quote=False).replace(
-        "\n", "<br>") + "</p></div>"
+    """How Zendesk renders a plain comment (escaped, addresses as mailto: links, line breaks as <br>)."""
+    escaped = _EMAIL.sub(lambda m: f'<a href="mailto:{m.group(0)}" rel="noreferrer">{m.group(0)}</a>',
+                         html.escape(text, quote=False))
+    return '<div class="zd-comment" dir="auto"><p dir="auto">' + escaped.replace("\n", "<br>") + "</p></div>"
+
+
+def _without_marks(markup: str) -> str:
+    """``markup`` as sent for redaction, without its ``<redact>`` tags and ``redact`` attributes."""
+    unmarked = _REDACT.sub(lambda m: m.group(1), markup)
+    return re.sub(r"(<(?:a|img)\b[^>]*?)\sredact(?=[\s/>])", r"\1", unmarked)
 
 
 def _plain_of(markup: str) -> str:
@@ -794,9 +806,12 @@ class FakeZendesk(ZendeskRetentionFake, FakeServer):
                 return _not_found()
             markup = body.get("html_body")
             if markup is not None:
-                if _REDACT.sub(lambda m: m.group(1), str(markup)) != comment["html_body"]:
+                if _without_marks(str(markup)) != comment["html_body"]:
                     return _error(400, "InvalidValue", "html_body does not match the comment")
-                self._set_comment_html(ticket_id, comment, _REDACT.sub(lambda m: _blocked(m.group(1)), str(markup)))
+                blocked = _REDACT.sub(lambda m: _blocked(m.group(1)), str(markup))
+                # an element with the redact attribute goes (its text stays unless it was in <redact>)
+                blocked = _REDACTED_ELEMENT.sub(lambda m: m.group(2) or "", blocked)
+                self._set_comment_html(ticket_id, comment, blocked)
             for url in body.get("external_attachment_urls") or []:
                 for attachment in list(comment["attachments"]):
                     if attachment["content_url"] == url:

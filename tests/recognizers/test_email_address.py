@@ -28,6 +28,8 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # a log's key=value: the address starts after the "="
     ("en", "06:41:07 auth=sso user=r.pellow@example-foods.co.uk result=OK", {"r.pellow@example-foods.co.uk"}),
     ("de", "login ok; benutzer=k.brandt@web.de", {"k.brandt@web.de"}),
+    # a message id with "=" in it is not a key=value: it stays whole (and is judged technical)
+    ("en", "Message-ID: <CAF3x9=Q7a@mail.gmail.com>", "!Q7a@mail.gmail.com"),
 ]
 
 

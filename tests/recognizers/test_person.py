@@ -19,6 +19,11 @@ ENTITY = "PERSON"
 # {values} exactly these, None nothing of this type
 CASES: list[tuple[str, str, str | set[str] | None]] = [
     # full names (name list + surname), all languages
+    # weekday names of a rota's header row are no names; a first name that is also one still is
+    ("en", "Clock Mon Tue Wed Thu Fri Sat Sun\n4410 06-14 OFF 14-22", None),
+    ("sv", "Klocknr Mån Tis Ons Tor Fre Lör Sön\n7701 D1 D1 N1", None),
+    ("de", "PersNr Mo Di Mi Do Fr Sa So\n1044 F F S", None),
+    ("sv", "Kan ni hjälpa Tor Andersson med schemat?", "Tor Andersson"),
     ("en", "Same issue for Luke Whitehead, by the way.", "Luke Whitehead"),
     ("sv", "Sedan i måndags kopplas Erik Sköld ner från VPN.", "Erik Sköld"),
     ("sv", "Efter återställningen kan Hans Andersson inte logga in.", "Hans Andersson"),
