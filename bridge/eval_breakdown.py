@@ -97,9 +97,15 @@ class Breakdown:
         """Per type, [raw score, fraction right] points, made monotone (pool adjacent violators)."""
         out: dict[str, list[list[float]]] = {}
         for kind, pairs in sorted(self.raw.items()):
+            tied: dict[float, list[float]] = {}  # equal scores pooled first: one point per raw score
+            for score, right in pairs:
+                entry = tied.setdefault(score, [0.0, 0.0, 0.0])
+                entry[0] += score
+                entry[1] += float(right)
+                entry[2] += 1.0
             blocks: list[list[float]] = []  # [sum score, sum right, n]
-            for score, right in sorted(pairs):
-                blocks.append([score, float(right), 1.0])
+            for score in sorted(tied):
+                blocks.append(tied[score])
                 while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] > blocks[-1][1] / blocks[-1][2]:
                     last = blocks.pop()
                     blocks[-1] = [a + b for a, b in zip(blocks[-1], last)]

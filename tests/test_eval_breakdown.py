@@ -100,3 +100,11 @@ def test_calibrate_prints_points_rules_yaml_accepts(cli: click.Group, corpus: Pa
     changed = rules.model_dump()
     changed["confidence"]["calibration"] = table
     parse_rules(yaml.safe_dump(changed).encode())
+
+
+def test_calibration_pools_equal_scores_into_one_point() -> None:
+    from bridge.eval_breakdown import Breakdown
+
+    b = Breakdown()
+    b.raw["PERSON"] = [(0.6, False), (0.6, True), (0.6, True), (0.6, True), (0.7, True)]
+    assert b.calibration()["PERSON"] == [[0.6, 0.75], [0.7, 1.0]]
