@@ -373,3 +373,17 @@ def test_enforce_and_resume_with_the_state_on_postgresql(tmp_path) -> None:
             if key[1].endswith(url.rsplit("/", 1)[-1]):
                 opened.dispose()
         drop_database(url)
+
+
+def test_a_stopped_run_of_a_rule_since_removed_is_named_and_left_alone(tmp_path, platform) -> None:
+    from bridge.retention.store import RetentionStore, RunState
+
+    env = bridge_env(tmp_path, platform)
+    store = RetentionStore(open_database(tmp_path / "data" / "bridge.db"))
+    store.begin(platform.name, "old-rule", RunState(fingerprint="f", cutoff=OLD.isoformat()))
+    store.start_batch(platform.name, "old-rule", ["1"])
+    result = run(env, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert (f"warning: a stopped run of retention rule 'old-rule' on {platform.name} is left as it was: the rule is "
+            "no longer in the rules file and a batch was being deleted") in result.stderr
+    assert store.batch(platform.name, "old-rule") == {"ids": ["1"], "adapter": {}}

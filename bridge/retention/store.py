@@ -135,6 +135,17 @@ class RetentionStore:
                                                        & (retention_items.c.rule == rule)
                                                        & (retention_items.c.state == PENDING)))
 
+    def runs(self) -> list[tuple[str, str, bool]]:
+        """Every stopped run: (platform, rule, whether a batch was in flight)."""
+        with self.db.read() as conn:
+            names = [r[0] for r in conn.execute(select(cursors.c.name).where(cursors.c.name.like("retention:%:%")))]
+        found = []
+        for name in names:
+            parts = name.split(":")
+            if len(parts) == 3:
+                found.append((parts[1], parts[2], f"{name}:batch" in names))
+        return found
+
     # ------------------------------------------------------------------ the batch in flight
 
     def batch(self, platform: str, rule: str) -> dict[str, Any] | None:

@@ -91,3 +91,11 @@ def test_the_lock_of_a_dead_process_or_an_expired_lease_is_taken_over(store) -> 
             {"owner": "other-host:1234:1", "expires": time.time() + 600}), updated_at=time.time()))
     with pytest.raises(LockBusy, match="other-host:1234"):
         RunLock(store.db, 60).acquire()
+
+
+def test_stopped_runs_are_listed_with_whether_a_batch_was_in_flight(store) -> None:
+    state = RunState(fingerprint="f", cutoff="2023-01-01T00:00:00+00:00")
+    store.begin("zendesk", "gone-rule", state)
+    store.begin("jira", "r", state)
+    store.start_batch("jira", "r", ["A-1"])
+    assert sorted(store.runs()) == [("jira", "r", True), ("zendesk", "gone-rule", False)]
