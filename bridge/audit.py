@@ -94,7 +94,12 @@ class AuditLog:
         language: str | None,
         filenames: list[str],
         at: float | None = None,
-    ) -> None:
+        skip_repeat: bool = False,
+    ) -> bool:
+        """Append the decision; False when ``skip_repeat`` and the ticket key's latest decision
+        is this one (same mode, verdict, kinds, places, reasons, rules): a job taken over after
+        its worker died, or retried, decides again but is recorded once. A decision in another
+        mode (``redecide``: monitor, then enforce) or a different one is recorded."""
         places: dict[str, list[str]] = {}
         for place, kinds in decision.places.items():
             merged = places.setdefault(place_category(place), [])
@@ -113,7 +118,13 @@ class AuditLog:
             "language": language,
         }
         with self.db.write() as conn:
+            if skip_repeat:
+                # Lock the head first: two runs of the same job then meet here, one after the other.
+                conn.execute(select(audit_head.c.seq).where(audit_head.c.id == 1).with_for_update()).one()
+                if _latest_decision(conn, platform, ticket_id) == _comparable(row):
+                    return False
             self._append(conn, decisions, row, decision_content)
+        return True
 
     def record_step(self, platform: str, ticket_id: str, step: str, detail: str | None = None,
                     at: float | None = None) -> bool:
@@ -211,6 +222,22 @@ class AuditLog:
                     head.seq, "head", None, None, f"chain ends at record {expected - 1} but the head names {head.seq}"
                     if head.seq != expected - 1 else "last record changed after it was written"))
         return ChainReport(count, head.seq, None)
+
+
+_SAME_DECISION = ("mode", "verdict", "action", "kinds", "places", "reasons", "rules_hash", "language")
+
+
+def _comparable(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in _SAME_DECISION)
+
+
+def _latest_decision(conn: Connection, platform: str, ticket_id: str) -> tuple[Any, ...] | None:
+    found = conn.execute(
+        select(*(decisions.c[name] for name in _SAME_DECISION))
+        .where((decisions.c.platform == platform) & (decisions.c.ticket_id == ticket_id))
+        .order_by(decisions.c.id.desc()).limit(1)
+    ).first()
+    return tuple(found) if found is not None else None
 
 
 def _chain_rows(conn: Connection, batch: int) -> Iterator[tuple[str, Any]]:

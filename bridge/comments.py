@@ -229,7 +229,7 @@ def decide(run: CommentRun) -> None:
     metrics.SCAN_SECONDS.observe(time.monotonic() - started)
     services.audit.record_decision(run.platform_name, run.key, run.decision, services.mode,
                                    services.rules.version_hash, run.language,
-                                   [a.filename for a in run.comment.attachments])
+                                   [a.filename for a in run.comment.attachments], skip_repeat=True)
     run.record(COMMENT_DECIDED, f"comment {run.comment_id}; author {run.comment.author_role}; "
                                 f"{'public' if run.comment.public else 'internal'}")
     metrics.DECISIONS.labels(run.decision.verdict, services.mode).inc()

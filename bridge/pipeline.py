@@ -219,7 +219,7 @@ def decide(run: Run) -> None:
     metrics.SCAN_SECONDS.observe(time.monotonic() - started)
     services.audit.record_decision(
         run.platform_name, run.ticket_id, run.decision, services.mode, services.rules.version_hash, run.language,
-        [a.filename for a in run.ticket.attachments],
+        [a.filename for a in run.ticket.attachments], skip_repeat=True,  # a job taken over: recorded once
     )
     metrics.DECISIONS.labels(run.decision.verdict, services.mode).inc()
     for kind, count in run.decision.kind_counts().items():

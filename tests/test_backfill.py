@@ -160,6 +160,8 @@ def test_a_backfill_killed_mid_run_resumes_and_decides_every_ticket_exactly_once
         second = cli(bridge, "backfill", harness.name, "--since", "2y", "--max-queue", "1")
         assert second.returncode == 0, second.stderr
         assert "resuming the monitor backfill" in second.stdout
+        status = [line for line in second.stderr.splitlines() if line.startswith(f"backfill {harness.name}: decided")]
+        assert status and "ETA" in status[0] and "(budget" in status[0] and "measured" in status[0]  # no terminal: lines
     finally:
         if first.poll() is None:
             first.kill()

@@ -337,3 +337,53 @@ def test_platform_option_runs_only_that_platforms_rules_and_an_unconfigured_one_
     finally:
         zendesk.stop()
         jira.stop()
+
+
+def test_enforce_and_resume_with_the_state_on_postgresql(tmp_path) -> None:
+    from tests.support.postgres import create_database, drop_database
+
+    url = create_database("gdpr_retention")
+    zendesk = Zendesk()
+    try:
+        doomed = [zendesk.expired() for _ in range(250)]
+        young = zendesk.young()
+        env = {**bridge_env(tmp_path, zendesk), "BRIDGE_DATABASE_URL": url}
+        process = subprocess.Popen(command("--yes"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   cwd=str(tmp_path))
+        try:
+            deadline = time.monotonic() + 120
+            while not zendesk.in_flight() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.001)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        result = run(env, "--yes")
+        assert result.returncode == 0, result.stderr
+        assert all(zendesk.erased(t) and zendesk.deletions(t) == 1 and zendesk.erasures_of(t) == 1 for t in doomed)
+        assert zendesk.exists(young)
+        steps = AuditLog(open_database(url)).steps("zendesk", doomed[-1])
+        assert STEP in steps
+    finally:
+        zendesk.stop()
+        from bridge import db as dbmodule
+
+        for key, opened in list(dbmodule._open.items()):
+            if key[1].endswith(url.rsplit("/", 1)[-1]):
+                opened.dispose()
+        drop_database(url)
+
+
+def test_a_stopped_run_of_a_rule_since_removed_is_named_and_left_alone(tmp_path, platform) -> None:
+    from bridge.retention.store import RetentionStore, RunState
+
+    env = bridge_env(tmp_path, platform)
+    store = RetentionStore(open_database(tmp_path / "data" / "bridge.db"))
+    store.begin(platform.name, "old-rule", RunState(fingerprint="f", cutoff=OLD.isoformat()))
+    store.start_batch(platform.name, "old-rule", ["1"])
+    result = run(env, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert (f"warning: a stopped run of retention rule 'old-rule' on {platform.name} is left as it was: the rule is "
+            "no longer in the rules file and a batch was being deleted") in result.stderr
+    assert store.batch(platform.name, "old-rule") == {"ids": ["1"], "adapter": {}}

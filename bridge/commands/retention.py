@@ -56,6 +56,12 @@ def run(dry_run: bool, only: str | None, yes: bool) -> None:
         _fail(f"{exc} (fix the rules file; `gdpr-bridge rules check` shows every problem)")
     for line in services.problems:
         click.echo(f"warning: {line}", err=True)
+    known = {(r.platform, r.name) for r in services.rules.retention}
+    for platform, name, in_flight in services.store.runs():
+        if (platform, name) not in known:
+            click.echo(f"warning: a stopped run of retention rule {name!r} on {platform} is left as it was: the rule "
+                       "is no longer in the rules file" + (" and a batch was being deleted" if in_flight else "")
+                       + "; put the rule back and run again to finish it", err=True)
     rules = services.applicable()
     if not rules:
         where = f" for {only}" if only else ""

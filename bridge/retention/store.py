@@ -87,8 +87,9 @@ class RetentionStore:
             for ticket in tickets:
                 statement = upsert(self.db, retention_items).values(
                     platform=platform, rule=rule, ticket_id=ticket.id, seq=state.next_seq, state=PENDING,
-                    bucket=bucket(ticket.date), updated_at=now).on_conflict_do_nothing()
-                if conn.execute(statement).rowcount:
+                    bucket=bucket(ticket.date), updated_at=now).on_conflict_do_nothing().returning(
+                    retention_items.c.ticket_id)
+                if conn.execute(statement).first() is not None:  # rowcount is not reliable on PostgreSQL
                     state.next_seq += 1
                     added += 1
             self._put(conn, self._name(platform, rule), asdict(state))
@@ -133,6 +134,17 @@ class RetentionStore:
             conn.execute(delete(retention_items).where((retention_items.c.platform == platform)
                                                        & (retention_items.c.rule == rule)
                                                        & (retention_items.c.state == PENDING)))
+
+    def runs(self) -> list[tuple[str, str, bool]]:
+        """Every stopped run: (platform, rule, whether a batch was in flight)."""
+        with self.db.read() as conn:
+            names = [r[0] for r in conn.execute(select(cursors.c.name).where(cursors.c.name.like("retention:%:%")))]
+        found = []
+        for name in names:
+            parts = name.split(":")
+            if len(parts) == 3:
+                found.append((parts[1], parts[2], f"{name}:batch" in names))
+        return found
 
     # ------------------------------------------------------------------ the batch in flight
 

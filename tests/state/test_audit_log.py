@@ -64,3 +64,23 @@ def test_helpers() -> None:
     assert place_category("attachment:a b.pdf (page 2)") == "attachment"
     assert place_category("subject") == "subject"
     assert safe_reason("attachment x.pdf failed; y.docx too", ["x.pdf", "y.docx"]) == "attachment #1 failed; #2 too"
+
+
+def test_a_decision_repeated_by_a_taken_over_job_is_recorded_once_but_a_new_mode_or_verdict_again(db) -> None:
+    log = AuditLog(db)
+    args = ("h", "sv", [])
+    assert log.record_decision("zendesk", "101", violation(), "monitor", *args, skip_repeat=True) is True
+    assert log.record_decision("zendesk", "101", violation(), "monitor", *args, skip_repeat=True) is False
+    # redecide: the same ticket decided again in enforce mode is a new record
+    assert log.record_decision("zendesk", "101", violation(), "enforce", *args, skip_repeat=True) is True
+    # the ticket changed: a different decision in the same mode is a new record
+    assert log.record_decision("zendesk", "101", Decision("none"), "enforce", *args, skip_repeat=True) is True
+    # a comment's key is its own
+    assert log.record_decision("zendesk", "101/comment/7", violation(), "enforce", *args, skip_repeat=True) is True
+    with db.read() as conn:
+        from sqlalchemy import text
+
+        rows = conn.execute(text("SELECT ticket_id, mode FROM decisions ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [("101", "monitor"), ("101", "enforce"), ("101", "enforce"),
+                                        ("101/comment/7", "enforce")]
+    assert log.verify().ok
