@@ -20,7 +20,7 @@ from typing import Iterable
 from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
 from bridge.ownership import THIRD_PARTY, holder_of, same_phone
-from bridge.ownership.records import own_records
+from bridge.ownership.records import own_records, own_values
 from bridge.platform import Ticket
 from bridge.rules import Rules
 
@@ -56,7 +56,8 @@ def annotate(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[
         holding = holder_of(finding, ticket, rules)
         excluded = "" if holding.holder == THIRD_PARTY else holding.why
         out.append(replace(finding, holder=holding.holder, holder_why=holding.why, excluded=excluded))
-    return own_records(out)
+    regions = rules.requester_exemption.phone_regions
+    return own_values(own_records(out), lambda a, b: same_phone(a, b, regions))
 
 
 def admissible(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[Finding]:

@@ -41,3 +41,21 @@ def test_organisation_rows_of_a_contact_table_are_the_organisations(scanner: Sca
 
 def test_a_persons_row_under_the_organisation_rows_still_counts(scanner: Scanner, rules: Rules) -> None:
     assert judge(scanner, rules, CONTACTS + "Name: Morgan Treadwell | Phone: 07700 900462\n") == "delete"
+
+
+SIGNED = ("Hi,\n\nthe export attached fails to import.\n\nThanks\nDana\nDana Whitlock | Rota Lead\n"
+          "Mobile: 07700 900461\nd.whitlock84@gmail.com\n")
+
+
+def judge_signed(scanner: Scanner, rules: Rules, attachment: str) -> str:
+    ticket = Ticket(id="2", platform="test", subject="Import fails", body=SIGNED, requester=TICKET.requester)
+    parts = [TextPart("subject", ticket.subject), TextPart("body", ticket.body), TextPart("attachment:job.txt", attachment)]
+    return decide(scanner.scan(parts, "en"), ticket, rules, []).action
+
+
+def test_the_requesters_own_number_from_their_signature_is_theirs_in_an_attachment(scanner: Scanner, rules: Rules) -> None:
+    assert judge_signed(scanner, rules, "Escalation contact: +44 7700 900461\nBackup: d.whitlock84@gmail.com\n") == "none"
+
+
+def test_another_number_in_the_attachment_still_counts(scanner: Scanner, rules: Rules) -> None:
+    assert judge_signed(scanner, rules, "Escalation contact: 07700 900461\nBackup: 07700 900462\n") == "delete"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from bridge.filenames import MEMBER_NAME_DETAIL, NAME_PLACE
 from bridge.findings import Finding
@@ -58,3 +58,48 @@ def without_column_label(before: str) -> str:
     export writes each cell): a column header says what the value is, for every row alike; the
     row's own cells say whose ("Reception | Phone: ...", "Zentrale | Telefon: ...")."""
     return _COLUMN_LABEL.sub("", before)
+
+
+VALUE_WHY = "the requester's own {kind}: given as theirs elsewhere in the ticket"
+SameValue = Callable[[Finding, Finding], bool]
+
+
+SUBSCRIBER_DIGITS = 9
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def same_value(a: Finding, b: Finding, same_phone: Callable[[str, str], bool]) -> bool:
+    """Whether two findings of one type hold the same value (a phone number in any of its
+    forms, an address or an identifier whatever its spacing and case)."""
+    if a.entity_type != b.entity_type:
+        return False
+    if a.entity_type == "PHONE_NUMBER":
+        da, db = _digits(a.value), _digits(b.value)
+        # the same subscriber number with and without its country code ("+44 7700 ...", "07700 ...")
+        return same_phone(a.value, b.value) or (min(len(da), len(db)) >= SUBSCRIBER_DIGITS and da[-SUBSCRIBER_DIGITS:] == db[-SUBSCRIBER_DIGITS:])
+    return bool(_alnum(a.value)) and _alnum(a.value) == _alnum(b.value)
+
+
+def own_values(findings: Iterable[Finding], same_phone: Callable[[str, str], bool]) -> list[Finding]:
+    """``findings`` (annotated) with third-party copies of a value the ticket shows to be the
+    requester's (their signature's mobile, "call me on ...") given to the requester: their own
+    number in an attached screenshot or export is still theirs. Names are left out: a name is
+    judged by the profile, and a colleague may share the requester's first name."""
+    findings = list(findings)
+    own = [f for f in findings if f.holder == REQUESTER and f.entity_type != "PERSON" and f.value]
+    if not own:
+        return findings
+    out = []
+    for f in findings:
+        if f.holder == THIRD_PARTY and any(same_value(o, f, same_phone) for o in own):
+            why = VALUE_WHY.format(kind=f.entity_type.lower().replace("_", " "))
+            f = replace(f, holder=REQUESTER, holder_why=why, excluded=why)
+        out.append(f)
+    return out
