@@ -43,6 +43,8 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # "f.d." (före detta, former) is not "f." (född)
     ("sv", "Karin Ek, f.d. 1984-03-12, har slutat.", None),
     ("sv", "Karin Ek f. 1984-03-12 har slutat.", "1984-03-12"),
+    # a field name of a JSON payload
+    ("en", '{"externalId": "X-1", "dateOfBirth": "1990-04-12", "hireDate": "2026-12-07"}', "1990-04-12"),
 ]
 
 
