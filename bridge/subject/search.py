@@ -9,6 +9,7 @@ from bridge.platform import CC, REQUESTER, Person, PlatformError, SubjectRequest
 
 if TYPE_CHECKING:
     from bridge.settings import Settings
+    from bridge.ratebudget import Budgets
 
 
 @dataclass
@@ -31,12 +32,13 @@ def subject_platforms(settings: "Settings") -> tuple[dict[str, SubjectRequests],
     is configured but cannot be built (the line names the variable, never a value)."""
     platforms: dict[str, SubjectRequests] = {}
     problems: list[str] = []
+    budgets = _shared_budgets(settings)
     for name in platform_names():
         section = settings.platforms.get(name)
         if section is None or not section.configured():
             continue
         try:
-            platform = get_platform(name, settings.platform_environ(name))
+            platform = get_platform(name, settings.platform_environ(name), budgets.factory(name))
         except ValueError as exc:  # the platforms' config errors
             problems.append(f"{name}: {exc}")
             continue
@@ -45,6 +47,19 @@ def subject_platforms(settings: "Settings") -> tuple[dict[str, SubjectRequests],
             continue
         platforms[name] = platform
     return platforms, problems
+
+
+def _shared_budgets(settings: "Settings") -> "Budgets":
+    """The API budget every worker spends (``bridge.ratebudget``): a subject request's calls
+    count against the same platform limit as the webhooks' jobs."""
+    from bridge.ratebudget import Budgets
+    from bridge.rules import RulesError, load_rules
+
+    try:
+        limits = dict(load_rules(settings.rules.path).rate_limits)
+    except RulesError:  # the rules' own check says what is wrong; the defaults still hold
+        limits = {}
+    return Budgets(settings.queue_url, settings.data_dir, settings.queue.name, limits)
 
 
 def find(platforms: Mapping[str, SubjectRequests], email: str) -> list[Findings]:
