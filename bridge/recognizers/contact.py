@@ -70,6 +70,9 @@ _DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
 # Ofcom keeps 07700 900000-900999 for drama; phonenumbers calls them invalid, but people copy
 # them from training material and test data as a person's mobile, in every format
 _GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]?900[ .-]?\d{3}")
+# a national number in digit groups ending in a hyphenated extension other than 0 ("0662 443 17-318"):
+# a direct dial (Durchwahl), a person's own line; "-0" is the switchboard (an allow pattern)
+_DIRECT_DIAL = re.compile(r"0\d{2,5}(?: \d{2,8})+-(?!0\b)\d{1,5}")
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
 
 
@@ -165,7 +168,12 @@ class PhoneRecognizer(BridgeRecognizer):
                     for mobile_region in self.regions:
                         if mobile_region in self.mobile_regions and _is_mobile(value, mobile_region):
                             return 0.55, f"valid {mobile_region} mobile number"
-                if formatted and region in self.fixed_line_regions and self._only_fixed_line(value):
+                if (
+                    formatted
+                    and region in self.fixed_line_regions
+                    and not _DIRECT_DIAL.fullmatch(value)
+                    and self._only_fixed_line(value)
+                ):
                     # a switchboard as often as a person's line: needs a context word
                     return self.fixed_line_score, f"valid {region} fixed-line number"
                 return (0.55 if formatted else 0.4), f"valid {region} number"

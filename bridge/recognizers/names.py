@@ -50,10 +50,12 @@ _CAPITALISED = rf"[{_UPPER}][{_LOWER}]+"
 _WORD = rf"{_CAPITALISED}(?:[{_UPPER}][{_LOWER}]+)?"
 # a capital inside a surname after a usual prefix: "McDonald", "MacKinnon", "O'Brien", "DuBois", "DiMaggio"
 _SURNAME_WORD = rf"(?:(?:Mc|Mac|O['’]|D['’]|De|Di|Da|Du|La|Le|Van|Von)?{_CAPITALISED})"
-_PARTICLES = r"(?:von der|van der|van den|von|van|de la|de|der|den|af|zu|da|di|du|le|la)"
+# Irish and Scottish Gaelic patronymic particles stand as words of their own: "Ó Dálaigh", "Ní Bhriain"
+_GAELIC = r"(?:Ó|Ní|Nic|Uí|Ua)"
+_PARTICLES = rf"(?:von der|van der|van den|von|van|de la|de|der|den|af|zu|da|di|du|le|la|{_GAELIC})"
 NAME_PATTERN = re.compile(
     rf"(?<![\w@.-])(?P<first>{_WORD}(?:-{_WORD})?)"
-    rf"(?:[ \t]+(?P<middle>{_WORD}))?"
+    rf"(?:[ \t]+(?!{_GAELIC}[ \t])(?P<middle>{_WORD}))?"
     rf"[ \t]+(?:(?P<particle>{_PARTICLES})[ \t]+)?"
     rf"(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?)"
     r"(?![\w@-]|\.\w)"
@@ -258,6 +260,20 @@ _AFTER_TITLE = re.compile(
 )
 
 
+# "Surname, First" filling a cell of an export or a form line ("Weber, Anna" between delimiters,
+# '"Berg,Jan"' in a CSV, a row starting "Krause, Till;"): the inverted order of staff lists and payroll files
+_INVERTED = re.compile(
+    rf"(?:(?<=[;|\t\"])[ \t]*(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?),[ \t]?(?P<first>{_WORD}(?:-{_WORD})?)"
+    r"[ \t]*(?=$|[;|\t\"])"
+    rf"|^[ \t]*(?P<last2>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?),[ \t]?(?P<first2>{_WORD}(?:-{_WORD})?)[ \t]*(?=[;|\t]))",
+    re.MULTILINE,
+)
+# words before a comma and a first name that open or close a message, not a surname
+_GREETINGS = frozenset(
+    "hi hello hey dear thanks cheers hallo hej hejsan tack mvh hälsningar liebe lieber danke moin servus grüße gruß".split()
+)
+
+
 class PersonNameRecognizer(BridgeRecognizer):
     """PERSON from the name list; needs the ``matcher`` set by the builder.
 
@@ -338,8 +354,29 @@ class PersonNameRecognizer(BridgeRecognizer):
                 yield Candidate(start, end, max(score, self.cue_score), f"{note}; cue '{cue}'")
             else:
                 yield Candidate(start, end, score, note)
+        yield from self._inverted_names(text, taken, score)
         yield from self._cued_unknown_names(text, taken)
         yield from self._titled_surnames(text, taken)
+
+    def _inverted_names(self, text: str, taken: list[tuple[int, int]], score: float) -> Iterator[Candidate]:
+        """"Weber, Anna" as a whole cell or form value: a surname, a comma, a listed first name."""
+        if "," not in text:
+            return
+        products = self.matcher.product_spans(text)
+        for match in _INVERTED.finditer(text):
+            key = "" if match.group("last") else "2"
+            start, end = match.start("last" + key), match.end("first" + key)
+            first, last = match.group("first" + key), match.group("last" + key)
+            if last.casefold() in self.matcher.stops or last.casefold() in _GREETINGS:
+                continue  # "Hallo, Anna" is a greeting
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if not self.matcher.is_first_name(first) or self.matcher.is_first_name(last):
+                continue  # "Anna, Maria": a list of first names, not one person
+            if not self.matcher.surname_ok(last, first) or self.matcher.not_a_person(text, start, end, products):
+                continue
+            taken.append((start, end))
+            yield Candidate(start, end, score, "surname, first name from name list (inverted order)")
 
 
 class SpacyPersonRecognizer(BridgeRecognizer):

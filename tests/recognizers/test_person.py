@@ -69,6 +69,17 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("sv", "Fru Lindqvist har fel schema.", "Lindqvist"),
     ("de", "Herr Dr. Meyerhoff hat keinen Zugang.", "Meyerhoff"),
     ("de", "Die Frau am Empfang hat angerufen.", None),
+    # "Surname, First" as a cell of an export or a staff list row is one person
+    ("de", "Personalnr;Name;Eintritt\n4711;Weber, Anna;01.03.2025", "Weber, Anna"),
+    ("de", 'Nr;Name\n4712;"Berg,Jan"', "Berg,Jan"),
+    ("en", "Kowalski, Thomas\t4713\tNights", "Kowalski, Thomas"),
+    # ... but not a greeting, nor a list of first names, nor a comma in prose
+    ("en", "Col;Note\n1;Hello, Anna", None),
+    ("de", "Nr;Vornamen\n1;Anna, Maria", None),
+    ("en", "We asked Kowalski, Thomas and the others about it.", None),
+    # Irish patronymic particles stand as words of their own
+    ("en", "Our steward is Séamus Ó Dálaigh from the packing line.", "Séamus Ó Dálaigh"),
+    ("en", "Please add Aoife Ní Bhriain to the night rota.", "Aoife Ní Bhriain"),
 ]
 
 

@@ -88,6 +88,11 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Ihre Handynummer ist 076 123 45 67", "076 123 45 67"),
     ("de", "Ihre Handynummer ist 0676 123 4567", "0676 123 4567"),
     ("en", "His mobile is 087 123 4567.", "087 123 4567"),
+    # a hyphenated extension after grouped digits is a direct dial (Durchwahl): a person's own line
+    # counts without a context word; "-0" is the switchboard and stays out
+    ("de", "Fragen zu den Lohnarten beantwortet Herr Pichler besser als ich: 0662 443 17-318.", "0662 443 17-318"),
+    ("de", "Er kennt die Schnittstelle: 0711 987 65-42.", "0711 987 65-42"),
+    ("de", "Zentrale der Firma: 0711 987 65-0.", None),
     # Ofcom's drama range (invalid to phonenumbers, a person's mobile in copied test data), full width too
     ("en", "I copied his number from the sheet, it's +44 7700 900558, is the format the problem?", "+44 7700 900558"),
     ("en", "I copied it, it's \uff0b\uff14\uff14 \uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff15\uff15\uff18 now.", "+44 7700 900558"),

@@ -35,6 +35,16 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "The new hire has a criminal record.", "criminal record"),
     ("sv", "Han är dömd för bedrägeri enligt belastningsregistret.", {"dömd"}),
     ("de", "Der Mitarbeiter ist vorbestraft.", "vorbestraft"),
+    # a criminal-record entry in inflected and qualified forms, an offence by name
+    ("de", "Wegen eines Eintrags im erweiterten Führungszeugnis darf er dort nicht arbeiten.",
+     "Eintrags im erweiterten Führungszeugnis"),
+    ("de", "Die Auflage betrifft eine Verurteilung wegen Körperverletzung.", {"Körperverletzung"}),
+    ("de", "Bitte laden Sie das Führungszeugnis als Dokumenttyp hoch.", None),  # the document, about no one
+    ("sv", "Han har en dom för misshandel enligt registret.", {"misshandel"}),
+    # a diagnosis in a compound ("Migräneattacke", "migränanfall")
+    ("de", "Sie hat sich wegen einer Migräneattacke abgemeldet.", "Migräneattacke"),
+    ("sv", "Hon gick hem med ett migränanfall.", "migränanfall"),
+    ("en", "He went home early with a migraine.", "migraine"),
     # indirect phrasing: the reason of an absence, a union role
     ("en", "He's been off with a slipped disc since Monday.", "slipped disc"),
     ("en", "The GP has signed him off for three more weeks.", "signed him off"),
@@ -79,6 +89,9 @@ DECISIONS = [
     # a first name and a person code identify someone too
     ("sv", "Karin (klocknummer 7114) är sjukskriven för utmattningssyndrom, stäng av kontot.", "delete"),
     ("de", "Der Mitarbeiter mit Personalnummer 40817 ist vorbestraft.", "delete"),
+    # a criminal-record entry about a named employee, in an inflected form
+    ("de", "Herr Jonas Albrecht darf wegen eines Eintrags im erweiterten Führungszeugnis nicht mehr eingeplant werden.",
+     "delete"),
     # about no one identifiable
     ("en", "One of our agents is pregnant: how do we set up maternity leave?", "none"),
     ("sv", "En medarbetare är gravid, hur lägger vi in föräldraledighet?", "none"),
