@@ -336,3 +336,29 @@ def test_the_tail_of_a_message_id_after_an_equals_sign_is_a_systems(rules: Rules
     log = "2026-11-30 postfix: from=<ann.berg@wexley-foods.co.uk> status=sent\n"
     other = finding_in(log, "EMAIL_ADDRESS", "ann.berg@wexley-foods.co.uk")
     assert holder_of(other, ticket(log, name="Ann Lee"), rules).holder == THIRD_PARTY
+
+
+# Invented sign-offs: a short form, then a separator or blank line, then the full name block;
+# a Swiss "Grüsse" closing; a one-line field signature. Every number in them is the writer's.
+SHORT_THEN_FULL = "Thanks so much,\nMarty\n\n--\nMartina Quist\nPeople Lead\nFenwold Bakeries Ltd\n4 Mill Yard, Brackley\nt: +44 1280 555 610 | m: 07700 900 318\n"
+SWISS_CLOSING = "Freundliche Grüsse / Kind regards\nUrs Bächli\nLeiter Technik\nBächli Holz AG\nSägestrasse 9, 9000 St. Gallen\n+41 71 555 12 00\n"
+FIELD_LINE = "ok thanks\n\nurs\n--\nUrs Bächli · Technik · Bächli Holz AG · St. Gallen · +41 71 555 12 00\n"
+PAGE_BREAK = "Liebe Grüsse\nVreni\n\nVerena Amsler\nLohnbuchhaltung\nAmsler Druck GmbH\nRingstrasse 12, 6300 Zug\nMobil: +41 79 555 31 20\nTel: +41 41 555 70 70\n"
+
+
+@pytest.mark.parametrize(
+    "body, name, value",
+    [
+        (SHORT_THEN_FULL, "Martina Quist", "+44 1280 555 610"),
+        (SHORT_THEN_FULL, "Martina Quist", "07700 900 318"),
+        ("Intro line here.\n\n" + SWISS_CLOSING, "Urs Bächli", "+41 71 555 12 00"),
+        (FIELD_LINE, "Urs Bächli", "+41 71 555 12 00"),
+        ("Kurze Frage.\n\n" + PAGE_BREAK, "Verena Amsler", "+41 41 555 70 70"),
+    ],
+)
+def test_numbers_under_the_requesters_full_name_below_a_short_sign_off_are_theirs(
+    rules: Rules, body: str, name: str, value: str
+) -> None:
+    t = ticket(body, name=name)
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == REQUESTER
+
