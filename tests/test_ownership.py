@@ -236,6 +236,12 @@ def test_a_legal_footer_never_makes_a_national_id_the_organisations(rules: Rules
         ("k-mueller@wexley-bau.de", THIRD_PARTY),
         ("oluwaseun.adeyemi@wexley-foods.co.uk", THIRD_PARTY),
         ("night-owl@gmail.com", THIRD_PARTY),
+        # a template of an address is nobody's; a real name beside a template word is someone's
+        ("firstname.lastname@wexley-foods.co.uk", SYSTEM),
+        ("vorname.nachname@wexley-bau.de", SYSTEM),
+        ("fornamn.efternamn@wexley-cloud.se", SYSTEM),
+        ("anna.lastname@wexley-foods.co.uk", THIRD_PARTY),
+        ("x@wexley-bau.de", THIRD_PARTY),
     ],
 )
 def test_mailboxes_are_judged_by_the_shape_of_their_local_part(rules: Rules, address: str, holder: str) -> None:
@@ -362,3 +368,21 @@ def test_numbers_under_the_requesters_full_name_below_a_short_sign_off_are_their
     t = ticket(body, name=name)
     assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == REQUESTER
 
+
+
+@pytest.mark.parametrize(
+    "sentence, holder",
+    [
+        ("Bei Rückfragen bin ich tagsüber mobil erreichbar unter +43 660 555 20 41.", REQUESTER),
+        ("If anything is unclear I'm reachable on 07700 900 552 all day.", REQUESTER),
+        ("Vid frågor nås jag på 070-555 23 18.", REQUESTER),
+        ("I think the new driver is reachable on 07700 900 552.", THIRD_PARTY),
+        ("Ich habe gehört, Kollegin Brandl ist erreichbar unter +43 660 555 20 41.", THIRD_PARTY),
+        ("I asked and she is available on 07700 900 552.", THIRD_PARTY),
+    ],
+)
+def test_a_number_the_writer_says_they_are_reachable_on_is_theirs(rules: Rules, sentence: str, holder: str) -> None:
+    body = f"Hallo,\n\nthe export fails.\n\n{sentence}\n\nThanks\n"
+    value = next(v for v in ("+43 660 555 20 41", "07700 900 552", "070-555 23 18") if v in body)
+    t = ticket(body, name="Ines Wohlgemuth")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == holder
