@@ -236,6 +236,12 @@ def test_a_legal_footer_never_makes_a_national_id_the_organisations(rules: Rules
         ("k-mueller@wexley-bau.de", THIRD_PARTY),
         ("oluwaseun.adeyemi@wexley-foods.co.uk", THIRD_PARTY),
         ("night-owl@gmail.com", THIRD_PARTY),
+        # a template of an address is nobody's; a real name beside a template word is someone's
+        ("firstname.lastname@wexley-foods.co.uk", SYSTEM),
+        ("vorname.nachname@wexley-bau.de", SYSTEM),
+        ("fornamn.efternamn@wexley-cloud.se", SYSTEM),
+        ("anna.lastname@wexley-foods.co.uk", THIRD_PARTY),
+        ("x@wexley-bau.de", THIRD_PARTY),
     ],
 )
 def test_mailboxes_are_judged_by_the_shape_of_their_local_part(rules: Rules, address: str, holder: str) -> None:
@@ -336,3 +342,47 @@ def test_the_tail_of_a_message_id_after_an_equals_sign_is_a_systems(rules: Rules
     log = "2026-11-30 postfix: from=<ann.berg@wexley-foods.co.uk> status=sent\n"
     other = finding_in(log, "EMAIL_ADDRESS", "ann.berg@wexley-foods.co.uk")
     assert holder_of(other, ticket(log, name="Ann Lee"), rules).holder == THIRD_PARTY
+
+
+# Invented sign-offs: a short form, then a separator or blank line, then the full name block;
+# a Swiss "Grüsse" closing; a one-line field signature. Every number in them is the writer's.
+SHORT_THEN_FULL = "Thanks so much,\nMarty\n\n--\nMartina Quist\nPeople Lead\nFenwold Bakeries Ltd\n4 Mill Yard, Brackley\nt: +44 1280 555 610 | m: 07700 900 318\n"
+SWISS_CLOSING = "Freundliche Grüsse / Kind regards\nUrs Bächli\nLeiter Technik\nBächli Holz AG\nSägestrasse 9, 9000 St. Gallen\n+41 71 555 12 00\n"
+FIELD_LINE = "ok thanks\n\nurs\n--\nUrs Bächli · Technik · Bächli Holz AG · St. Gallen · +41 71 555 12 00\n"
+PAGE_BREAK = "Liebe Grüsse\nVreni\n\nVerena Amsler\nLohnbuchhaltung\nAmsler Druck GmbH\nRingstrasse 12, 6300 Zug\nMobil: +41 79 555 31 20\nTel: +41 41 555 70 70\n"
+
+
+@pytest.mark.parametrize(
+    "body, name, value",
+    [
+        (SHORT_THEN_FULL, "Martina Quist", "+44 1280 555 610"),
+        (SHORT_THEN_FULL, "Martina Quist", "07700 900 318"),
+        ("Intro line here.\n\n" + SWISS_CLOSING, "Urs Bächli", "+41 71 555 12 00"),
+        (FIELD_LINE, "Urs Bächli", "+41 71 555 12 00"),
+        ("Kurze Frage.\n\n" + PAGE_BREAK, "Verena Amsler", "+41 41 555 70 70"),
+    ],
+)
+def test_numbers_under_the_requesters_full_name_below_a_short_sign_off_are_theirs(
+    rules: Rules, body: str, name: str, value: str
+) -> None:
+    t = ticket(body, name=name)
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == REQUESTER
+
+
+
+@pytest.mark.parametrize(
+    "sentence, holder",
+    [
+        ("Bei Rückfragen bin ich tagsüber mobil erreichbar unter +43 660 555 20 41.", REQUESTER),
+        ("If anything is unclear I'm reachable on 07700 900 552 all day.", REQUESTER),
+        ("Vid frågor nås jag på 070-555 23 18.", REQUESTER),
+        ("I think the new driver is reachable on 07700 900 552.", THIRD_PARTY),
+        ("Ich habe gehört, Kollegin Brandl ist erreichbar unter +43 660 555 20 41.", THIRD_PARTY),
+        ("I asked and she is available on 07700 900 552.", THIRD_PARTY),
+    ],
+)
+def test_a_number_the_writer_says_they_are_reachable_on_is_theirs(rules: Rules, sentence: str, holder: str) -> None:
+    body = f"Hallo,\n\nthe export fails.\n\n{sentence}\n\nThanks\n"
+    value = next(v for v in ("+43 660 555 20 41", "07700 900 552", "070-555 23 18") if v in body)
+    t = ticket(body, name="Ines Wohlgemuth")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == holder

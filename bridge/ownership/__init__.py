@@ -26,7 +26,7 @@ from typing import Iterable
 import phonenumbers
 
 from bridge.findings import Finding
-from bridge.ownership.first_person import presented_as_own
+from bridge.ownership.first_person import presented_as_own, reachable_as_self
 from bridge.ownership.mailboxes import judge_mailbox
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
@@ -160,6 +160,11 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         if said_to_be_own(text, finding.start, phrases, exempt.own_phone_window):
             noun = "phone number" if kind == "PHONE_NUMBER" else "data"
             return f"the requester's own {noun} (they say so)"
+        if kind == "PHONE_NUMBER" and reachable_as_self(
+            text, finding.start, exempt.own_subjects, exempt.reach_words, exempt.other_person_words,
+            exempt.own_words_window, _first_name_test(rules), requester.name or "",
+        ):
+            return "the requester's own phone number (they say they are reachable on it)"
         if kind in exempt.own_words_entities and presented_as_own(
             text, finding.start, finding.end, exempt.own_words, exempt.other_person_words, exempt.own_words_window,
             _first_name_test(rules), requester.name or "",

@@ -83,3 +83,34 @@ def presented_as_own(
         if _speaks_of_another(token, others, is_first_name):
             return False
     return False
+
+
+def reachable_as_self(
+    text: str, start: int, subjects: list[str], reach_words: list[str], other_words: list[str], window: int,
+    is_first_name: Callable[[str], bool], requester_name: str = "",
+) -> bool:
+    """"I'm reachable on ...", "bin ich am Handy erreichbar unter ...", "jag nås på ...": a
+    reachability word before the number, a first-person subject before or just after that word
+    in the same sentence, and no other person between them and the number."""
+    if not subjects or not reach_words or window <= 0:
+        return False
+    subject = _folded_set(tuple(subjects))
+    reach = _folded_set(tuple(reach_words))
+    others = _folded_set(tuple(other_words))
+    skip = frozenset(fold(t) for t in _tokens(requester_name))
+    before = _tokens(_sentence_before(text, start, skip))[-window:]
+    reached = False
+    for index in range(len(before) - 1, -1, -1):
+        token = before[index]
+        low = fold(token)
+        if low in reach:
+            reached = True
+            # inverted order: "nås jag på", "erreichen können Sie mich" has its own phrase list
+            if any(fold(t) in subject for t in before[index + 1:index + 3]):
+                return True
+            continue
+        if reached and low in subject:
+            return True
+        if low not in skip and _speaks_of_another(token, others, is_first_name):
+            return False
+    return False

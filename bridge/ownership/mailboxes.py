@@ -48,6 +48,12 @@ def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
     )
 
 
+# words of a template for an address, not an address ("firstname.lastname@", "vorname.nachname@")
+_PLACEHOLDER = frozenset(
+    "firstname lastname surname givenname familyname first last name names initial initials user username "
+    "fornamn förnamn efternamn namn vorname nachname familienname x xx xxx".split()
+)
+
 _GATEWAY_NUMBER = re.compile(r"^\+?\d{6,15}$")
 _JOINERS = re.compile(r"[-_]")
 
@@ -72,6 +78,8 @@ def judge_mailbox(
         return None
     tokens = [t for t in _SPLIT.split(local) if t]
     labels = _domain_labels(domain)
+    if tokens and all(t in _PLACEHOLDER for t in re.split(r"[._+\-]+", local) if t) and any(len(t) > 3 for t in tokens):
+        return SYSTEM, "a placeholder pattern of an address (firstname.lastname@...), nobody's address"
     if any(t in system_words for t in tokens):
         return SYSTEM, "a system sender (its local part names a daemon, bounce or notification sender)"
     tag = local.split("+", 1)[1] if "+" in local else ""

@@ -7,6 +7,7 @@ not) counts too.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bridge.ownership.text import words
@@ -57,7 +58,7 @@ def signs_as(line: str, requester_name: str, surname_enough: bool = False) -> bo
     """A sign-off name line means the requester: "Dakota Yazzie", "D. Yazzie", "Dakota",
     "DY", "Bob Smith" for Robert Smith, "Yazzie"; a title after a comma or bar may follow."""
     own = words(requester_name)
-    name = line.replace("|", ",").split(",")[0]
+    name = re.split(r"[|,·•]", line)[0]
     found = [w for w in words(name) if w]
     if not own or not found or len(found) > 4:
         return False

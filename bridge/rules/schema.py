@@ -90,6 +90,10 @@ class RequesterExemption(_Model):
     own_words: list[str] = Field(default_factory=list)
     other_person_words: list[str] = Field(default_factory=list)
     own_words_window: int = Field(default=0, ge=0, le=40)
+    # a phone number after a first-person subject (I, ich, jag) and one of these words in its
+    # sentence, nobody else between them, is the requester's: "bin ich am Handy erreichbar unter ..."
+    own_subjects: list[str] = Field(default_factory=list)
+    reach_words: list[str] = Field(default_factory=list)
     # kinds a first-person word can claim (a name is never claimed this way)
     own_words_entities: list[str] = Field(default_factory=list)
 

@@ -45,7 +45,7 @@ CLOSING = re.compile(
       (?:kind|best|warm|many|warmest|with\s+kind)?\s*regards | regards | best(?:\s+wishes)? | cheers | thanks(?:\s+(?:again|a\s+lot|in\s+advance))? |
       thank\s+you(?:\s+in\s+advance)? | many\s+thanks | sincerely | yours(?:\s+sincerely|\s+faithfully)? | br | rgds |
       mvh | med\s+vänlig(?:a)?\s+hälsning(?:ar)? | vänlig(?:a)?\s+hälsning(?:ar)? | hälsningar | hälsning | tack(?:\s+på\s+förhand|\s+så\s+mycket|\s+igen)? |
-      mit\s+freundlichen\s+grüßen | mfg | (?:viele|beste|liebe|freundliche|herzliche|schöne)\s+grüße | lg | vg | gruß | grüße |
+      mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en | mfg | (?:viele|beste|liebe|freundliche|herzliche|schöne)\s+gr(?:ü|ue)(?:ß|ss)e | lg | vg | gru(?:ß|ss) | gr(?:ü|ue)(?:ß|ss)e |
       danke(?:\s+(?:schön|sehr|im\s+voraus))? | vielen\s+dank
     )(?![^\W\d_])\s*[,.!:\-–—]*\s*(?P<rest>[^\n]{0,60})$""",
     re.IGNORECASE | re.VERBOSE,

@@ -126,9 +126,16 @@ def _greeting(lines: list[str], kinds: list[str], first: int, end: int) -> None:
             return
 
 
+_NAME_FIELDS = re.compile(r"\s[·•|]\s")
+
+
 def _name_like(line: str) -> bool:
-    """"Dakota Yazzie", "D. Yazzie", "Dakota", "Dakota Yazzie, IT Manager" (no digits in the name)."""
+    """"Dakota Yazzie", "D. Yazzie", "Dakota", "Dakota Yazzie, IT Manager" (no digits in the name);
+    in a line of fields ("Dakota Yazzie · IT · Company · +1 ...") its first field."""
     text = line.strip().lstrip("-–—~ ").strip()
+    fields = _NAME_FIELDS.split(text)
+    if len(fields) >= 3 and len(text) <= SIGNATURE_FIELDS_LINE_CHARS:
+        text = fields[0].strip()
     if not text or len(text) > NAME_LINE_CHARS:
         return False
     name, _, title = text.replace("|", ",").partition(",")
@@ -191,6 +198,9 @@ def _signoff(
             or m.QUOTE_START.match(line) or (line[:1] == ">" and lines[start].lstrip()[:1] != ">")
         ):
             break
+        if i > start + 1 and (not lines[i - 1].strip() or m.SIG_SEPARATOR.match(lines[i - 1])) and _name_like(lines[i]):
+            # the full name line under a short sign-off ("Kathi\n\n--\nKatharina Pöltl\n...")
+            names.append((offsets[i], offsets[i] + len(lines[i])))
         blank = 0
         last = i
     for i in range(start, last + 1):

@@ -38,6 +38,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Date of birth:\n1984-03-12", "1984-03-12"),
     ("en", "DOB check ran at 2024-01-02 10:00 and failed.", None),
     ("de", "Geburtsdatum-Abgleich am 01.10.2024 um 21:40 gestartet.", None),
+    # a birth word of another language than the ticket's: an English mail from a German-speaking locale
+    ("de", "Example: the employee, born 21.07.1979, turns 47 this year.", "21.07.1979"),
+    ("sv", "Bitte prüfen: Mitarbeiter geboren 04.11.1982, Anspruch falsch.", "04.11.1982"),
     ("en", "Born 12/03/1984, started with us on 01/05/2020.", "12/03/1984"),
     ("sv", "Född 1984-03-12, anställd 2020-05-01.", "1984-03-12"),
     # "f.d." (före detta, former) is not "f." (född)

@@ -207,3 +207,15 @@ def test_a_long_line_of_company_fields_stays_in_the_signature() -> None:
             "Wexley Architects | 18 Hardman Street, Wexley WX3 3EB | London studio: 2 Mill Street, EC2A 4LU\n")
     assert part_of(text, "18 Hardman Street") == SIGNATURE
     assert part_of(text, "2 Mill Street") == SIGNATURE
+
+
+@pytest.mark.parametrize("closing", ["Freundliche Grüsse", "Mit freundlichen Grüssen", "Liebe Gruesse", "Gruss"])
+def test_swiss_and_ascii_spellings_of_gruesse_close_a_mail(closing: str) -> None:
+    text = f"Eine Frage zum Export.\n\n{closing}\nUrs Bächli\nTel. 044 555 10 10\n"
+    assert read_structure(text).part_at(text.index("044")) == "signature"
+
+
+def test_the_first_field_of_a_field_signature_line_is_its_name_line() -> None:
+    text = "danke\n--\nUrs Bächli · Technik · Bächli Holz AG · +41 71 555 12 00\n"
+    names = [[text[a:b] for a, b in s.names] for s in read_structure(text).signoffs]
+    assert names and any(n.startswith("Urs Bächli ·") for n in names[0])
