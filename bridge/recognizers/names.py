@@ -15,6 +15,7 @@ the same guards, for names the list lacks; rules.yaml decides whether it runs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
@@ -140,7 +141,16 @@ class NameMatcher:
         self.places = place_names() if places else frozenset()
 
     def is_first_name(self, word: str) -> bool:
-        return all(part.casefold() in self.first or self._pet_form(part.casefold()) for part in word.split("-"))
+        return all(self._listed(part.casefold()) or self._pet_form(part.casefold()) for part in word.split("-"))
+
+    def _listed(self, folded: str) -> bool:
+        """On the list as written or without its accents: "Ciarán", "Zoë" where the list has the plain form."""
+        if folded in self.first:
+            return True
+        if folded.isascii():
+            return False
+        plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+        return plain != folded and plain in self.first
 
     def _pet_form(self, folded: str) -> bool:
         """An English pet form of a common first name the list lacks: "-ie" on the name or its

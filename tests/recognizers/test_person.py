@@ -77,6 +77,8 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Col;Note\n1;Hello, Anna", None),
     ("de", "Nr;Vornamen\n1;Anna, Maria", None),
     ("en", "We asked Kowalski, Thomas and the others about it.", None),
+    # a listed first name written with accents the list lacks
+    ("en", "Please add Ciarán Kelleher to the night rota.", "Ciarán Kelleher"),
     # Irish patronymic particles stand as words of their own
     ("en", "Our steward is Séamus Ó Dálaigh from the packing line.", "Séamus Ó Dálaigh"),
     ("en", "Please add Aoife Ní Bhriain to the night rota.", "Aoife Ní Bhriain"),
