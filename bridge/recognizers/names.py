@@ -271,9 +271,9 @@ _AFTER_TITLE = re.compile(
 
 
 # "Surname, First" filling a cell of an export or a form line ("Weber, Anna" between delimiters,
-# '"Berg,Jan"' in a CSV, a row starting "Krause, Till;"): the inverted order of staff lists and payroll files
+# '"Berg,Jan"' in a CSV, "| Name: Weber, Anna |" in a rendered sheet, a row starting "Krause, Till;"): the inverted order of staff lists and payroll files
 _INVERTED = re.compile(
-    rf"(?:(?<=[;|\t\"])[ \t]*(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?),[ \t]?(?P<first>{_WORD}(?:-{_WORD})?)"
+    rf"(?:(?<=[;|\t\"])[ \t]*(?:[{_UPPER}][\w.-]{{1,15}}:[ \t]*)?(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?),[ \t]?(?P<first>{_WORD}(?:-{_WORD})?)"
     r"[ \t]*(?=$|[;|\t\"])"
     rf"|^[ \t]*(?P<last2>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?),[ \t]?(?P<first2>{_WORD}(?:-{_WORD})?)[ \t]*(?=[;|\t]))",
     re.MULTILINE,

@@ -73,6 +73,7 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("de", "Personalnr;Name;Eintritt\n4711;Weber, Anna;01.03.2025", "Weber, Anna"),
     ("de", 'Nr;Name\n4712;"Berg,Jan"', "Berg,Jan"),
     ("en", "Kowalski, Thomas\t4713\tNights", "Kowalski, Thomas"),
+    ("de", "PNr: 4711 | Name: Weber, Anna | Von: 22.12.2026", "Weber, Anna"),
     # ... but not a greeting, nor a list of first names, nor a comma in prose
     ("en", "Col;Note\n1;Hello, Anna", None),
     ("de", "Nr;Vornamen\n1;Anna, Maria", None),
