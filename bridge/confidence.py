@@ -41,7 +41,33 @@ def weakness(finding: Finding, config: Confidence) -> str:
         return "read only by OCR"
     if weak.address_without_number and finding.entity_type == "STREET_ADDRESS" and not any(ch.isdigit() for ch in finding.value):
         return "an address without a house number"
+    if weak.example_words and cited_as_example(finding, weak.example_words):
+        return "cited in quotes as an example of a format"
     return ""
+
+
+_QUOTES = "\"'“”„‚‘’«»"
+CONTEXT_CHARS = 40  # as bridge.scanner.CONTEXT_CHARS: where the finding's own marker stands in its context
+
+
+def cited_as_example(finding: Finding, words: list[str]) -> bool:
+    """The value stands in quotes right after an example word: 't.ex. "Anna.B@..."', 'e.g. "..."'."""
+    context = finding.context or ""
+    marker = f"<{finding.entity_type}>"
+    target = min(finding.start, CONTEXT_CHARS) + (1 if context.startswith("…") else 0)
+    spots = [k for k in range(len(context)) if context.startswith(marker, k)]
+    if not spots:
+        return False
+    spot = min(spots, key=lambda k: abs(k - target))
+    after = context[spot + len(marker):spot + len(marker) + 1]
+    if spot == 0 or context[spot - 1] not in _QUOTES or not after or after not in _QUOTES:
+        return False
+    before = context[:spot - 1].rstrip(" ,:(").casefold()
+    for word in words:
+        w = word.casefold()
+        if before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalnum()):
+            return True
+    return False
 
 
 LABEL_EVIDENCE = "context word"  # the recognizer's note when a label or column header named the value

@@ -101,3 +101,27 @@ def test_weak_score_must_stay_below_the_delete_band() -> None:
 
     with pytest.raises(RulesError, match="weak_score"):
         parse_rules(b"confidence:\n  delete_from: 0.5\n  weak_score: 0.6\n")
+
+
+def _scanned(body: str, kind: str, value: str) -> Finding:
+    start = body.index(value)
+    lo = max(0, start - 40)
+    context = ("…" if lo else "") + body[lo:start] + f"<{kind}>" + body[start + len(value):start + len(value) + 40]
+    return Finding(kind, "body", start, start + len(value), 1.0, "test", value=value, context=context)
+
+
+@pytest.mark.parametrize(
+    "body, value, action",
+    [
+        ('Logins with capitals are doubled, e.g. "Sam.K@wexley-foods.co.uk" instead of lower case.', "Sam.K@wexley-foods.co.uk", "review"),
+        ('Inloggning med versaler, t.ex. "Sam.K@wexley.se" istället för gemener.', "Sam.K@wexley.se", "review"),
+        ('Großbuchstaben, z. B. „Sam.K@wexley.se“ statt Kleinbuchstaben.', "Sam.K@wexley.se", "review"),
+        # not quoted, or no example word: a colleague's address, deleted
+        ("Logins are doubled, e.g. for Sam.K@wexley-foods.co.uk since Monday.", "Sam.K@wexley-foods.co.uk", "delete"),
+        ('Please write to "sam.kerr@gmail.com" about the shift.', "sam.kerr@gmail.com", "delete"),
+        ('The Beleg "sam.kerr@gmail.com" was wrong.', "sam.kerr@gmail.com", "delete"),
+    ],
+)
+def test_an_address_quoted_as_an_example_of_a_format_goes_to_review(rules: Rules, body: str, value: str, action: str) -> None:
+    decision = decide([_scanned(body, "EMAIL_ADDRESS", value)], TICKET, rules, [])
+    assert decision.action == action

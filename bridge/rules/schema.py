@@ -129,6 +129,10 @@ class WeakEvidence(_Model):
         default_factory=lambda: ["number in brackets after a full name"],
         description="recognizer notes of numbers that stand bare, with no word saying what they are",
     )
+    example_words: list[str] = Field(
+        default_factory=list,
+        description="words that cite a value as an example of a format (e.g., t.ex., z. B.): a quoted value right after one is weak",
+    )
 
 
 class Confidence(_Model):

@@ -85,3 +85,10 @@ LOG_LINE = re.compile(
     re.VERBOSE,
 )
 CODE_FENCE = re.compile(r"^\s*```")
+
+# the title of an invoice document, and its payment lines: the bank details on an invoice are its issuer's
+INVOICE_TITLE = re.compile(
+    r"^\s*(?:tax\s+invoice|invoice|credit\s+note|faktura|kreditfaktura|rechnung|gutschrift)(?:\s+(?:no\.?|nr\.?|number|nummer)?\s*[\w/.-]*\d[\w/.-]*)?\s*$",
+    re.IGNORECASE,
+)
+PAYMENT_LINE = re.compile(r"\b(?:IBAN|BIC|SWIFT|Bankgiro|Plusgiro|Bankverbindung|sort\s+code)\b", re.IGNORECASE)

@@ -57,6 +57,8 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
             signoffs.append(signoff)
     if footer:
         _footers(lines, kinds, attachment)
+    if attachment:
+        _invoice_payment_lines(lines, kinds)
     _logs(lines, kinds)
     tables = find_tables(text, lines, offsets, loose=attachment)
     for table in tables:
@@ -270,6 +272,20 @@ def _footer_like(line: str) -> bool:
     if m.legal_footer(line) or len(_FIELD_SEPARATORS.findall(line)) >= 1:
         return True
     return len(line.split()) <= FOOTER_LINE_WORDS and not _LABEL.match(line)
+
+
+INVOICE_TITLE_LINES = 8  # an invoice's title stands among its first lines
+
+
+def _invoice_payment_lines(lines: list[str], kinds: list[str]) -> None:
+    """In a document titled as an invoice ("INVOICE INV-2026-11", "Faktura 2026-30", "Rechnung"),
+    its payment lines (IBAN, BIC, Bankgiro ...) are the issuer's: part of its legal footer."""
+    head = [line for line in lines if line.strip()][:INVOICE_TITLE_LINES]
+    if not any(m.INVOICE_TITLE.match(line) for line in head):
+        return
+    for i, line in enumerate(lines):
+        if kinds[i] in _OVERRIDABLE and m.PAYMENT_LINE.search(line):
+            kinds[i] = LEGAL_FOOTER
 
 
 def _logs(lines: list[str], kinds: list[str]) -> None:

@@ -3,6 +3,8 @@ between them, so a letterhead's register number must not make the lines below it
 
 from __future__ import annotations
 
+import pytest
+
 from bridge.structure import read_structure
 
 LETTER = (
@@ -50,3 +52,26 @@ def test_a_name_line_over_an_address_in_a_document_is_no_signature() -> None:
     assert part_of(letter, "Harwick Payroll") == "signature"
     # and in a mail body the name line near the end still starts a signature
     assert part_of("Hi,\nplease check.\n\nRowan Pellow\n0113 496 0000\n", "0113", attachment=False) == "signature"
+
+
+@pytest.mark.parametrize(
+    "title, payment",
+    [
+        ("INVOICE INV-2031-0007", "Payment: Northbank, IBAN GB33 BUKB 2020 1555 5555 55, BIC BUKBGB22"),
+        ("Faktura 2031-55012", "Bankgiro 5555-1234   IBAN SE45 5000 0000 0583 9825 7466   BIC ESSESESS"),
+        ("Rechnung Nr. R-2031/118", "Bankverbindung: IBAN DE89 3704 0044 0532 0130 00 · BIC COBADEFFXXX"),
+    ],
+)
+def test_the_payment_line_of_an_invoice_is_its_issuers_footer(title: str, payment: str) -> None:
+    text = f"Wexley Tools Ltd\n{title}\nBill to: Fenwold Bakeries\nTotal due 1,240.00\n{payment}\n"
+    assert part_of(text, "IBAN") == "legal_footer"
+
+
+def test_bank_details_in_a_document_that_is_no_invoice_stay_in_the_document() -> None:
+    text = "Payslip November\nEmployee: Rowan Pellow\nNet pay 2,140.00\nPaid to IBAN GB33 BUKB 2020 1555 5555 55, BIC BUKBGB22\n"
+    assert part_of(text, "IBAN") != "legal_footer"
+
+
+def test_a_mail_body_with_an_invoice_title_line_keeps_its_bank_details_in_its_parts() -> None:
+    text = "Invoice 2031-55\nPlease pay my colleague's IBAN GB33 BUKB 2020 1555 5555 55 today.\n"
+    assert part_of(text, "IBAN", attachment=False) != "legal_footer"
