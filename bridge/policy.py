@@ -14,8 +14,9 @@ Steps, all driven by rules.yaml:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Callable, Iterable, Mapping
 
 from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
@@ -77,8 +78,10 @@ class FiredRule:
         return f"{self.name} (weak evidence: {self.weak})" if self.weak else self.name
 
 
-def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
-    """The rules the counted findings break; a delete on weak evidence becomes a review."""
+def fired_rules(counted: list[Finding], rules: Rules, texts: Mapping[str, str] | None = None) -> list[FiredRule]:
+    """The rules the counted findings break; a delete on weak evidence becomes a review.
+    ``texts`` (place -> text: the subject and body) lets a pair farther apart than a rule's
+    ``within_chars`` in one paragraph count as weak evidence (``review_within_chars``)."""
     out = []
     for rule in rules.policy:
         first = [f for f in counted if f.entity_type in rule.if_any]
@@ -87,13 +90,20 @@ def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
         involved = list(first)
         if rule.together_with is not None:
             second = [f for f in counted if f.entity_type in rule.together_with]
+            far = ""
             if rule.within_chars is not None:
-                first, second = _near_pairs(first, second, rule.within_chars)
+                near_first, near_second = _near_pairs(first, second, rule.within_chars)
+                if not near_second and rule.review_within_chars is not None and texts:
+                    near_first, near_second = _near_pairs(
+                        first, second, rule.review_within_chars, lambda a, b: _one_paragraph(a, b, texts)
+                    )
+                    far = FAR_APART if near_second else ""
+                first, second = near_first, near_second
                 involved = list(first)
             if not second or (len(first) == 1 and second == first):
                 continue
             involved += [f for f in second if f not in involved]
-            weak = combination_strength(first, second, rules.confidence)
+            weak = far or combination_strength(first, second, rules.confidence)
         else:
             weak = direct_strength(first)
         action: Action = rules.actions.violation_decision if rule.action == "violation" else rule.action
@@ -103,17 +113,35 @@ def fired_rules(counted: list[Finding], rules: Rules) -> list[FiredRule]:
     return out
 
 
+FAR_APART = "the term and the person stand far apart (it may be about someone else)"
+
+
 def _gap(a: Finding, b: Finding) -> int:
     return max(0, max(a.start, b.start) - min(a.end, b.end))
 
 
-def _near_pairs(first: list[Finding], second: list[Finding], within: int) -> tuple[list[Finding], list[Finding]]:
+def _one_paragraph(a: Finding, b: Finding, texts: Mapping[str, str]) -> bool:
+    """No blank line between the two findings (both in the subject or the body)."""
+    text = texts.get(a.place)
+    if text is None:
+        return False
+    between = text[min(a.end, b.end):max(a.start, b.start)]
+    return _BLANK_LINE.search(between) is None
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _near_pairs(
+    first: list[Finding], second: list[Finding], within: int, also: Callable[[Finding, Finding], bool] | None = None
+) -> tuple[list[Finding], list[Finding]]:
     """The findings of each side that have a partner of the other side in the same text part,
     at most ``within`` characters away: special-category words are about the person named
     beside them, not about anyone named elsewhere in the ticket."""
     near = [
         (a, b) for a in first for b in second
         if a is not b and a.place == b.place and a.detail == b.detail and _gap(a, b) <= within
+        and (also is None or also(a, b))
     ]
     firsts = [a for a in first if any(a is x for x, _ in near)]
     seconds = [b for b in second if any(b is y for _, y in near)]
@@ -135,7 +163,8 @@ def decide(
     reasons: list[str] = []
     counted: list[Finding] = []
 
-    for fired in fired_rules(counted_pool, rules):
+    texts = {"subject": ticket.subject or "", "body": ticket.body or ""}
+    for fired in fired_rules(counted_pool, rules, texts):
         actions.append(fired.action)
         reasons.append(fired.reason)
         counted.extend(f for f in fired.findings if f not in counted)

@@ -386,3 +386,21 @@ def test_a_number_the_writer_says_they_are_reachable_on_is_theirs(rules: Rules, 
     value = next(v for v in ("+43 660 555 20 41", "07700 900 552", "070-555 23 18") if v in body)
     t = ticket(body, name="Ines Wohlgemuth")
     assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == holder
+
+
+UNNAMED_SIGN_OFF = (
+    "Guten Tag\n\nDer Export bricht bei Zeile 40 ab. Die Datei ist angehängt.\n\n"
+    "Besten Dank\nHR Services\nBeispielwerke AG | Talstrasse 9 | 9000 St. Gallen\n"
+    "Tel. +41 71 555 01 00 | Direkt +41 71 555 01 14\n"
+)
+
+
+def test_contact_lines_of_the_requesters_own_sign_off_that_names_nobody_else_are_theirs(rules: Rules) -> None:
+    t = ticket(UNNAMED_SIGN_OFF, name="Lea Brunner", email="lea.brunner@beispielwerke.example")
+    assert holder_of(finding_in(UNNAMED_SIGN_OFF, "PHONE_NUMBER", "+41 71 555 01 14"), t, rules).holder == REQUESTER
+
+
+def test_contact_lines_under_someone_elses_name_in_the_requesters_sign_off_stay_a_third_partys(rules: Rules) -> None:
+    body = UNNAMED_SIGN_OFF.replace("HR Services", "Martin Vogel")
+    t = ticket(body, name="Lea Brunner", email="lea.brunner@beispielwerke.example")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", "+41 71 555 01 14"), t, rules).holder == THIRD_PARTY

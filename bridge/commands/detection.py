@@ -70,7 +70,8 @@ def finding_notes(decision: Decision, ticket: Ticket, rules: Rules) -> list[dict
     """Per finding: whether it counted, the rule it counted for, or why it did not count."""
     from bridge.policy import admissible, exemption, fired_rules
 
-    fired = fired_rules(admissible(decision.findings, ticket, rules), rules)
+    texts = {"subject": ticket.subject or "", "body": ticket.body or ""}
+    fired = fired_rules(admissible(decision.findings, ticket, rules), rules, texts)
     notes = []
     for finding in decision.findings:
         reason = (finding.excluded or None) if (finding.holder or finding.excluded) else exemption(finding, ticket, rules)

@@ -38,6 +38,7 @@ from bridge.platform import Ticket
 from bridge.recognizers.contact import phone_e164_candidates
 from bridge.rules.schema import Rules
 from bridge.structure import Structure, read_structure
+from bridge.structure.parts import Signoff
 from bridge.structure import quote_header_before
 from bridge.structure.parts import FORWARD_HEADER, GREETING, LEGAL_FOOTER, QUOTED, SIGNATURE
 
@@ -136,6 +137,36 @@ def in_own_signoff(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
         if signs_as(text[start:end], name, surname_enough=signoff.own) and 0 <= line - _line_number(text, start) <= limit:
             return True
     return False
+
+
+def in_unnamed_own_signoff(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
+    """The finding stands in the sign-off of the requester's own message and no line of it
+    names anybody else."""
+    structure = _structure(finding, ticket)
+    if rules.requester_exemption.signature.lines <= 0 or structure is None:
+        return False
+    signoff = structure.signoff_at(finding.start)
+    return signoff is not None and signoff.own and _unnamed_own_signoff(finding, ticket, signoff, structure.text, rules)
+
+
+def _unnamed_own_signoff(finding: Finding, ticket: Ticket, signoff: Signoff, text: str, rules: Rules) -> bool:
+    """The requester's own message ends in a sign-off that names nobody else ("Besten Dank" /
+    "HR Services" / "Tel. ..."): its contact lines are the writer's, who is the requester. A
+    sign-off line with someone else's first name ("Regards, Tom") keeps its numbers a third party's."""
+    if finding.entity_type not in ("PHONE_NUMBER", "EMAIL_ADDRESS") or finding.part != SIGNATURE:
+        return False
+    is_first_name = _first_name_test(rules)
+    block = text[signoff.start:finding.start]
+    if len(block.splitlines()) - 1 > rules.requester_exemption.signature.lines + 1:
+        return False
+    for line in block.splitlines():
+        head = re.split(r"[|,·•]", line)[0]
+        name_words = re.findall(r"[^\W\d_]{2,}", head)
+        if signs_as(head, ticket.requester.name or "", surname_enough=True):
+            continue
+        if any(is_first_name(w.casefold()) for w in name_words[:3]):
+            return False
+    return True
 
 
 def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
@@ -343,4 +374,8 @@ def holder_of(finding: Finding, ticket: Ticket, rules: Rules) -> Holding:
     organisation = _organisation(finding, ticket, rules)
     if organisation:
         return organisation
+    if rules.requester_exemption.enabled and finding.entity_type in rules.requester_exemption.entities and (
+        in_unnamed_own_signoff(finding, ticket, rules)
+    ):
+        return Holding(REQUESTER, "the requester's own contact line (their sign-off names nobody else)")
     return Holding(THIRD_PARTY, "nothing says it is the requester's, the organisation's or a system's")

@@ -165,6 +165,10 @@ class PolicyRule(_Model):
     # with together_with: both must stand in the same text part at most this many characters
     # apart (the same sentence or its neighbours); None: anywhere in the ticket
     within_chars: int | None = Field(default=None, ge=1)
+    # with within_chars: a pair farther apart than within_chars but within this many characters
+    # of the same text part is weak evidence (the term may be about someone else): review, not
+    # delete and not silently through. None: such a pair does not fire.
+    review_within_chars: int | None = Field(default=None, ge=1)
     action: Literal["violation", "delete", "review", "none"] = "violation"
 
 

@@ -102,6 +102,10 @@ DECISIONS = [
     ("en", "Kai Brandt asked about the report.\n\n" + "The export runs nightly and the report is built from it. " * 4
      + "\n\nGeneral question: can we hide conviction details from the notes field?", "none"),
     ("en", "Please extend the absence for Kai Brandt (clock 11873), he's been off with a slipped disc.", "delete"),
+    # one paragraph about one named person, the term further on than a sentence: a person decides
+    ("en", "We have a new starter in the warehouse team, Nora Quill, who joins the late shift from Monday and "
+     "will work four days a week instead of five. Her manager agreed that with the team last week. "
+     "Can you add a leave type so she can take time off for her chemotherapy sessions?", "review"),
     # the requester about themselves
     ("en", "I am pregnant and need maternity leave set up from May. Helen Marsh", "none"),
 ]
