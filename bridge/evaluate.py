@@ -30,7 +30,7 @@ from bridge.rules import Rules
 # The label policy of docs/corpus-format.md, used only to re-label text-only runs.
 LABEL_DIRECT = frozenset(
     "EMAIL_ADDRESS PHONE_NUMBER STREET_ADDRESS US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID "
-    "PASSPORT CREDIT_CARD IBAN_CODE DATE_OF_BIRTH".split()
+    "DE_SVNR DE_KVNR AT_SVNR CH_AHV NO_FNR FI_HETU PASSPORT CREDIT_CARD IBAN_CODE DATE_OF_BIRTH".split()
 )
 TEXT_PLACES = ("subject", "body")
 

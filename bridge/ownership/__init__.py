@@ -47,7 +47,8 @@ HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
 
 # identifiers only a person has: a legal footer never makes one the organisation's
 PERSONAL_ONLY = frozenset(
-    "US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID PASSPORT CREDIT_CARD DATE_OF_BIRTH".split()
+    "US_SSN UK_NINO UK_NHS SE_PERSONNUMMER DE_TAX_ID DE_SVNR DE_KVNR AT_SVNR CH_AHV NO_FNR FI_HETU PASSPORT "
+    "CREDIT_CARD DATE_OF_BIRTH".split()
 )
 
 TITLED = "surname after the title"  # the evidence note of bridge.recognizers.names for "Frau Krause"
