@@ -13,10 +13,14 @@ permanent deletion cannot be undone, doubt goes to a person.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from functools import lru_cache
+from typing import Callable, Iterable
 
 from bridge.findings import Finding
+from bridge.ownership.mailboxes import freemail, names_a_person
 from bridge.rules.schema import Confidence
+
+FirstNameTest = Callable[[str], bool]
 
 DELETE, REVIEW = "delete", "review"
 
@@ -34,8 +38,9 @@ def calibrated(score: float, points: list[tuple[float, float]] | None) -> float:
     return points[-1][1]
 
 
-def weakness(finding: Finding, config: Confidence) -> str:
-    """Why this finding alone is weak evidence, or ''."""
+def weakness(finding: Finding, config: Confidence, is_first_name: FirstNameTest | None = None) -> str:
+    """Why this finding alone is weak evidence, or ''. ``is_first_name`` is the rules' first-name
+    test (bridge.recognizers.names); without it, the one of the packaged default rules."""
     weak = config.weak
     if weak.ocr_only and finding.ocr and not ocr_confirmed(finding, config):
         return "read only by OCR"
@@ -43,7 +48,42 @@ def weakness(finding: Finding, config: Confidence) -> str:
         return "an address without a house number"
     if weak.example_words and cited_as_example(finding, weak.example_words):
         return "cited in quotes as an example of a format"
+    if weak.address_without_person and finding.entity_type == "EMAIL_ADDRESS" and impersonal_address(finding, is_first_name):
+        return "an address on a company domain with no person's name in it or before it"
     return ""
+
+
+def impersonal_address(finding: Finding, is_first_name: FirstNameTest | None = None) -> bool:
+    """An e-mail address on a company's domain (not a mail provider's) that nothing reads as a
+    person's: no first name or initial in its local part, no person's display name right before
+    it ("Store 22 Manager <...>" is none). Often a shop's, a site's or a team's mailbox the word
+    lists lack; a freemail address is always someone's."""
+    local, _, domain = finding.value.strip().rpartition("@")
+    if not local or not domain or freemail(domain):
+        return False
+    return not names_a_person(finding.value, _text_before(finding), is_first_name or _default_first_name_test())
+
+
+def _text_before(finding: Finding) -> str:
+    """The context before the finding's own marker (other findings in it masked as <TYPE>)."""
+    context = finding.context or ""
+    marker = f"<{finding.entity_type}>"
+    target = min(finding.start, CONTEXT_CHARS) + (1 if context.startswith("…") else 0)
+    spots = [k for k in range(len(context)) if context.startswith(marker, k)]
+    if not spots:
+        return ""
+    return context[:min(spots, key=lambda k: abs(k - target))]
+
+
+@lru_cache(maxsize=1)
+def _default_first_name_test() -> FirstNameTest:
+    from bridge.recognizers.names import matcher_from_options
+    from bridge.rules.loader import default_rules_path, parse_rules
+
+    rules = parse_rules(default_rules_path().read_bytes())
+    person = rules.entities.get("PERSON")
+    matcher = matcher_from_options(person.options if person else {}, rules.scanner.names, rules.languages.supported)
+    return matcher.is_first_name
 
 
 _QUOTES = "\"'“”„‚‘’«»"
@@ -84,9 +124,9 @@ def ocr_confirmed(finding: Finding, config: Confidence) -> bool:
     return config.weak.ocr_confirmed_by_label and LABEL_EVIDENCE in finding.evidence
 
 
-def with_band(finding: Finding, config: Confidence) -> Finding:
+def with_band(finding: Finding, config: Confidence, is_first_name: FirstNameTest | None = None) -> Finding:
     confidence = calibrated(finding.score, config.calibration.get(finding.entity_type))
-    why = weakness(finding, config)
+    why = weakness(finding, config, is_first_name)
     if why:
         confidence = min(confidence, config.weak_score)
     band = DELETE if confidence >= config.delete_from else REVIEW

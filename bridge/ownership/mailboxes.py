@@ -11,6 +11,7 @@ The configured lists (allow.role_mailboxes ...) still decide first.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable
 
 ORGANISATION, SYSTEM = "organisation", "system"
@@ -35,6 +36,28 @@ _FREEMAIL = frozenset(
 
 def _domain_labels(domain: str) -> list[str]:
     return [label for label in domain.split(".") if label]
+
+
+# second-level labels under a country code: the name of "yahoo.co.uk" or "acme.com.au" is one further left
+_SECOND_LEVEL = frozenset("co com org net ac gov edu ltd plc or ne".split())
+
+
+def domain_name(domain: str) -> str:
+    """The registered name of a domain: "acme" for "mail.acme.co.uk", "gmail" for "gmail.com"."""
+    labels = _domain_labels(domain.strip().casefold())
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
+
+
+def freemail(domain: str) -> bool:
+    """A mail provider's domain, where anyone has an address (gmail.com, web.de, yahoo.co.uk)."""
+    return domain_name(domain) in _FREEMAIL
+
+
+def _plain(text: str) -> str:
+    """Without accents: a local part "büro" reads as the listed word "buro"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
@@ -73,7 +96,7 @@ def judge_mailbox(
     is_first_name: Callable[[str], bool],
 ) -> tuple[str, str] | None:
     """(holder, why) for a function's or a system's mailbox; None when it may be a person's."""
-    local, _, domain = address.strip().casefold().rpartition("@")
+    local, _, domain = _plain(address.strip().casefold()).rpartition("@")
     if not local or not domain:
         return None
     tokens = [t for t in _SPLIT.split(local) if t]
@@ -93,8 +116,48 @@ def judge_mailbox(
         _compound_of(t, function_words) for t in tokens
     ):
         return ORGANISATION, "a function's mailbox (its local part names a team, a process or a service)"
-    if tokens and not names and labels[-2:-1] and labels[-2] not in _FREEMAIL and _shaped_like_a_function(local, tokens):
+    if tokens and not names and len(labels) >= 2 and not freemail(domain) and _shaped_like_a_function(local, tokens):
         return ORGANISATION, "a function's mailbox (words joined by a hyphen, no name or initial in them)"
-    if len(labels) >= 3 and _ROUTING_LABEL.match(labels[0]) and labels[-2] not in _FREEMAIL and not names:
+    if len(labels) >= 3 and _ROUTING_LABEL.match(labels[0]) and not freemail(domain) and not names:
         return SYSTEM, "a routing or sending address (its domain is a mail-routing subdomain)"
     return None
+
+
+MIN_NAME_PREFIX = 3  # "annasmith": a first name of at least this many letters ...
+MIN_REST = 3  # ... with at least this many letters after it
+_DISPLAY_WORDS = 4  # a display name is at most this many words right before the address
+PERSON_MARK = "<PERSON>"  # a name finding in a finding's context (bridge.scanner masks findings by type)
+_PERSON_WORD = "\x00person"
+_DISPLAY_CUT = re.compile(r"[:;,>\]\)]")
+
+
+def _name_prefix(token: str, is_first_name: Callable[[str], bool]) -> bool:
+    """A single token that starts with a first name: "annasmith", "tomjones2". A three-letter
+    name needs four letters after it: short names start many words ("kon" + "tor")."""
+    letters = re.sub(r"[^a-z]", "", token)
+    for i in range(MIN_NAME_PREFIX, len(letters) - MIN_REST + 1):
+        if (i > MIN_NAME_PREFIX or len(letters) - i > MIN_REST) and is_first_name(letters[:i]):
+            return True
+    return False
+
+
+def names_a_person(address: str, display: str, is_first_name: Callable[[str], bool]) -> bool:
+    """The address reads as a person's: a first name in its local part (a word, or the start of
+    its only word: "annasmith"), an initial beside a word ("a.smith", "smith-a"), or a display name
+    with a first name (or a name finding, "<PERSON>") right before it ("Ann Lee <...>").
+
+    A single word without a first name ("asmith", "mueller", "store22") is not read as a person's:
+    an initial glued to a surname cannot be told from a word the lists lack without a surname list,
+    and a doubt goes to review, never to deletion."""
+    local = _plain(address.strip().casefold()).rpartition("@")[0]
+    tokens = [t for t in re.split(r"[._+\-0-9]+", local) if t]
+    if any(len(t) >= 2 and is_first_name(t) for t in tokens):
+        return True
+    pieces = [p for p in re.split(r"[._+\-]+", local) if p]
+    if len(pieces) >= 2 and any(len(p) == 1 and p.isalpha() for p in pieces) and any(len(t) >= 2 for t in tokens):
+        return True
+    if len(tokens) == 1 and _name_prefix(tokens[0], is_first_name):
+        return True
+    display = display.replace(PERSON_MARK, f" {_PERSON_WORD} ").rstrip(" \t<\"'(")
+    shown = _DISPLAY_CUT.split(display)[-1].replace('"', " ").replace("'", " ").split()[-_DISPLAY_WORDS:]
+    return any(w == _PERSON_WORD or (w[:1].isupper() and w.isalpha() and is_first_name(w)) for w in shown)

@@ -133,6 +133,11 @@ class WeakEvidence(_Model):
         default_factory=list,
         description="words that cite a value as an example of a format (e.g., t.ex., z. B.): a quoted value right after one is weak",
     )
+    address_without_person: bool = Field(
+        True,
+        description="an e-mail address on a company (not freemail) domain with no first name or initial in its local part "
+        "and no person's display name before it (a shop's, a site's or a team's mailbox the word lists lack)",
+    )
 
 
 class Confidence(_Model):

@@ -40,13 +40,33 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 
+# "Grüße", "Grüsse", "Gruesse", "Gruß", "Gruss", "Grüßen" (Swiss and ASCII spellings)
+_GRUSS = r"gr(?:ü|ue|u)(?:ß|ss)(?:en?)?"
+# where a greeting comes from ("Beste Grüße aus Wien", "Hälsningar från Malmö"): part of the closing, no name
+_FROM_PLACE = r"(?:\s+(?:aus|vom|from|från)\s+[^\n,]{1,40})?"
+# a closing that also starts sentences ("Ta bort ...", "Vänligen kontakta ...", "Take care of ..."):
+# only alone on its line or followed by a name ("Take care, Ann Lee")
+_ALONE = r"(?=[ \t,.!:\-–—]*(?:$|(?-i:[A-ZÄÖÜÅ][\w.'-]*(?:[ \t]+[A-ZÄÖÜÅ][\w.'-]*){0,3})[ \t]*$))"
+
 CLOSING = re.compile(
     r"""^\s*(?:
+      all\s+the\s+best | (?:thanks|thank\s+you)\s+(?:so|very)\s+much | (?:kind|warm|warmest|all\s+good)\s+wishes |
+      with\s+(?:many\s+)?thanks | thx | tia | much\s+appreciated |
       (?:kind|best|warm|many|warmest|with\s+kind)?\s*regards | regards | best(?:\s+wishes)? | cheers | thanks(?:\s+(?:again|a\s+lot|in\s+advance))? |
       thank\s+you(?:\s+in\s+advance)? | many\s+thanks | sincerely | yours(?:\s+sincerely|\s+faithfully)? | br | rgds |
-      mvh | med\s+vänlig(?:a)?\s+hälsning(?:ar)? | vänlig(?:a)?\s+hälsning(?:ar)? | hälsningar | hälsning | tack(?:\s+på\s+förhand|\s+så\s+mycket|\s+igen)? |
-      mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en | mfg | (?:viele|beste|liebe|freundliche|herzliche|schöne)\s+gr(?:ü|ue)(?:ß|ss)e | lg | vg | gru(?:ß|ss) | gr(?:ü|ue)(?:ß|ss)e |
-      danke(?:\s+(?:schön|sehr|im\s+voraus))? | vielen\s+dank
+      (?:ta | take\s+care | speak\s+soon | talk\s+soon | have\s+a\s+(?:good|great|nice|lovely)\s+(?:day|weekend|evening))"""
+    + _ALONE
+    + r""" |
+      mvh | med\s+vänlig(?:a)?\s+hälsning(?:ar)? | vänlig(?:a)?\s+hälsning(?:ar)? | (?:bästa|varma|många)\s+hälsningar""" + _FROM_PLACE + r""" |
+      hälsningar""" + _FROM_PLACE + r""" | hälsning | tack(?:\s+på\s+förhand|\s+så\s+mycket|\s+igen)? | (?:stort|tusen|varmt)\s+tack | allt\s+gott | kram(?:ar)? |
+      (?:vänligen | ha\s+det\s+(?:bra|gott|fint) | (?:ha\s+en\s+)?trevlig\s+(?:helg|dag|kväll) | ha\s+en\s+(?:bra|fin)\s+(?:dag|helg))"""
+    + _ALONE
+    + r""" |
+      mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en | mfg | lg | vg |
+      (?:mit\s+)?(?:viele[n]?|beste[n]?|liebe[n]?|freundliche[nm]?|herzliche[nm]?|schöne[nm]?|sonnige|kollegiale[nm]?)\s+""" + _GRUSS + _FROM_PLACE + r""" |
+      """ + _GRUSS + _FROM_PLACE + r""" |
+      danke(?:\s+(?:schön|sehr|vielmals|im\s+voraus))? | dankeschön | merci(?:\s+vielmals)? |
+      (?:vielen|besten|herzlichen|tausend|schönen|recht\s+herzlichen|vielen\s+(?:herzlichen|lieben))\s+dank(?:\s+im\s+voraus)?
     )(?![^\W\d_])\s*[,.!:\-–—]*\s*(?P<rest>[^\n]{0,60})$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -182,6 +182,10 @@ def _signoff(
             if lines[i].strip() and _name_like(lines[i]) and (i == first or not lines[i - 1].strip()):
                 start = i
                 names.append((offsets[i], offsets[i] + len(lines[i])))
+                # a closing the patterns lack reads like a name ("Frohe Feiertage", "Schöne Woche"):
+                # the name line right under it is the sign-off's name line too
+                if i + 1 < end and _name_like(lines[i + 1]) and kinds[i + 1] in (OWN_TEXT, QUOTED):
+                    names.append((offsets[i + 1], offsets[i + 1] + len(lines[i + 1])))
                 break
     if start is None:
         return None

@@ -219,3 +219,44 @@ def test_the_first_field_of_a_field_signature_line_is_its_name_line() -> None:
     text = "danke\n--\nUrs Bächli · Technik · Bächli Holz AG · +41 71 555 12 00\n"
     names = [[text[a:b] for a, b in s.names] for s in read_structure(text).signoffs]
     assert names and any(n.startswith("Urs Bächli ·") for n in names[0])
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Besten Dank", "Herzlichen Dank", "Vielen herzlichen Dank!", "Tausend Dank", "Schönen Gruß", "Beste Grüße aus Graz",
+        "Merci", "Vänligen", "Stort tack", "Tusen tack!", "Ha det bra", "Trevlig helg!", "All the best", "Thanks so much",
+        "Thx", "Ta", "Take care", "Speak soon",
+    ],
+)
+def test_more_closings_start_a_sign_off_whose_name_line_follows(closing: str) -> None:
+    text = f"A question about the export.\n\n{closing}\nOrla Brennan\nTel. +44 20 7946 0321\n"
+    structure = read_structure(text)
+    assert structure.part_at(text.index("+44")) == SIGNATURE
+    names = [text[a:b] for s in structure.signoffs for a, b in s.names]
+    assert names == ["Orla Brennan"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Ta bort kontot för Maja i morgon", "Vänligen kontakta oss snarast", "Take care of the export first", "Speak soon about the rota"],
+)
+def test_a_closing_word_that_starts_a_sentence_is_no_closing(line: str) -> None:
+    from bridge.structure import markers
+
+    assert markers.CLOSING.match(line) is None
+
+
+def test_a_place_after_a_greeting_closing_is_no_name() -> None:
+    from bridge.structure import markers
+
+    found = markers.CLOSING.match("Beste Grüße aus Graz, Orla Brennan")
+    assert found is not None and found.group("rest") == "Orla Brennan"
+
+
+def test_the_name_line_under_a_closing_the_patterns_lack_is_a_name_line_too() -> None:
+    text = "A question about the export.\n\nFrohe Feiertage\nOrla Brennan\nTel. +44 20 7946 0321\n"
+    structure = read_structure(text)
+    assert structure.part_at(text.index("+44")) == SIGNATURE
+    names = [text[a:b] for s in structure.signoffs for a, b in s.names]
+    assert names == ["Frohe Feiertage", "Orla Brennan"]
