@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Mapping
 
 from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
-from bridge.ownership import THIRD_PARTY, holder_of, same_phone
+from bridge.ownership import THIRD_PARTY, first_name_test, holder_of, same_phone
 from bridge.ownership.records import own_records, own_values
 from bridge.platform import Ticket
 from bridge.rules import Rules
@@ -155,8 +155,9 @@ def _synthetic(kind: str, attachment: ExtractedAttachment) -> Finding:
 def decide(
     findings: list[Finding], ticket: Ticket, rules: Rules, attachments: list[ExtractedAttachment]
 ) -> Decision:
+    is_first_name = first_name_test(rules)
     findings = [
-        with_band(f, rules.confidence) if not f.excluded else f for f in annotate(findings, ticket, rules)
+        with_band(f, rules.confidence, is_first_name) if not f.excluded else f for f in annotate(findings, ticket, rules)
     ]
     counted_pool = admissible(findings, ticket, rules)
     actions: list[Action] = ["none"]

@@ -100,10 +100,16 @@ def test_disabled_entity_never_counts(rules: Rules) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["support@acme.se", "INFO@acme.se", "noreply-eu@acme.se", "helpdesk@acme.de", "sales@acme.com", "anyone@example.com"],
+    ["support@acme.se", "INFO@acme.se", "noreply-eu@acme.se", "helpdesk@acme.de", "sales@acme.com",
+     "firstname.lastname@example.com"],
 )
-def test_role_mailboxes_and_example_domains_are_allowed(rules: Rules, value: str) -> None:
+def test_role_mailboxes_and_address_templates_are_allowed(rules: Rules, value: str) -> None:
     assert decide([f("EMAIL_ADDRESS", value)], TICKET, rules, []).action == "none"
+
+
+def test_a_persons_address_at_a_reserved_example_domain_still_counts(rules: Rules) -> None:
+    """Test data and fictional tickets put real-looking people at example domains."""
+    assert decide([f("EMAIL_ADDRESS", "maja.lind@example.com")], TICKET, rules, []).action == "delete"
 
 
 def test_organisation_domains_patterns_and_values_from_rules(rules: Rules) -> None:

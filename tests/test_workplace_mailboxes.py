@@ -78,9 +78,9 @@ def test_freemail_is_told_by_the_registered_name_of_the_domain(domain: str, free
 def test_an_address_reads_as_a_persons_by_its_names_initials_or_display_name(
     rules: Rules, address: str, display: str, person: bool
 ) -> None:
-    from bridge.ownership import _first_name_test
+    from bridge.ownership import first_name_test
 
-    assert names_a_person(address, display, _first_name_test(rules)) is person
+    assert names_a_person(address, display, first_name_test(rules)) is person
 
 
 def test_an_address_on_a_company_domain_that_names_no_person_goes_to_review(rules: Rules) -> None:

@@ -156,7 +156,7 @@ def _unnamed_own_signoff(finding: Finding, ticket: Ticket, signoff: Signoff, tex
     sign-off line with someone else's first name ("Regards, Tom") keeps its numbers a third party's."""
     if finding.entity_type not in ("PHONE_NUMBER", "EMAIL_ADDRESS") or finding.part != SIGNATURE:
         return False
-    is_first_name = _first_name_test(rules)
+    is_first_name = first_name_test(rules)
     block = text[signoff.start:finding.start]
     if len(block.splitlines()) - 1 > rules.requester_exemption.signature.lines + 1:
         return False
@@ -194,12 +194,12 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
             return f"the requester's own {noun} (they say so)"
         if kind == "PHONE_NUMBER" and reachable_as_self(
             text, finding.start, exempt.own_subjects, exempt.reach_words, exempt.other_person_words,
-            exempt.own_words_window, _first_name_test(rules), requester.name or "",
+            exempt.own_words_window, first_name_test(rules), requester.name or "",
         ):
             return "the requester's own phone number (they say they are reachable on it)"
         if kind in exempt.own_words_entities and presented_as_own(
             text, finding.start, finding.end, exempt.own_words, exempt.other_person_words, exempt.own_words_window,
-            _first_name_test(rules), requester.name or "",
+            first_name_test(rules), requester.name or "",
         ):
             return "the requester's own data (they call it theirs)"
     return None
@@ -243,7 +243,7 @@ def _allowed(finding: Finding, rules: Rules) -> str | None:
         prefix = next((p.casefold() for p in allow.role_mailbox_prefixes if local.startswith(p.casefold())), None)
         if prefix is not None:
             rest = [t for t in re.split(r"[._+\-0-9]+", local[len(prefix):]) if len(t) >= 2]
-            is_first_name = _first_name_test(rules)
+            is_first_name = first_name_test(rules)
             plain = _words(id(rules), tuple(rules.ownership.function_words + rules.ownership.neutral_words))
             if not any(t not in plain and is_first_name(t) for t in rest):
                 return "role mailbox"
@@ -264,7 +264,7 @@ def _words(rules_id: int, words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
-def _first_name_test(rules: Rules):  # type: ignore[no-untyped-def]
+def first_name_test(rules: Rules):  # type: ignore[no-untyped-def]
     from bridge.recognizers.names import matcher_from_options
 
     person = rules.entities.get("PERSON")
@@ -283,7 +283,7 @@ def _mailbox(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
         _words(id(rules), tuple(own.function_words)),
         _words(id(rules), tuple(own.neutral_words)),
         _words(id(rules), tuple(own.system_senders)),
-        _first_name_test(rules),
+        first_name_test(rules),
     )
     return Holding(*judged) if judged else None
 
