@@ -70,6 +70,36 @@ _DE_NOT_STREET_NOUNS = (
 )
 
 
+# a flat or floor after the house number: "lgh 1102", "Whg. 4", "2 tr", "3. OG"
+_APARTMENT = (
+    r"(?:,?\s(?:(?:lgh|Lgh|LGH|lägenhet)\.?\s?\d{3,4}|(?:Whg|Wohnung|App|Apt)\.?\s?\d{1,4}[a-z]?"
+    r"|\d{1,2}\s?tr\b\.?|\d{1,2}\.\s?(?:OG|Stock|Etage)\b))?"
+)
+# the town after a postcode: capitalised, and no noun a count stands before ("12345 Einträge")
+_POST_TOWN = (
+    r"(?!(?:Fälle|Fall|Ärenden|Einträge|Datensätze|Zeilen|Rader|Poster|Stück|Euro|Kronor|Dollar|Pfund|Mitarbeiter|Anställda"
+    r"|Benutzer|Användare|Buchungen|Stunden|Timmar|Minuten|Minuter|Tage|Dagar|Fehler|Fel|Dateien|Filer"
+    r"|Tickets|Records|Rows|Users|Items|Files|Errors|Entries|Kunden|Kunder|Artikel|Personen)\b)"
+    rf"{_CAP}(?<!ung)(?<!ungen)(?<!heit)(?<!keit)(?<!ion)(?<!ionen)(?:[\s-]{_CAP})?"
+)
+# words that stand before a number without being a street ("Version 3, 12345 ...", "Zeile 4")
+_NOT_STREET_WORDS = (
+    r"(?!(?:Version|Release|Build|Seite|Sida|Page|Zeile|Rad|Line|Row|Kapitel|Artikel|Article|Abschnitt|Punkt"
+    r"|Schritt|Steg|Step|Ticket|Ärende|Order|Bestellung|Rechnung|Faktura|Invoice|Kund|Kunde|Customer|Konto"
+    r"|Account|Nr|No|Nummer|Fehler|Fel|Error|Code|Kod|Period|Periode|Vecka|Woche|Week|Tabelle|Tabell"
+    r"|Table|Kasse|Kassa|Terminal|Gerät|Enhet|Device|Server|Port|Raum|Rum|Room|Gate|Tor|Halle|Hall|Team|Lag"
+    r"|Schicht|Pass|Shift|Gruppe|Grupp|Group|Level|Nivå|Stufe|Jan|Feb|Mar|Apr|Mai|Maj|May|Jun|Jul|Aug|Sep|Okt"
+    r"|Oct|Nov|Dez|Dec|Januar|Januari|Februar|Februari|März|Mars|April|Juni|Juli|August|Augusti|September"
+    r"|Oktober|November|Dezember|December)\b)"
+)
+
+
+# what the street-without-street-word form needs in a text: a number, then a comma or line break
+# and a postcode; most texts have none, and the form is costly to try at every capital
+_POSTCODE_AFTER_NUMBER = re.compile(r"\d[^\S\n]*(?:[a-z]\b|\d|tr\b|OG|Stock|Etage)?\.?[^\S\n]*(?:,|\n)[^\d\n]{0,30}?"
+                                    r"(?:(?:SE|S|D|DE)-)?(?:\d{3}\s\d{2}|\d{5})\s")
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -91,7 +121,7 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         r"(?<![\w-])(?P<v>"
         rf"(?:{_CAP}\s)?[A-ZÅÄÖÜ][\wåäöüéß-]*?(?i:{se_types}|{de_types})"
         r"\s\d{1,4}(?:\s?(?!i\s)[A-Za-z])?(?![\w])"
-        rf"(?:(?P<post>,?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[\s-]{_CAP})?)|{_IN_TOWN})?"
+        rf"(?:(?P<post>{_APARTMENT},?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[\s-]{_CAP})?)|{_IN_TOWN})?"
         r")(?![\w-])"
     )
     de_separate = re.compile(
@@ -125,8 +155,22 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))"
         r")(?![\w-])"
     )
+    # "Västra Esplanaden 31 lgh 1102, 352 31 Växjö", "Kungstorget 2, 411 17 Göteborg", "Am Markt 3, 12345
+    # Musterstadt": a street name without a street word, then a comma or a line break and the postcode and
+    # town of the country's format make the address
+    se_de_postcode = re.compile(
+        r"(?<![\w-])(?P<v>"
+        rf"(?:{_NOT_STREET_WORDS}{_CAP}\s){{0,2}}{_NOT_STREET_WORDS}[A-ZÅÄÖÜ][\wåäöüéß-]*[a-zåäöüéß]"
+        r"\s\d{1,4}(?:\s?[a-z])?(?![\w.:/-])"
+        rf"(?P<post>{_APARTMENT}(?:,[ \t]*\n?|[ \t]*\n)[ \t]*(?:(?:SE|S|D|DE)-)?(?:\d{{3}}\s\d{{2}}|\d{{5}})"
+        rf"\s{_POST_TOWN})"
+        r")(?![\w-])"
+    )
     return [(en, "en"), (en_postcode, "en"), (nordic_german, "se/de"), (de_separate, "de"), (de_preposition, "de"),
-            (de_preposition_town, "de")]
+            (de_preposition_town, "de"), (se_de_postcode, POSTCODE_FORM)]
+
+
+POSTCODE_FORM = "se/de postcode"
 
 
 class StreetAddressRecognizer(BridgeRecognizer):
@@ -144,6 +188,10 @@ class StreetAddressRecognizer(BridgeRecognizer):
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         seen: set[tuple[int, int]] = set()
         for pattern, form in self.patterns:
+            if form == POSTCODE_FORM:
+                if _POSTCODE_AFTER_NUMBER.search(text) is None:
+                    continue
+                form = "se/de"
             for match in pattern.finditer(text):
                 start, end = match.span("v")
                 value = text[start:end].rstrip(".,")

@@ -65,6 +65,22 @@ NAME_PATTERN = re.compile(
 _WORD_START = re.compile(rf"(?<![\w@.-])[{_UPPER}]")
 
 
+# base letter + combining mark pairs that are letters of their own in Swedish and German
+_OWN_LETTERS = {("a", "\u030a"), ("a", "\u0308"), ("o", "\u0308"), ("u", "\u0308")}
+
+
+def _strip_accents(folded: str) -> str:
+    """``folded`` without its accents, keeping å, ä, ö and ü (see ``NameMatcher._listed``)."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", folded):
+        if unicodedata.combining(ch):
+            if out and (out[-1], ch) in _OWN_LETTERS:
+                out[-1] = unicodedata.normalize("NFC", out[-1] + ch)
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Towns and districts of several words (bridge/data/place_names.txt, from GeoNames), casefolded."""
@@ -144,12 +160,14 @@ class NameMatcher:
         return all(self._listed(part.casefold()) or self._pet_form(part.casefold()) for part in word.split("-"))
 
     def _listed(self, folded: str) -> bool:
-        """On the list as written or without its accents: "Ciarán", "Zoë" where the list has the plain form."""
+        """On the list as written or without its accents: "Ciarán", "Zoë" where the list has the plain form.
+        å, ä, ö and ü are letters of their own in Swedish and German (the list spells "Björn", "Jürgen"
+        with them): dropping their marks turns common nouns into names ("Lön" -> "Lon", "Mål" -> "Mal")."""
         if folded in self.first:
             return True
         if folded.isascii():
             return False
-        plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+        plain = _strip_accents(folded)
         return plain != folded and plain in self.first
 
     def _pet_form(self, folded: str) -> bool:
