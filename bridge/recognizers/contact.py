@@ -27,6 +27,11 @@ from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
 
+# RFC 2606 / 6761 names for examples and tests: not in the public suffix list, but test data
+# and fictional tickets put people's addresses there ("maja.lind@kommun.example")
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+
+
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email recognizer with the suffix check done offline."""
 
@@ -37,7 +42,8 @@ class OfflineEmailRecognizer(EmailRecognizer):
         super().__init__(supported_language=supported_language, **kwargs)
 
     def validate_result(self, pattern_text: str) -> bool:
-        return OFFLINE_TLD_EXTRACT(pattern_text.rsplit("@", 1)[-1]).suffix != ""
+        domain = pattern_text.rsplit("@", 1)[-1]
+        return OFFLINE_TLD_EXTRACT(domain).suffix != "" or domain.rsplit(".", 1)[-1].casefold() in RESERVED_TLDS
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: int | None = None) -> list[Any]:
         """An address written as a log's ``key=value`` ("user=j.doe@example.com") starts after

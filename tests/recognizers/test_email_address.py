@@ -25,6 +25,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("sv", "Skicka till erik.s@telia.se tack.", "erik.s@telia.se"),
     ("de", "Die Adresse ist anna.b@web.de.", "anna.b@web.de"),
     ("en", "Logged in as admin@localhostnotadomain", None),  # no public suffix
+    # reserved example and test names (RFC 2606): test data puts people there
+    ("en", "Her address is maja.lind@kommun.example now.", "maja.lind@kommun.example"),
+    ("de", "Bitte an jonas.weber@firma.test schicken.", "jonas.weber@firma.test"),
     # a log's key=value: the address starts after the "="
     ("en", "06:41:07 auth=sso user=r.pellow@example-foods.co.uk result=OK", {"r.pellow@example-foods.co.uk"}),
     ("de", "login ok; benutzer=k.brandt@web.de", {"k.brandt@web.de"}),
