@@ -77,6 +77,8 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 PHRASE_END = re.compile(r"[!?](?:\s|$)|(?<!\b\w)(?<!\b[Nn][ro])\.(?:\s|$)|[;\n]|,\s")
 # cell separators of delimited exports (CSV, TSV, pipe tables)
 _CELL_SEPARATORS = (";", ",", "\t", "|")
+# a markdown table's separator row under its header: |---|:---| (not the header itself)
+_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
 # what may stand between a label and its value on the next line ("Date of birth:\n")
 LABEL_GAP = re.compile(r"[\s:=|.\-]*")
 
@@ -156,8 +158,8 @@ def delimited_cell(text: str, start: int, end: int) -> Cell | None:
                 continue
             if above.count(sep) != count:
                 continue
-            if any(ch.isdigit() for ch in above):
-                continue  # another data row: keep looking up for the header
+            if any(ch.isdigit() for ch in above) or _RULE_ROW.match(above):
+                continue  # another data row or a markdown separator row: keep looking up for the header
             col = text.count(sep, line_start, start)
             if text.count(sep, start, end):
                 return None

@@ -39,6 +39,13 @@ def test_delimited_cell_finds_the_header_of_the_column() -> None:
     assert delimited_cell("one line, with, commas 4471", 23, 27) is None
 
 
+def test_delimited_cell_looks_past_a_markdown_separator_row_for_the_header() -> None:
+    text = "| Staff no | Date of birth |\n|---|:---:|\n| 4471 | 1975-08-30 |\n"
+    i = text.index("1975")
+    cell = delimited_cell(text, i, i + 10)
+    assert cell is not None and cell.header.strip() == "Date of birth"
+
+
 def test_header_words_match_snake_case() -> None:
     words = ContextWords(["clock no", "staff id"])
     assert words.header_regex is not None
