@@ -28,7 +28,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyN
 
 from bridge.findings import Finding, TextPart
 from bridge.normalise import normalise
-from bridge.recognizers.base import BridgeRecognizer, ScanTimedOut, scan_deadline
+from bridge.recognizers.base import VALUE_KEY, BridgeRecognizer, ScanTimedOut, scan_deadline
 from bridge.recognizers.factory import build_recognizers
 from bridge.rules.schema import Rules, model_hint
 from bridge.structure import Structure, read_structure, subject_structure
@@ -314,7 +314,7 @@ class Scanner:
                         end=end,
                         score=float(r.score),
                         recognizer=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")),
-                        value=scanned[r.start : r.end],
+                        value=str(meta.get(VALUE_KEY) or scanned[r.start : r.end]),
                         detail=part.detail,
                         context=_context(scanned, r.start, r.end, masks, mask_ends),
                         part=structure.part_at(r.start),

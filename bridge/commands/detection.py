@@ -81,6 +81,7 @@ def finding_notes(decision: Decision, ticket: Ticket, rules: Rules) -> list[dict
         notes.append({
             "counted": bool(rules_for), "rules": rules_for, "not_counted_because": reason,
             "part": finding.part or None, "holder": finding.holder or None, "holder_why": finding.holder_why or None,
+            "evidence": finding.evidence or None,
         })
     return notes
 
@@ -115,6 +116,8 @@ def _render_human(decision: Decision, language: str, notes: list[dict[str, Any]]
             lines.append(head)
             if finding.context:
                 lines.append(f"      context: {finding.context}")
+            if finding.evidence:
+                lines.append(f"      why: {finding.evidence}")
             if note["part"] or note["holder"]:
                 whose = f"; holder {note['holder']} ({note['holder_why']})" if note["holder"] else ""
                 lines.append(f"      part: {note['part'] or '-'}{whose}")

@@ -27,6 +27,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bridge.recognizers.context import PARAGRAPH_BREAK, PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
 
 CONTEXT_BOOST = 0.35
+# recognition_metadata key of a value that is not the text of its span (``Candidate.value``)
+VALUE_KEY = "bridge_value"
 # trigger characters (``BridgeRecognizer.TRIGGER``)
 DIGIT = re.compile(r"\d")
 
@@ -72,6 +74,8 @@ class Candidate:
     score: float
     note: str = ""
     needs_context: bool = False  # emitted only when a context word is found
+    # the value when it is not the text of the span: a name whose two cells stand apart
+    value: str | None = None
 
 
 class BridgeRecognizer(EntityRecognizer):
@@ -299,26 +303,29 @@ class BridgeRecognizer(EntityRecognizer):
                 continue
             if score <= 0:
                 continue
-            results.append(self._result(cand.start, cand.end, score, note))
+            results.append(self._result(cand.start, cand.end, score, note, cand.value))
         return results
 
-    def _result(self, start: int, end: int, score: float, note: str) -> RecognizerResult:
+    def _result(self, start: int, end: int, score: float, note: str, value: str | None = None) -> RecognizerResult:
         explanation = AnalysisExplanation(
             recognizer=self.recognizer_name,
             original_score=score,
             textual_explanation=note,
         )
+        meta: dict[str, Any] = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.recognizer_name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+        }
+        if value is not None:
+            meta[VALUE_KEY] = value
         return RecognizerResult(
             entity_type=self.entity,
             start=start,
             end=end,
             score=score,
             analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.recognizer_name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
-            },
+            recognition_metadata=meta,
         )
 
 

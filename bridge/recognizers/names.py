@@ -25,6 +25,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from bridge.recognizers.base import BridgeRecognizer, Candidate
 from bridge.recognizers.context import ContextWords
 from bridge.recognizers.names_data import first_names
+from bridge.recognizers.split_names import NOTE as SPLIT_NOTE
+from bridge.recognizers.split_names import SplitNameColumns
 
 
 
@@ -323,6 +325,13 @@ class PersonNameRecognizer(BridgeRecognizer):
         titles = self.options.get("title_words") or {}
         self.title_words = ContextWords([w for ws in titles.values() for w in ws or []] if isinstance(titles, dict) else [])
         self.title_score = float(self.options.get("title_score", self.cue_score))
+        # options.split_name_columns: a table row's first-name and last-name cells are one full name
+        split = self.options.get("split_name_columns") or {}
+        self.split_names = SplitNameColumns(
+            split.get("first") or (), split.get("last") or (), split.get("surname_beside_first") or (),
+            split.get("placeholders") or (), matcher.not_surnames,
+        ) if isinstance(split, dict) else SplitNameColumns((), ())
+        self.split_score = float(self.options.get("split_name_score", self.cue_score))
 
     def _cue_before(self, text: str, start: int) -> str | None:
         found = self.cue_words.nearest_before(text, start, 24, gap=_CUE_GAP)
@@ -375,6 +384,10 @@ class PersonNameRecognizer(BridgeRecognizer):
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.6))
         taken: list[tuple[int, int]] = []
+        if tabular and self.split_names.enabled:
+            for name in self.split_names.find(text):
+                taken.append((name.start, name.end))
+                yield Candidate(name.start, name.end, self.split_score, SPLIT_NOTE, value=name.value)
         for start, end, note in self.matcher.find(text):
             taken.append((start, end))
             cue = self._cue_before(text, start) if self.cue_words.regex is not None else None
