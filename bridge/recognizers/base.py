@@ -76,6 +76,9 @@ class Candidate:
     needs_context: bool = False  # emitted only when a context word is found
     # the value when it is not the text of the span: a name whose two cells stand apart
     value: str | None = None
+    # its evidence is its own (an id column beside a name in the same row): the context and
+    # ignore words around it (another cell's header, the row above) do not apply
+    context_free: bool = False
 
 
 class BridgeRecognizer(EntityRecognizer):
@@ -290,6 +293,9 @@ class BridgeRecognizer(EntityRecognizer):
             else None
         )
         for cand in _until_deadline(cands):
+            if cand.context_free:
+                results.append(self._result(cand.start, cand.end, cand.score, cand.note, cand.value))
+                continue
             verdict, word = self.context_verdict(text, cand.start, cand.end, blockers, tabular)
             if verdict == "ignore":
                 continue

@@ -19,12 +19,17 @@ HEADER_MAX_CHARS = 100
 HEADER_MAX_WORDS = 10
 
 
+# between the words of a phrase: spaces, or the joins of field names in logs and exports
+# ("employee_no", "employee-no", "employeeNo"; a camelCase join only from lower to upper case)
+PHRASE_JOIN = r"(?:\s+|\s*[_-]\s*|(?-i:(?<=[a-z])(?=[A-Z])))"
+
+
 def word_pattern(word: str) -> str:
     """``*`` at either end of a context word matches any letters there (German compounds)."""
     word = word.strip()
     lead = word.startswith("*")
     trail = word.endswith("*")
-    core = re.escape(word.strip("*")).replace(r"\ ", r"\s+")
+    core = re.escape(word.strip("*")).replace(r"\ ", PHRASE_JOIN)
     pattern = (r"\w*" if lead else r"(?<!\w)") + core + (r"\w*" if trail else "")
     if not trail and core and (core[-1].isalnum() or core[-1] == "_"):
         pattern += r"(?!\w)"

@@ -8,8 +8,9 @@ context word (rules.yaml: entities.<TYPE>.context).
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
-from bridge.recognizers.base import DIGIT, RegexRecognizer
+from bridge.recognizers.base import DIGIT, Candidate, RegexRecognizer
 from bridge.recognizers.checksums import (
     de_tax_id_valid,
     digits_of,
@@ -54,17 +55,36 @@ class DeTaxIdRecognizer(RegexRecognizer):
 
 
 class UkNinoRecognizer(RegexRecognizer):
-    """UK National Insurance number: two letters, six digits, A-D (issued prefixes only)."""
+    """UK National Insurance number: two letters, six digits, A-D (issued prefixes only).
+
+    The printed form (upper case, digits in pairs) counts alone. Forms typed by hand (lower or
+    mixed case, "AB 123 456 C", dashes, runs of spaces) count only with a context word ("NI
+    number", "NINO") in the same sentence: a hash or a part number can have that shape too.
+    """
 
     ENTITY = "UK_NINO"
     TRIGGER = DIGIT
-    PATTERN = re.compile(r"(?<![\w-])(?P<v>[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![\w-])")
+    PATTERN = re.compile(
+        r"(?<![\w-])(?P<v>[A-Za-z]{2}(?:[ \t-]*\d{2}[ \t-]*\d{2}[ \t-]*\d{2}|[ \t-]*\d{3}[ \t-]*\d{3})[ \t-]*[A-Da-d])(?![\w-])"
+    )
+    PRINTED = re.compile(r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]")
 
     def validate(self, value: str) -> bool:
-        return uk_nino_valid(value)
+        return uk_nino_valid(re.sub(r"[\s-]", "", value))
 
     def base_score(self, value: str) -> float:
         return 0.5
+
+    def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
+        for match in self.PATTERN.finditer(text):
+            start, end = match.span("v")
+            value = text[start:end]
+            if not self.validate(value):
+                continue
+            if self.PRINTED.fullmatch(value):
+                yield Candidate(start, end, self.base_score(value), "pattern and checksum")
+            else:
+                yield Candidate(start, end, self.base_score(value), "NINO typed by hand (case, spacing)", needs_context=True)
 
 
 class UkNhsRecognizer(RegexRecognizer):

@@ -13,12 +13,17 @@ from typing import Any, Iterator
 
 from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 from bridge.recognizers.names import NameMatcher
+from bridge.recognizers.table_codes import IdHeaders, id_column_codes
 
-_CODE = re.compile(r"(?<![\w./+-])(?P<v>[A-Z]{0,2}\d{3,8})(?![\w/-]|[.,]\d)")
+# The shapes of a person code: digits with up to two letters before them ("4471", "AB4471"),
+# a prefix of one to three letters and a dash ("AB-0451", "ABC-00123", "M-3307"), or two digit
+# groups joined by a dash ("12-3456"). Never a month and year ("11-2026"): a date.
+CODE_SHAPE = r"(?:[A-Z]{1,3}-\d{3,8}|(?!(?:0?[1-9]|1[0-2])-(?:19|20)\d\d(?!\d))\d{2,3}-\d{3,6}|[A-Z]{0,2}\d{3,8})"
+_CODE = re.compile(rf"(?<![\w./+-])(?P<v>{CODE_SHAPE})(?![\w/-]|[.,]\d)")
 # a whole cell of a comma-separated export ("4471,2024-03-01,7.5"): the comma is a separator
 # there, not a decimal or thousands mark; only in attachment text, where the column header decides
-_CELL_CODE = re.compile(r"(?m)(?:^|(?<=,))[ \t]*(?P<v>[A-Z]{0,2}\d{3,8})[ \t]*(?=,|\r?$)")
-_BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8})\)")
+_CELL_CODE = re.compile(rf"(?m)(?:^|(?<=,))[ \t]*(?P<v>{CODE_SHAPE})[ \t]*(?=,|\r?$)")
+_BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8}|[A-Z]{1,3}-\d{3,8})\)")
 
 
 def passport_pattern(min_length: int, max_length: int) -> re.Pattern[str]:
@@ -34,12 +39,25 @@ class PersonCodeRecognizer(BridgeRecognizer):
         self.matcher = matcher
         super().__init__(*args, **kwargs)
         self.after_name = bool(self.options.get("after_name_in_brackets", True)) and matcher is not None
+        # options.table_id_headers: headers of a table's id column ("Nr", "#", "PersNr"); a code
+        # there beside a full name in the same row is a person code (the context words count too)
+        table_headers = self.options.get("table_id_headers") or []
+        self.id_headers = IdHeaders([*table_headers, *self.context_words.words]) if table_headers else None
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.4))
         seen = set()
+        if tabular and self.id_headers is not None and self.matcher is not None and ("|" in text or "\t" in text or ";" in text):
+            for start, end, header in id_column_codes(text, self.id_headers, self._is_full_name):
+                seen.add(start)
+                yield Candidate(
+                    start, end, float(self.options.get("after_name_score", 0.75)),
+                    f"code in the id column '{header}' beside a full name in the same row", context_free=True,
+                )
         for match in _CODE.finditer(text):
             start, end = match.span("v")
+            if start in seen:
+                continue
             seen.add(start)
             yield Candidate(start, end, score, "number after a person-code word", needs_context=True)
         if "," in text and tabular:
@@ -49,6 +67,9 @@ class PersonCodeRecognizer(BridgeRecognizer):
                     yield Candidate(start, end, score, "number in a column under a person-code header", needs_context=True)
         if self.after_name and "(" in text:
             yield from self._after_names(text)
+
+    def _is_full_name(self, value: str) -> bool:
+        return self.matcher is not None and next(iter(self.matcher.find(value)), None) is not None
 
     def _after_names(self, text: str) -> Iterator[Candidate]:
         if self.matcher is None:

@@ -91,3 +91,12 @@ def test_header_context_skips_sentences_and_technical_numbers(scanner: Scanner, 
     text = "The employee cannot log in.\nat Repository.Save() in Repository.cs:line 413\nJob 5512 failed."
     found = scanner.scan([TextPart("attachment:log.txt", text)], "en")
     assert [f for f in found if f.entity_type == "PERSON_CODE"] == []
+
+
+def test_phrase_matches_the_field_name_forms_of_logs_and_exports() -> None:
+    words = ContextWords(["employee no"])
+    for field in ("employeeNo=", "employee_no:", "EMPLOYEE-NO ", "Employee No "):
+        assert words.nearest_before(field + "4471", len(field), 20) is not None, field
+    # a camelCase join only from lower to upper case; a longer word is another word
+    for other in ("employeeno ", "EMPLOYEENO ", "employee notes "):
+        assert words.nearest_before(other + "4471", len(other), 20) is None, other

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bridge.extract.csvtext import rows_to_text
 from bridge.rules import Rules
 from bridge.scanner import Scanner
 from tests.support.scanning import assert_found, counted, found_of
@@ -27,6 +28,19 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("sv", "Exempel: anst.nummer 2791 saknar stämplingar.", "2791"),
     # a German staff badge number is a person code (not a passport)
     ("de", "Ausweisnummer 652516 sieht seine Schichten nicht.", {"652516"}),
+    # a letter prefix and a dash, or two digit groups joined by a dash
+    ("en", "Please merge person code QT-0593 into the new profile.", {"QT-0593"}),
+    ("de", "Die Personalnummer ZKR-00417 fehlt im Export.", {"ZKR-00417"}),
+    ("sv", "Den anställda med anst.nr 47-2195 saknar schema.", {"47-2195"}),
+    ("de", "Gestern bei Jonas Riedel (P-7710) die Gehen-Zeit korrigiert.", {"P-7710"}),
+    # field names of logs: camelCase, snake_case
+    ("en", "sync failed: employeeNo=RB-00913 field=mail reason=DUPLICATE", {"RB-00913"}),
+    ("en", "import row rejected: staff_id=HT-2284 status=inactive", {"HT-2284"}),
+    # technical values after a person-code word stay out: dates, month and year, times, versions
+    ("en", "Employee id 2026-11-02 was shown instead of the code.", None),
+    ("en", "The agent report 11-2026 is empty.", None),
+    ("en", "Clock no 08:30-16:00 shift is missing.", None),
+    ("en", "The employee app v-2.4.1 crashes.", None),
 ]
 
 
@@ -63,3 +77,53 @@ def test_csv_in_the_body_is_not_read_by_column(scanner: Scanner, rules: Rules) -
     # the body is prose, not an export: no column headers there
     text = "clock_no,date,hours\n4471,2024-03-01,7.5\n"
     assert not {v for k, v in counted(scanner, rules, text, "en") if k == "PERSON_CODE"}
+
+
+# Tables in attachments: an id column ("Nr", "#", "PersNr") beside a full name in the same row
+ROSTER_ROWS = [["4417", "Greta Lindqvist", "31.5", "-2.25"], ["4452", "Paul Wendt", "12", "0"]]
+
+
+@pytest.mark.parametrize("header", ["Nr", "Nr.", "#", "ID", "Pers", "PersNr", "Emp No"])
+def test_code_in_an_id_column_beside_a_full_name_counts(scanner: Scanner, rules: Rules, header: str) -> None:
+    text = rows_to_text([[header, "Name", "Hours", "Balance"], *ROSTER_ROWS])
+    found = {v for k, v in counted(scanner, rules, text, "en", "attachment:roster.xlsx") if k == ENTITY}
+    assert found == {"4417", "4452"}
+
+
+def test_id_column_counts_when_another_header_names_a_date(scanner: Scanner, rules: Rules) -> None:
+    # a header cell with digits ("Saldo 30.09.") keeps the rows unlabelled: the first line is the header
+    text = rows_to_text([["Nr", "Name", "Saldo 30.09.", "Saldo 31.10."], ["2291", "Oskar Brandl", "4.5", "-3.75"]])
+    found = {v for k, v in counted(scanner, rules, text, "de", "attachment:salden.xlsx") if k == ENTITY}
+    assert found == {"2291"}
+
+
+def test_id_column_beside_first_and_last_name_cells_counts(scanner: Scanner, rules: Rules) -> None:
+    text = "No | First name | Last name | Shift\n7730 | Maren | Falk | early\n7731 | Jonas | Riedel | late\n"
+    found = {v for k, v in counted(scanner, rules, text, "en", "attachment:rota.docx") if k == ENTITY}
+    assert found == {"7730", "7731"}
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # amounts, hours and balances are no codes, whatever the column
+        [["Name", "Hours", "Amount"], ["Greta Lindqvist", "1250", "3310"]],
+        # a row counter under "Nr"
+        [["Nr", "Name", "Hours"], *[[str(i), f"Person{i}", "7.5"] for i in range(1, 5)], ["6", "Paul Wendt", "8"]],
+        # an id-like header not of a person (invoice, order) beside a customer's name
+        [["Invoice no", "Customer", "Total"], ["88412", "Greta Lindqvist", "120.50"]],
+        # an id column without a name in the row
+        [["ID", "Cost centre", "Hours"], ["5512", "KST 410", "7.5"]],
+        # a decimal or signed value under "Nr"
+        [["Nr", "Name"], ["-4417", "Greta Lindqvist"], ["4417.5", "Paul Wendt"]],
+    ],
+    ids=["amounts", "row-counter", "invoice", "no-name", "signed-decimal"],
+)
+def test_numbers_of_a_table_that_are_no_codes_stay_out(scanner: Scanner, rules: Rules, rows: list[list[str]]) -> None:
+    text = rows_to_text(rows)
+    assert not {v for k, v in counted(scanner, rules, text, "en", "attachment:sheet.xlsx") if k == ENTITY}
+
+
+def test_id_column_of_a_table_pasted_in_the_body_counts(scanner: Scanner, rules: Rules) -> None:
+    body = "Hi,\n\nthese two:\n\nNr | Name | Hours\n6120 | Greta Lindqvist | 7.5\n6134 | Paul Wendt | 8\n\nThanks\nAnn\n"
+    assert {v for k, v in counted(scanner, rules, body, "en") if k == ENTITY} == {"6120", "6134"}

@@ -25,6 +25,14 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "Product code QQ123456C is out of stock.", None),
     # found whatever language the ticket is in
     ("de", "His national insurance number JG 10 37 56 C is wrong.", "JG 10 37 56 C"),
+    # typed by hand: lower or mixed case, other spacing, with a NINO word in the same sentence
+    ("en", "The NI number box rejects it, for our new driver it is hk482107b on the form.", {"hk482107b"}),
+    ("en", "NINO: Hk 48 21 07 B", {"Hk 48 21 07 B"}),
+    ("en", "His National Insurance is HK 482 107 B.", {"HK 482 107 B"}),
+    ("en", "NI no hk-48-21-07-b from the paperwork", {"hk-48-21-07-b"}),
+    # the same shapes without a NINO word: a hash, a tag
+    ("en", "The build tag hk482107b failed again.", None),
+    ("en", "Part Hk 48 21 07 B is out of stock.", None),
 ]
 
 
