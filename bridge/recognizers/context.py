@@ -24,12 +24,26 @@ HEADER_MAX_WORDS = 10
 PHRASE_JOIN = r"(?:\s+|\s*[_-]\s*|(?-i:(?<=[a-z])(?=[A-Z])))"
 
 
+def phrase_core(phrase: str) -> str:
+    """``phrase`` as a regex: the spaces between its words match ``PHRASE_JOIN``; a space at
+    either end (a word after a ``*``: "* rad") stays a run of white space."""
+    parts = re.split(r"(\s+)", phrase)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            out.append(re.escape(part))
+        else:
+            inner = 0 < index < len(parts) - 1 and parts[index - 1] and parts[index + 1]
+            out.append(PHRASE_JOIN if inner else r"\s+")
+    return "".join(out)
+
+
 def word_pattern(word: str) -> str:
     """``*`` at either end of a context word matches any letters there (German compounds)."""
     word = word.strip()
     lead = word.startswith("*")
     trail = word.endswith("*")
-    core = re.escape(word.strip("*")).replace(r"\ ", PHRASE_JOIN)
+    core = phrase_core(word.strip("*"))
     pattern = (r"\w*" if lead else r"(?<!\w)") + core + (r"\w*" if trail else "")
     if not trail and core and (core[-1].isalnum() or core[-1] == "_"):
         pattern += r"(?!\w)"

@@ -16,7 +16,7 @@ import re
 from typing import Any, Iterator
 
 from bridge.recognizers.base import BridgeRecognizer, Candidate
-from bridge.recognizers.context import PHRASE_JOIN, ContextWords, word_pattern
+from bridge.recognizers.context import ContextWords, phrase_core, word_pattern
 
 
 _TOKEN = re.compile(r"\w+")
@@ -25,7 +25,7 @@ _TOKEN = re.compile(r"\w+")
 def _core(word: str) -> re.Pattern[str]:
     """What every match of ``word_pattern(word)`` holds: the word without its ``*``. A text
     without it is not searched with the leading run of word characters (costly at every letter)."""
-    return re.compile(re.escape(word.strip().strip("*")).replace(r"\ ", PHRASE_JOIN), re.IGNORECASE)
+    return re.compile(phrase_core(word.strip().strip("*")), re.IGNORECASE)
 
 
 class SpecialCategoryRecognizer(BridgeRecognizer):
