@@ -189,7 +189,9 @@ class NameMatcher:
                 return False
             if folded in self.not_surnames or len(part) < 2:
                 return False
-            if any(folded.endswith(s) and len(folded) > len(s) + 2 for s in self.noun_suffixes):
+            if any(folded.endswith(s) and len(folded) > len(s) + 2 for s in self.noun_suffixes) and not self._listed(folded):
+                # a noun's ending ("Konferenz") - unless the word is a listed given name, which are
+                # surnames too ("Lorenz", "Vinzenz")
                 return False
         return True
 

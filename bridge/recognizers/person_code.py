@@ -47,7 +47,9 @@ class PersonCodeRecognizer(BridgeRecognizer):
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         score = float(self.options.get("base_score", 0.4))
         seen = set()
-        if tabular and self.id_headers is not None and self.matcher is not None and ("|" in text or "\t" in text or ";" in text):
+        if self.id_headers is not None and self.matcher is not None and (
+            (tabular and ("|" in text or "\t" in text or ";" in text)) or "\n" in text
+        ):
             for start, end, header in id_column_codes(text, self.id_headers, self._is_full_name):
                 seen.add(start)
                 yield Candidate(

@@ -101,6 +101,7 @@ def _names_beside(cells: list[_Cell], index: int, is_full_name: Callable[[str], 
 def id_column_codes(text: str, headers: IdHeaders, is_full_name: Callable[[str], bool]) -> Iterator[tuple[int, int, str]]:
     """(start, end, header) of each code in an id column beside a full name of the same row."""
     first: list[_Cell] | None = None  # the first line of the current run of rows
+    spaced_header: str | None = None  # the id header of a space-separated table above ("Name Pers.-Nr. Std.")
     block_sep: str | None = None
     row = 0
     offset = 0
@@ -112,6 +113,9 @@ def id_column_codes(text: str, headers: IdHeaders, is_full_name: Callable[[str],
         if sep is None or sep != block_sep:
             first, block_sep, row = None, sep, 0
         if sep is None:
+            spaced_header, found = _spaced_row(line, line_offset, spaced_header, headers, is_full_name)
+            if found is not None:
+                yield found
             continue
         cells = _cells(line.rstrip("\r"), line_offset, sep)
         if first is None:
@@ -128,3 +132,36 @@ def id_column_codes(text: str, headers: IdHeaders, is_full_name: Callable[[str],
             if _names_beside(cells, index, is_full_name):
                 yield cell.start, cell.end, header
         row += 1
+
+
+_SPACED_ROW = re.compile(r"^\s*(?P<name>[^\W\d_][^\d\n]*?)\s+(?P<rest>[^\s\d]*\d.*)$")
+
+
+def _spaced_row(
+    line: str, offset: int, header: str | None, headers: IdHeaders, is_full_name: Callable[[str], bool]
+) -> tuple[str | None, tuple[int, int, str] | None]:
+    """A table whose columns only single spaces part, as OCR reads a scanned form: a header line
+    without digits naming an id column ("Mitarbeiter/in Pers.-Nr. Std."), then rows of a full
+    name and values ("Enrico Haase 40213 6"). The one code-shaped value of such a row is the
+    person's code. Returns the header in force after this line and the code found on it."""
+    stripped = line.strip()
+    if not stripped:
+        return None, None
+    if not any(ch.isdigit() for ch in stripped):
+        tokens = stripped.split()
+        if 2 <= len(tokens) <= 8:
+            id_header = next((t for t in tokens if t in headers), None)
+            if id_header is not None:
+                return id_header, None
+        return header if header and not _SPACED_ROW.match(stripped) else None, None
+    if header is None:
+        return None, None
+    match = _SPACED_ROW.match(line)
+    if match is None or not is_full_name(match.group("name").strip()):
+        return None, None
+    rest_start = match.start("rest")
+    codes = [m for m in re.finditer(r"\S+", match.group("rest")) if _VALUE.fullmatch(m.group(0))]
+    if len(codes) != 1:
+        return header, None
+    code = codes[0]
+    return header, (offset + rest_start + code.start(), offset + rest_start + code.end(), header)

@@ -29,6 +29,9 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("sv", "Efter återställningen kan Hans Andersson inte logga in.", "Hans Andersson"),
     ("de", "Unsere Agentin Caren Lübs hat die Gespräche angenommen.", "Caren Lübs"),
     ("de", "Horst-Dieter Mohaupt aus demselben Team hat das Problem.", "Horst-Dieter Mohaupt"),
+    # a surname that is also a given name, with a noun's ending ("-enz"): still a surname
+    ("de", "Der Antrag hängt bei Jannik Vinzenz fest.", "Jannik Vinzenz"),
+    ("de", "Die Konferenz Frequenz wurde verschoben.", None),
     ("de", "Beste Grüße aus Bremen", None),
     ("de", "Seit gestern hat Frank Probleme mit der App.", None),
     ("en", "File Edit View Reports Tools Help", None),

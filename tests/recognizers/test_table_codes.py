@@ -36,3 +36,15 @@ def test_row_counters_under_nr_are_no_codes() -> None:
 def test_a_value_needs_a_name_beside_it_not_anywhere_in_the_row() -> None:
     text = "# | Site | Hours | Name\n3141 | Depot | 7.5 | Vera Holt\n"
     assert _codes(text) == []
+
+
+def test_a_table_parted_by_single_spaces_as_ocr_reads_a_scan_keys_rows_by_the_id_column() -> None:
+    scan = "Antrag\n\nMitarbeiter/in Pers.-Nr. Std.\nVera Holt 40213 6\nIvo Sand 40288 8\n\nSumme 14\n"
+    assert _codes(scan) == ["40213", "40288"]
+
+
+def test_a_spaced_table_without_an_id_header_or_without_names_gives_no_codes() -> None:
+    assert _codes("Artikel Menge Preis\nVera Holt 40213 6\n") == []
+    assert _codes("Filiale Nr Std.\nnord-ost 40213 6\n") == []
+    # a blank line ends the table: a name and number below it are no row of it
+    assert _codes("Name Nr Std.\n\nVera Holt 40213 6\n") == []
