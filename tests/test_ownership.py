@@ -404,3 +404,93 @@ def test_contact_lines_under_someone_elses_name_in_the_requesters_sign_off_stay_
     body = UNNAMED_SIGN_OFF.replace("HR Services", "Martin Vogel")
     t = ticket(body, name="Lea Brunner", email="lea.brunner@beispielwerke.example")
     assert holder_of(finding_in(body, "PHONE_NUMBER", "+41 71 555 01 14"), t, rules).holder == THIRD_PARTY
+
+
+# ---------------------------------------------------------------- pasted chat transcripts
+
+CHAT_SV = (
+    "Klistrar in tråden:\n\n"
+    "[07:41] Tove Lindqvist: skrivaren på plan 2 är trasig\n"
+    "[07:44] Henrik Aalto: jag är kvar till lunch, ring mig direkt 073-555 12 90\n"
+    "[07:50] Tove Lindqvist: tack, skickar vidare. Min mobil 070-555 88 21\n"
+)
+
+
+def test_a_number_a_chat_speaker_calls_theirs_is_a_third_partys_when_the_speaker_is_not_the_requester(
+    rules: Rules,
+) -> None:
+    held = holder_of(finding_in(CHAT_SV, "PHONE_NUMBER", "073-555 12 90"), ticket(CHAT_SV, name="Tove Lindqvist"), rules)
+    assert held.holder == THIRD_PARTY and "chat" in held.why
+
+
+def test_a_number_the_requester_calls_theirs_in_their_own_chat_line_stays_theirs(rules: Rules) -> None:
+    held = holder_of(finding_in(CHAT_SV, "PHONE_NUMBER", "070-555 88 21"), ticket(CHAT_SV, name="Tove Lindqvist"), rules)
+    assert held.holder == REQUESTER
+
+
+def test_a_chat_speaker_named_by_first_name_only_is_the_requester(rules: Rules) -> None:
+    body = "[10:02] Tove: call me on 070-555 88 21\n[10:03] Henrik Aalto: ok\n"
+    held = holder_of(finding_in(body, "PHONE_NUMBER", "070-555 88 21"), ticket(body, name="Tove Lindqvist"), rules)
+    assert held.holder == REQUESTER
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Henrik Aalto, [02.03.2026 10:02]: ruf mich an unter 0171 5550199\n",
+        "02/03/2026, 10:02 - Henrik Aalto: my number 0171 5550199\n",
+    ],
+)
+def test_first_person_words_in_other_chat_formats_are_the_speakers(rules: Rules, body: str) -> None:
+    held = holder_of(finding_in(body, "PHONE_NUMBER", "0171 5550199"), ticket(body, name="Tove Lindqvist"), rules)
+    assert held.holder == THIRD_PARTY
+
+
+# ---------------------------------------------------------------- message ids in prose
+
+
+@pytest.mark.parametrize(
+    "body, value",
+    [
+        ("Sent by the build bot (Message-ID <beef5678.90210@ci.acme-tools.example>).\n", "beef5678.90210@ci.acme-tools.example"),
+        ("See Message-Id: <a1b2c3d4e5@mx.acme-tools.example> for it.\n", "a1b2c3d4e5@mx.acme-tools.example"),
+        ("In-Reply-To <9f8e7d6c.4411@mail.acme-tools.example>\n", "9f8e7d6c.4411@mail.acme-tools.example"),
+        ("References: <x1@a.example> <k2@mail.acme-tools.example>\n", "k2@mail.acme-tools.example"),
+        ("the bounce names 0badc0de1234.77@relay.acme-tools.example only\n", "0badc0de1234.77@relay.acme-tools.example"),
+    ],
+)
+def test_message_ids_written_in_prose_are_a_systems(rules: Rules, body: str, value: str) -> None:
+    held = holder_of(finding_in(body, "EMAIL_ADDRESS", value), ticket(body, name="Tove Lindqvist"), rules)
+    assert held.holder == SYSTEM
+
+
+def test_a_persons_address_in_angle_brackets_is_no_message_id(rules: Rules) -> None:
+    body = "Please copy Henrik Aalto <henrik.aalto@acme-tools.example> in.\n"
+    held = holder_of(finding_in(body, "EMAIL_ADDRESS", "henrik.aalto@acme-tools.example"), ticket(body), rules)
+    assert held.holder == THIRD_PARTY
+
+
+# ---------------------------------------------------------------- the requester's own bank account
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I want to change my own bank account in the portal. My new IBAN is GB33 BUKB 2020 1555 5555 55, but it fails.\n",
+        "Jag vill byta mitt konto. Min nya IBAN är GB33 BUKB 2020 1555 5555 55 men det går inte.\n",
+        "Ich möchte meine eigene Bankverbindung ändern. Meine neue IBAN lautet GB33 BUKB 2020 1555 5555 55, geht aber nicht.\n",
+        "Ich möchte meine eigene Bankverbindung ändern. Meine neue IBAN ist GB33 BUKB 2020 1555 5555 55, geht aber nicht.\n",
+        "Please update it, my new bank details: GB33 BUKB 2020 1555 5555 55\n",
+        "Mitt nya kontonummer GB33 BUKB 2020 1555 5555 55 fungerar inte.\n",
+    ],
+)
+def test_an_iban_the_requester_calls_their_new_one_is_theirs(rules: Rules, body: str) -> None:
+    value = "GB33 BUKB 2020 1555 5555 55"
+    held = holder_of(finding_in(body, "IBAN_CODE", value), ticket(body, name="Tove Lindqvist"), rules)
+    assert held.holder == REQUESTER
+
+
+def test_a_colleagues_iban_stays_a_third_partys(rules: Rules) -> None:
+    body = "Bitte ändern Sie für meine Kollegin die IBAN auf GB33 BUKB 2020 1555 5555 55.\n"
+    held = holder_of(finding_in(body, "IBAN_CODE", "GB33 BUKB 2020 1555 5555 55"), ticket(body, name="Tove Lindqvist"), rules)
+    assert held.holder == THIRD_PARTY

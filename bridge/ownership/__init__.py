@@ -7,7 +7,8 @@ part a value stands in, the sign-offs, table headers) and the rules:
 - requester: their profile (email, phone, name after folding); a value in their own
   sign-off (a sign-off whose name line means them: full name, initials, first name,
   surname or nickname) within ``requester_exemption.signature.lines`` lines of that name;
-  a value they call their own ("call me on", "my new address").
+  a value they call their own ("call me on", "my new address"), but not in a pasted chat message
+  of someone else ("[08:06] Tom Hale: call me on ..." is Tom's number).
 - system: technical user@host strings (git, ssh, SIP, Message-ID, Call-ID), system
   senders and machine-made addresses.
 - organisation: the configured allow lists; a function's mailbox judged by its words and
@@ -183,6 +184,8 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         return "the requester's own phone number"
     if kind == "PERSON" and requester.name and same_person(value, requester.name):
         return "the requester's own name"
+    if other_speaker(finding, ticket) is not None:
+        return None  # "ring me on ..." in someone else's chat message is about their number
     if in_own_signoff(finding, ticket, rules):
         noun = {"PHONE_NUMBER": "phone number", "PERSON": "name", "EMAIL_ADDRESS": "email address"}.get(kind, "data")
         return f"the requester's own {noun} (in their signature)"
@@ -203,6 +206,20 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         ):
             return "the requester's own data (they call it theirs)"
     return None
+
+
+def other_speaker(finding: Finding, ticket: Ticket) -> str | None:
+    """The speaker of the pasted chat message holding the finding ("[08:06] Tom Hale: call me
+    on ...") when that is not the requester; None outside chat lines, when the speaker means the
+    requester (full name, first name, nickname, initials), or when the requester's name is unknown."""
+    structure = _structure(finding, ticket)
+    name = ticket.requester.name or ""
+    if structure is None or not structure.chats or not name.strip():
+        return None
+    speaker = structure.speaker_at(finding.start)
+    if speaker is None or signs_as(speaker, name):
+        return None
+    return speaker
 
 
 def _requester_speaks(finding: Finding, ticket: Ticket) -> bool:
@@ -377,6 +394,8 @@ def holder_of(finding: Finding, ticket: Ticket, rules: Rules) -> Holding:
         return organisation
     if rules.requester_exemption.enabled and finding.entity_type in rules.requester_exemption.entities and (
         in_unnamed_own_signoff(finding, ticket, rules)
-    ):
+    ) and other_speaker(finding, ticket) is None:
         return Holding(REQUESTER, "the requester's own contact line (their sign-off names nobody else)")
+    if other_speaker(finding, ticket) is not None:
+        return Holding(THIRD_PARTY, "in a chat message of someone other than the requester (its first-person words are the speaker's)")
     return Holding(THIRD_PARTY, "nothing says it is the requester's, the organisation's or a system's")

@@ -58,7 +58,8 @@ def _speaks_of_another(token: str, others: frozenset[str], is_first_name: Callab
         return False
     if low in others or low.endswith("'s") or low.endswith("’s"):
         return True
-    return token[:1].isupper() and len(token) > 2 and is_first_name(token)
+    # an all-capitals word is an acronym ("my new IBAN is", "my PIN"), not a first name
+    return token[:1].isupper() and len(token) > 2 and not token.isupper() and is_first_name(token)
 
 
 def presented_as_own(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from bridge.structure.chat import ChatTurn
+
 SUBJECT = "subject"
 GREETING = "greeting"
 OWN_TEXT = "own_text"
@@ -19,8 +21,9 @@ TABLE = "table"
 LOG = "log"  # logs, stack traces and code
 LEGAL_FOOTER = "legal_footer"
 ATTACHMENT = "attachment"  # attachment text that is none of the above
+CHAT = "chat"  # a pasted chat transcript (Teams, Slack, WhatsApp): each message has its speaker
 
-KINDS = (SUBJECT, GREETING, OWN_TEXT, SIGNATURE, QUOTED, FORWARD_HEADER, TABLE, LOG, LEGAL_FOOTER, ATTACHMENT)
+KINDS = (SUBJECT, GREETING, OWN_TEXT, SIGNATURE, QUOTED, FORWARD_HEADER, TABLE, LOG, LEGAL_FOOTER, ATTACHMENT, CHAT)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Structure:
     segments: tuple[Segment, ...]
     signoffs: tuple[Signoff, ...] = ()
     tables: tuple[Table, ...] = ()
+    chats: tuple[ChatTurn, ...] = ()
     _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def part_at(self, offset: int) -> str:
@@ -82,6 +86,13 @@ class Structure:
         for signoff in self.signoffs:
             if signoff.start <= offset < signoff.end:
                 return signoff
+        return None
+
+    def speaker_at(self, offset: int) -> str | None:
+        """The speaker's name of the chat message holding ``offset``; None outside chat lines."""
+        for turn in self.chats:
+            if turn.start <= offset < turn.end:
+                return self.text[turn.speaker[0]:turn.speaker[1]]
         return None
 
     def table_at(self, offset: int) -> Table | None:

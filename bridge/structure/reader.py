@@ -12,9 +12,10 @@ from functools import lru_cache
 
 from bridge.structure import markers as m
 from bridge.structure.parts import (
-    ATTACHMENT, FORWARD_HEADER, GREETING, LEGAL_FOOTER, LOG, OWN_TEXT, QUOTED, SIGNATURE, SUBJECT, TABLE,
+    ATTACHMENT, CHAT, FORWARD_HEADER, GREETING, LEGAL_FOOTER, LOG, OWN_TEXT, QUOTED, SIGNATURE, SUBJECT, TABLE,
     Segment, Signoff, Structure,
 )
+from bridge.structure.chat import find_chat_turns
 from bridge.structure.tables import find_tables
 
 SIGNATURE_MAX_LINES = 12  # lines of a signature block after its closing or name line
@@ -60,6 +61,11 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
     if attachment:
         _invoice_payment_lines(lines, kinds)
     _logs(lines, kinds)
+    chats = find_chat_turns(lines, offsets, [kind in _OVERRIDABLE for kind in kinds])
+    for first, end, _turn in chats:
+        for i in range(first, end):
+            if kinds[i] in (OWN_TEXT, ATTACHMENT):  # quoted history stays quoted; its speakers still count
+                kinds[i] = CHAT
     tables = find_tables(text, lines, offsets, loose=attachment)
     for table in tables:
         # a signature of two bar-split lines ("Name | Title", "T: ... | M: ...") stays a signature;
@@ -68,7 +74,9 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
         for i, start in enumerate(offsets):
             if table.start <= start < table.end and kinds[i] in over:
                 kinds[i] = TABLE
-    return Structure(text, _segments(kinds, offsets, len(text)), tuple(signoffs), tuple(tables))
+    return Structure(
+        text, _segments(kinds, offsets, len(text)), tuple(signoffs), tuple(tables), tuple(turn for _, _, turn in chats)
+    )
 
 
 def _segments(kinds: list[str], offsets: list[int], length: int) -> tuple[Segment, ...]:
