@@ -4,6 +4,11 @@ Two kinds of Luhn-valid digit runs are not a person's card: an IMEI (15 digits; 
 before it is an ignore word in rules.yaml) and the test card numbers payment providers
 publish (``options.test_numbers``) when the sentence says it is a test, a sandbox or a
 staging system (``options.test_context``): "the sandbox rejects test card 4242 4242 4242 4242".
+
+A bare, ungrouped run of digits is as often a case, order or tracking number that happens to
+pass Luhn: it counts only with a card word near it (the context words, or a card column's
+header), and never right after an id label (``options.id_labels``: "Ticket #", "Case ID",
+"Vorgangsnummer"). A number grouped like a card ("4111 1111 1111 1111") needs neither.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ _SOMEONES_CARD = re.compile(
 )
 
 
+# what may stand between an id label and its number: "Ticket #", "Case ID: ", "TrackingID#"
+ID_LABEL_GAP = re.compile(r"[ \t:#.=(-]*")
+ID_LABEL_WINDOW = 40
+
+
 class PaymentCardRecognizer(RegexRecognizer):
     """13-19 digits, optionally grouped by spaces or dashes, Luhn-valid, known issuer prefix."""
 
@@ -38,6 +48,10 @@ class PaymentCardRecognizer(RegexRecognizer):
         self.test_numbers = {digits_of(str(n)) for n in self.options.get("test_numbers", [])}
         words = self.options.get("test_context") or {}
         self.test_words = ContextWords(words.get(self.supported_language, []) if isinstance(words, dict) else [])
+        labels = self.options.get("id_labels") or {}
+        self.id_labels = ContextWords(
+            [str(w) for ws in labels.values() for w in ws or []] if isinstance(labels, dict) else []
+        )
 
     def validate(self, value: str) -> bool:
         number = digits_of(value)
@@ -58,7 +72,17 @@ class PaymentCardRecognizer(RegexRecognizer):
             return False
         return self.test_words.regex is not None and self.test_words.regex.search(text) is not None
 
+    def _after_id_label(self, text: str, start: int) -> bool:
+        """An id label right before the number ("Case ID 4000...", "ärendenummer: 4000...")."""
+        return self.id_labels.nearest_before(text, start, ID_LABEL_WINDOW, ID_LABEL_GAP) is not None
+
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for cand in super().candidates(text, tabular):
-            if not self._test_number_in_test_context(text, cand.start, cand.end):
-                yield cand
+            if self._test_number_in_test_context(text, cand.start, cand.end):
+                continue
+            if text[cand.start : cand.end].isdigit():
+                # bare and ungrouped: an identifier unless a card word says otherwise
+                if self._after_id_label(text, cand.start):
+                    continue
+                cand.needs_context = True
+            yield cand

@@ -8,6 +8,15 @@ the policy rule for it needs something identifying a third party in the ticket t
 Absence codes on their own ("sick", "sjuk", "krank") are deliberately no terms: the
 reason for an absence is special-category data, its type is not. An ignore word right
 before a term ("awareness campaign", "Schulung") says it is about no one.
+
+Two options widen the terms without listing every form:
+
+- ``inflections`` (language -> endings): a single-word term of that language of at least
+  ``inflection_min_length`` letters also matches with one of the endings ("Burnouts",
+  "cancern"); English takes none, and short terms ("Haft", "dömd") none either.
+- ``cued_terms`` (category -> ``terms`` and ``cues``, language -> words): words that are
+  common words too ("Vision", "Kommunal", "Unite") count only with a cue right before or after
+  them ("member of", "gått med i", "eingetreten"), within ``cue_gap`` characters.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from bridge.recognizers.context import ContextWords, phrase_core, word_pattern
 
 
 _TOKEN = re.compile(r"\w+")
+_SINGLE_WORD = re.compile(r"\w+(?:-\w+)*")
+CUE_GAP = 15
 
 
 def _core(word: str) -> re.Pattern[str]:
@@ -51,10 +62,55 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
                     if "*" in word or first is None:
                         wildcard.append((word, str(category)))
                         continue
-                    phrase = re.compile(word_pattern(word), re.IGNORECASE)
-                    self.by_first_word.setdefault(first.group(0).casefold(), []).append((phrase, str(category)))
+                    phrase, keys = self._term_pattern(word, str(lang))
+                    for key in keys:
+                        self.by_first_word.setdefault(key, []).append((phrase, str(category)))
         self.wildcard = [(ContextWords([w]), c, _core(w)) for w, c in wildcard]
         self.score = float(self.options.get("base_score", 0.6))
+        self.cued = self._cued_terms(languages)
+        self.cue_gap = int(self.options.get("cue_gap", CUE_GAP))
+
+    def _term_pattern(self, word: str, lang: str) -> tuple[re.Pattern[str], list[str]]:
+        """The term's regex and the first words a text token may be for it (the term's first
+        word, and with an inflection ending the inflected forms of a one-word term)."""
+        endings = [str(e) for e in (self.options.get("inflections") or {}).get(lang) or []]
+        min_length = int(self.options.get("inflection_min_length", 5))
+        first = _TOKEN.match(word)
+        keys = [first.group(0).casefold()] if first else []
+        if endings and len(word) >= min_length and _SINGLE_WORD.fullmatch(word):
+            alternatives = "|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True))
+            pattern = r"(?<!\w)" + re.escape(word) + f"(?:{alternatives})?" + r"(?!\w)"
+            if first is not None and first.group(0) == word:
+                keys += [(word + e).casefold() for e in endings]
+            return re.compile(pattern, re.IGNORECASE), keys
+        return re.compile(word_pattern(word), re.IGNORECASE), keys
+
+    def _cued_terms(self, languages: set[str] | None) -> list[tuple[ContextWords, ContextWords, str]]:
+        """(terms, cues, category) of ``options.cued_terms``; the cues of all of a category's
+        languages count for each of its terms (staff mix languages)."""
+        out = []
+        for category, spec in (self.options.get("cued_terms") or {}).items():
+            spec = spec or {}
+            words = [
+                str(w)
+                for lang, ws in (spec.get("terms") or {}).items()
+                if languages is None or lang in languages
+                for w in ws or []
+            ]
+            cues = [str(w) for ws in (spec.get("cues") or {}).values() for w in ws or []]
+            if words and cues:
+                out.append((ContextWords(words), ContextWords(cues), str(category)))
+        return out
+
+    def _has_cue(self, cues: ContextWords, text: str, start: int, end: int) -> bool:
+        """A cue ending at most ``cue_gap`` characters before the term or starting as close after it."""
+        if cues.regex is None:
+            return False
+        lo = max(0, start - self.cue_gap - cues.max_len)
+        for match in cues.regex.finditer(text, lo, min(len(text), end + self.cue_gap + cues.max_len)):
+            if start - self.cue_gap <= match.end() <= start or end <= match.start() <= end + self.cue_gap:
+                return True
+        return False
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         note = "special-category term ({})"
@@ -70,4 +126,10 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
         for words, category, core in self.wildcard:
             if words.regex is not None and core.search(text) is not None:
                 for match in words.regex.finditer(text):
+                    yield Candidate(match.start(), match.end(), self.score, note.format(category))
+        for names, cues, category in self.cued:
+            if names.regex is None:
+                continue
+            for match in names.regex.finditer(text):
+                if self._has_cue(cues, text, match.start(), match.end()):
                     yield Candidate(match.start(), match.end(), self.score, note.format(category))
