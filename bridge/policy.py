@@ -121,10 +121,12 @@ def _gap(a: Finding, b: Finding) -> int:
 
 
 def _one_paragraph(a: Finding, b: Finding, texts: Mapping[str, str]) -> bool:
-    """No blank line between the two findings (both in the subject or the body)."""
+    """No blank line between the two findings (both in the subject or the body). In an
+    attachment (one page or sheet of it: the pairs share place and detail) a list under a
+    heading is one piece: "Union subscriptions, March" over rows of names."""
     text = texts.get(a.place)
     if text is None:
-        return False
+        return a.place.startswith("attachment")
     between = text[min(a.end, b.end):max(a.start, b.start)]
     return _BLANK_LINE.search(between) is None
 

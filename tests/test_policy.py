@@ -334,3 +334,16 @@ def test_other_phones_near_a_signature_still_count(rules: Rules, body: str, phon
 def test_a_phone_the_requester_calls_their_own_is_theirs(rules: Rules, body: str, phone: str, own: bool) -> None:
     finding, ticket = phone_in(body, phone)
     assert (exemption(finding, ticket, rules) is not None) is own
+
+
+def _at(kind: str, start: int, place: str = "attachment:list.pdf", detail: str | None = "page 1") -> Finding:
+    return Finding(kind, place, start, start + 10, 0.9, "test", value="v" * 10, detail=detail)
+
+
+def test_a_special_category_heading_far_above_named_rows_of_one_attachment_page_goes_to_review(rules: Rules) -> None:
+    findings = [_at("SPECIAL_CATEGORY", 0), _at("PERSON", 400)]
+    assert decide(findings, TICKET, rules, []).action == "review"
+    near = [_at("SPECIAL_CATEGORY", 0), _at("PERSON", 60)]
+    assert decide(near, TICKET, rules, []).action == "delete"
+    other_page = [_at("SPECIAL_CATEGORY", 0), _at("PERSON", 400, detail="page 2")]
+    assert decide(other_page, TICKET, rules, []).action == "none"
