@@ -28,11 +28,12 @@ import phonenumbers
 
 from bridge.findings import Finding
 from bridge.ownership.first_person import presented_as_own, reachable_as_self
-from bridge.ownership.mailboxes import judge_mailbox
+from bridge.ownership.mailboxes import header_display, judge_mailbox, names_a_function, names_a_person
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
 from bridge.ownership.records import without_column_label
 from bridge.ownership.places import block_above, bracket_after_says_organisation, nearest_says_organisation
+from bridge.ownership.team_signoff import under_team_signoff
 from bridge.ownership.technical import technical
 from bridge.ownership.text import digits, fold, line_around, words
 from bridge.platform import Ticket
@@ -302,7 +303,33 @@ def _mailbox(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | None:
         _words(id(rules), tuple(own.system_senders)),
         first_name_test(rules),
     )
-    return Holding(*judged) if judged else None
+    if judged:
+        return Holding(*judged)
+    text = _source(finding, ticket)
+    display = header_display(line_around(text, finding.start, finding.end)[0]) if text is not None else None
+    if display and not names_a_person(finding.value, display, first_name_test(rules), prefixes=False) and _names_function(display, rules):
+        return Holding(ORGANISATION, "a function's mailbox (its display name in a mail header names no person)")
+    return None
+
+
+def _names_function(name: str, rules: Rules) -> bool:
+    own = rules.ownership
+    return names_a_function(
+        name, _words(id(rules), tuple(own.function_words)), _words(id(rules), tuple(own.neutral_words)),
+        _words(id(rules), tuple(rules.scanner.names.organisation_suffixes)), first_name_test(rules),
+    )
+
+
+def _under_team_signoff(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
+    """Under a team's sign-off in someone else's message (the requester's own sign-off keeps its rule)."""
+    text = _source(finding, ticket)
+    if text is None or finding.part not in (QUOTED, FORWARD_HEADER, SIGNATURE):
+        return False
+    structure = _structure(finding, ticket)
+    signoff = structure.signoff_at(finding.start) if structure is not None else None
+    if finding.part == SIGNATURE and (signoff is None or signoff.own):
+        return False
+    return under_team_signoff(text, finding.start, lambda name: _names_function(name, rules))
 
 
 def _phone_type(value: str, regions: Iterable[str]) -> str | None:
@@ -353,6 +380,8 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         before, _ = _around(finding, ticket)
         if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], own.mailbox_label_words, own.person_words):
             return Holding(ORGANISATION, "a shared mailbox (a label before it says so)")
+    if kind in ("PHONE_NUMBER", "EMAIL_ADDRESS") and _under_team_signoff(finding, ticket, rules):
+        return Holding(ORGANISATION, "a contact line under a team's or a company's sign-off")
     if kind == "PHONE_NUMBER":
         before, after = _around(finding, ticket)
         if finding.row is not None:

@@ -60,14 +60,40 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
-    """``token`` is one word of ``vocabulary`` or two joined ("servicedesk", "payrollinbound"),
-    also with a German linking s ("rechnungseingang")."""
+# plural and inflected endings ("pensions", "payrolls", "kontakte", "kommunen", "avdelningar")
+_ENDINGS = ("erna", "arna", "orna", "en", "er", "ar", "or", "na", "es", "s", "e", "n")
+MIN_STEM = 3
+# heads of German and Swedish compounds that name an office ("ordnungsamt", "bürgerbüro",
+# "lönecenter"): a first word outside the lists before one of these is still a function's
+OFFICE_TAILS = ("amt", "buero", "buro", "verwaltung", "abteilung", "stelle", "service", "center", "centrum",
+                "kontor", "kansli", "tjanst", "desk", "team", "teamet", "office", "support", "avdelning", "avdelningen")
+
+
+def _word_of(token: str, vocabulary: frozenset[str]) -> bool:
+    """``token`` is a word of ``vocabulary``, also in a plural or inflected form."""
     if token in vocabulary:
         return True
     return any(
-        token[:i] in vocabulary and (token[i:] in vocabulary or (token[i] == "s" and token[i + 1:] in vocabulary))
+        token.endswith(end) and len(token) - len(end) >= MIN_STEM and token[: -len(end)] in vocabulary for end in _ENDINGS
+    )
+
+
+def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
+    """``token`` is one word of ``vocabulary`` or two joined ("servicedesk", "payrollinbound"),
+    also with a German linking s ("rechnungseingang") and inflected ("pensions", "kontakte")."""
+    if _word_of(token, vocabulary):
+        return True
+    return any(
+        token[:i] in vocabulary and (_word_of(token[i:], vocabulary) or (token[i] == "s" and _word_of(token[i + 1:], vocabulary)))
         for i in range(2, len(token) - 1)
+    )
+
+
+def _office_compound(token: str, is_first_name: Callable[[str], bool]) -> bool:
+    """A compound ending in an office word ("ordnungsamt", "lonecenter"), not a name before it."""
+    return any(
+        token.endswith(tail) and len(token) - len(tail) >= MIN_STEM and not is_first_name(token[: -len(tail)])
+        for tail in OFFICE_TAILS
     )
 
 
@@ -112,8 +138,9 @@ def judge_mailbox(
     if _GATEWAY_NUMBER.match(local):
         return SYSTEM, "a number at a telephony or fax gateway (its local part is a phone number)"
     names = [t for t in tokens if len(t) >= 2 and t not in function_words and t not in neutral_words and is_first_name(t)]
-    if tokens and not names and all(_compound_of(t, function_words | neutral_words) for t in tokens) and any(
-        _compound_of(t, function_words) for t in tokens
+    known = function_words | neutral_words
+    if tokens and not names and all(_compound_of(t, known) or _office_compound(t, is_first_name) for t in tokens) and any(
+        _compound_of(t, function_words) or _office_compound(t, is_first_name) for t in tokens
     ):
         return ORGANISATION, "a function's mailbox (its local part names a team, a process or a service)"
     if tokens and not names and len(labels) >= 2 and not freemail(domain) and _shaped_like_a_function(local, tokens):
@@ -141,10 +168,13 @@ def _name_prefix(token: str, is_first_name: Callable[[str], bool]) -> bool:
     return False
 
 
-def names_a_person(address: str, display: str, is_first_name: Callable[[str], bool]) -> bool:
+def names_a_person(address: str, display: str, is_first_name: Callable[[str], bool], prefixes: bool = True) -> bool:
     """The address reads as a person's: a first name in its local part (a word, or the start of
     its only word: "annasmith"), an initial beside a word ("a.smith", "smith-a"), or a display name
     with a first name (or a name finding, "<PERSON>") right before it ("Ann Lee <...>").
+
+    Without ``prefixes`` a single word is not read for a first name at its start: under a display name
+    that names a function, "timetabling@" is that function's, not "Tim"'s.
 
     A single word without a first name ("asmith", "mueller", "store22") is not read as a person's:
     an initial glued to a surname cannot be told from a word the lists lack without a surname list,
@@ -156,8 +186,52 @@ def names_a_person(address: str, display: str, is_first_name: Callable[[str], bo
     pieces = [p for p in re.split(r"[._+\-]+", local) if p]
     if len(pieces) >= 2 and any(len(p) == 1 and p.isalpha() for p in pieces) and any(len(t) >= 2 for t in tokens):
         return True
-    if len(tokens) == 1 and _name_prefix(tokens[0], is_first_name):
+    if prefixes and len(tokens) == 1 and _name_prefix(tokens[0], is_first_name):
         return True
     display = display.replace(PERSON_MARK, f" {_PERSON_WORD} ").rstrip(" \t<\"'(")
     shown = _DISPLAY_CUT.split(display)[-1].replace('"', " ").replace("'", " ").split()[-_DISPLAY_WORDS:]
     return any(w == _PERSON_WORD or (w[:1].isupper() and w.isalpha() and is_first_name(w)) for w in shown)
+
+
+_DISPLAY_SPLIT = re.compile(r"[>;]")
+_DISPLAY_WORD = re.compile(r"[^\W\d_]+")
+MAX_FUNCTION_NAME_WORDS = 6
+
+
+def names_a_function(
+    name: str,
+    function_words: frozenset[str],
+    neutral_words: frozenset[str],
+    company_suffixes: frozenset[str],
+    is_first_name: Callable[[str], bool],
+) -> bool:
+    """A display name or a sign-off's name line that names a team, a function, an office or a
+    company ("IT Service Desk", "Lönecenter Region Väst", "Ihr Lohnbüro-Team", "Acme Support Team"):
+    a function word, an office compound or a company suffix among its words, and no first name
+    ("Anna from Support", "Lee, Anna" are a person's)."""
+    found = _DISPLAY_WORD.findall(_plain(name).casefold())
+    if not found or len(found) > MAX_FUNCTION_NAME_WORDS:
+        return False
+    marked = False
+    for word in found:
+        if _compound_of(word, function_words) or _office_compound(word, is_first_name) or word in company_suffixes:
+            marked = True
+        elif len(word) >= 2 and word not in neutral_words and is_first_name(word):
+            return False
+    return marked
+
+
+def header_display(line_before: str) -> str | None:
+    """The display name before an address on a mail header line ("Cc: Timetabling Office <"),
+    None when the line is no header line (From:/To:/Cc:, Från:/Till:/Kopia:, Von:/An: ...)."""
+    from bridge.structure.markers import HEADER_LINE, QUOTE_PREFIX
+
+    line = line_before
+    while QUOTE_PREFIX.match(line):
+        line = line.lstrip()[1:]
+    if not HEADER_LINE.match(line):
+        return None
+    rest = line.split(":", 1)[1]
+    display = _DISPLAY_SPLIT.split(rest)[-1].strip().strip(",").strip()
+    display = display.rstrip("<( \t").strip().strip("\"'")
+    return display or None

@@ -6,7 +6,7 @@ not the requester's; ownership compares the speaker with the requester. Recognis
 - "[08:06] Anna Berg: text", "[12.01.26, 08:06:12] Anna Berg: text" (Teams copy, WhatsApp iOS)
 - "08:06 - Anna Berg: text", "12/01/2026, 08:06 - Anna Berg: text" (WhatsApp Android)
 - "Anna Berg, [12.01.2026 08:06]: text" (Skype, Teams classic)
-- "Anna Berg  08:06" or "Anna Berg 8:06 AM" alone on its line, the message on the lines below
+- "Anna Berg  08:06", "Anna Berg 8:06 AM" or "[08:06] Anna Berg" alone on its line, the message on the lines below
   (Teams and Slack copies; a name of two words or more, and only in a text with at least two
   such lines: "Deadline 17:00" is no speaker)
 
@@ -31,8 +31,10 @@ _INLINE = (
     re.compile(rf"^\s*{_STAMP}\s+[-–]\s+(?P<who>{_NAME})\s*:(?:\s|$)"),
     re.compile(rf"^\s*(?P<who>{_NAME}),?\s+\[{_STAMP}\]\s*:\s"),
 )
-# a speaker's header line, the message below it
-_HEADER = re.compile(rf"^\s*(?P<who>{_FULL_NAME}),?[ \t]+(?:\[?{_STAMP}\]?)\s*$")
+# a speaker's header line, the message below it: "Anna Berg 08:06", or "[08:06] Anna Berg" (Teams copy)
+_HEADER = re.compile(
+    rf"^\s*(?:(?P<who>{_FULL_NAME}),?[ \t]+(?:\[?{_STAMP}\]?)|\[{_STAMP}\][ \t]*(?P<who2>{_FULL_NAME}))\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def _speaker_at(line: str, headers_count: bool) -> tuple[int, int, bool] | None:
     if headers_count:
         found = _HEADER.match(line)
         if found:
-            return found.start("who"), found.end("who"), True
+            who = "who" if found.group("who") else "who2"
+            return found.start(who), found.end(who), True
     return None
 
 

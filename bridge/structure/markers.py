@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
-# a line that starts quoted history
+# a line that starts quoted history: a dashed marker, a client's attribution line ("On 3 May 2026,
+# Ann Lee <a@x> wrote:", "Am 3.5.2026 um 10:12 schrieb Ann Lee:", "Ann Lee schrieb am 3.5.2026:",
+# "Den 3 maj 2026 skrev Ann Lee:"), an Outlook header squashed onto one line ("From: ... Sent: ..."),
+# also when the quoted lines below carry no ">"
 QUOTE_START = re.compile(
     r"""^\s*(?:
       -{2,}\s*(?:Original\s+Message|Ursprüngliche\s+Nachricht|Ursprungligt\s+meddelande|Originalmeddelande|
@@ -14,6 +17,9 @@ QUOTE_START = re.compile(
     | (?:Begin\s+forwarded\s+message|Anfang\s+der\s+weitergeleiteten\s+Nachricht|Början\s+på\s+vidarebefordrat\s+meddelande)\s*:
     | (?:On|Am|Den|Le)\s.{4,200}?(?:wrote|schrieb|skrev|a\s+écrit)\s*:
     | .{4,160}?\s(?:wrote|schrieb|skrev)\s*:
+    | (?:On|Am|Den)\s[^\n]{0,60}\d[^\n]{0,140}?\s(?:wrote|schrieb|skrev)\s+[^\n]{2,160}?:
+    | [^\n]{2,160}?\s(?:wrote|schrieb|skrev)\s+(?:am|den|on)\s[^\n]{0,80}\d[^\n]{0,80}?:
+    | (?:From|Från|Von)\s*:[^\n]{2,200}?\s(?:Sent|Skickat|Gesendet|Date|Datum)\s*:[^\n]*
     | _{8,}
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,

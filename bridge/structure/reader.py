@@ -49,9 +49,9 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
     footer = bool(m.legal_footer(text))
     messages = _messages(lines, kinds)
     signoffs: list[Signoff] = []
-    for number, (first, end) in enumerate(messages):
-        own = number == 0 and not attachment
-        if own:
+    for number, (first, end, writer) in enumerate(messages):
+        own = writer and not attachment
+        if number == 0 and own:
             _greeting(lines, kinds, first, end)
         signoff = _signoff(lines, offsets, kinds, first, end, own, footer, attachment)
         if signoff is not None:
@@ -97,20 +97,23 @@ def _header_block_at(lines: list[str], i: int) -> bool:
     return any(m.HEADER_SENT.match(lines[k]) for k in range(i + 1, min(len(lines), i + 4)))
 
 
-def _messages(lines: list[str], kinds: list[str]) -> list[tuple[int, int]]:
+def _messages(lines: list[str], kinds: list[str]) -> list[tuple[int, int, bool]]:
     """Mark quoted history and its header lines; return the (first, end) line ranges of the
-    messages: the writer's own first, then each quoted one."""
+    messages and whether each is the writer's own: the writer's own first, then each quoted one."""
+    default = kinds[0] if kinds else OWN_TEXT
     starts: list[int] = []
     for i, line in enumerate(lines):
         if line[:1] == ">" or line.lstrip()[:1] == ">":
             kinds[i] = QUOTED
             continue
         tail = line.rstrip()[-1:]
-        if (tail in (":", "-", "_") and m.QUOTE_START.match(line)) or (":" in line and _header_block_at(lines, i)):
+        if (tail in (":", "-", "_") or m.HEADER_FROM.match(line)) and m.QUOTE_START.match(line) or (
+            ":" in line and _header_block_at(lines, i)
+        ):
             if not starts or i > starts[-1] + 1 or not _is_header(lines[i]):
                 starts.append(i)
     if not starts:
-        return [(0, len(lines))]
+        return [(0, len(lines), True)]
     for i in range(starts[0], len(lines)):
         kinds[i] = QUOTED
     for start in starts:
@@ -121,7 +124,29 @@ def _messages(lines: list[str], kinds: list[str]) -> list[tuple[int, int]]:
             kinds[i] = FORWARD_HEADER
             i += 1
     bounds = [0] + starts + [len(lines)]
-    return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+    out = [(bounds[k], bounds[k + 1], k == 0) for k in range(len(bounds) - 1)]
+    return out[:1] + [piece for first, end, _ in out[1:] for piece in _reply_below(lines, kinds, first, end, default)]
+
+
+def _reply_below(
+    lines: list[str], kinds: list[str], first: int, end: int, default: str
+) -> list[tuple[int, int, bool]]:
+    """A quoted mail whose lines carry ">" ends where those lines end: the unmarked lines below
+    it (before the next quote) are the writer's own again (a reply or a signature under the quote)."""
+    i = first + 1
+    while i < end and kinds[i] == FORWARD_HEADER:
+        i += 1
+    while i < end and not lines[i].strip():
+        i += 1
+    if i >= end or lines[i].lstrip()[:1] != ">":
+        return [(first, end, False)]
+    while i < end and (lines[i].lstrip()[:1] == ">" or not lines[i].strip()):
+        i += 1
+    if i >= end:
+        return [(first, end, False)]
+    for k in range(i, end):
+        kinds[k] = default
+    return [(first, i, False), (i, end, True)]
 
 
 def _is_header(line: str) -> bool:
@@ -187,7 +212,10 @@ def _signoff(
         # Not in a document: a name line over an address there is its addressee or subject
         # ("Tom Hale\n14 Oak Road ..."), and an office address in a signature is the organisation's
         for i in range(end - 1, max(first, end - 8) - 1, -1):
-            if lines[i].strip() and _name_like(lines[i]) and (i == first or not lines[i - 1].strip()):
+            if (
+                lines[i].strip() and kinds[i] in _OVERRIDABLE and _name_like(lines[i])
+                and (i == first or not lines[i - 1].strip()) and not m.QUOTE_START.match(lines[i])
+            ):
                 start = i
                 names.append((offsets[i], offsets[i] + len(lines[i])))
                 # a closing the patterns lack reads like a name ("Frohe Feiertage", "Schöne Woche"):

@@ -17,6 +17,13 @@ TEAMS = (
 WHATSAPP_ANDROID = "21/03/2026, 18:02 - Grace Okafor: ruf mich an unter 0171 5550199\n21/03/2026, 18:05 - Ola Nordmann: ok\n"
 WHATSAPP_IOS = "[21.03.26, 18:02:11] Grace Okafor: my number is 07700 900123\n"
 SKYPE = "Grace Okafor, [21.03.2026 18:02]: my number is 07700 900123\n"
+TEAMS_STAMP_FIRST = (
+    "Copied from Teams:\n\n"
+    "[10:41] Oskar Wennberg\n"
+    "hej, mitt nya nummer är 070-555 31 07\n"
+    "[10:43] Petra Lund\n"
+    "noterat, fixar det\n"
+)
 TEAMS_COPY = (
     "Grace Okafor  18:02\n"
     "ring mig direkt på 073-555 12 90\n"
@@ -37,6 +44,8 @@ TEAMS_COPY = (
         (TEAMS_COPY, "073-555", "Grace Okafor"),
         (TEAMS_COPY, "a second line", "Grace Okafor"),
         (TEAMS_COPY, "noted", "Tove Lindqvist"),
+        (TEAMS_STAMP_FIRST, "070-555", "Oskar Wennberg"),
+        (TEAMS_STAMP_FIRST, "fixar det", "Petra Lund"),
     ],
 )
 def test_a_chat_line_names_its_speaker(text: str, needle: str, speaker: str) -> None:
@@ -55,3 +64,9 @@ def test_prose_around_a_chat_transcript_has_no_speaker() -> None:
 def test_a_single_name_and_time_line_is_no_chat_header() -> None:
     text = "Deadline Friday 17:00\nplease call me on 073-555 12 90\n"
     assert read_structure(text).speaker_at(text.index("073")) is None
+
+
+def test_a_bracketed_time_before_a_name_alone_on_its_line_starts_a_message_below() -> None:
+    structure = read_structure(TEAMS_STAMP_FIRST)
+    assert structure.speaker_at(TEAMS_STAMP_FIRST.index("Copied from")) is None
+    assert structure.part_at(TEAMS_STAMP_FIRST.index("mitt nya")) == CHAT
