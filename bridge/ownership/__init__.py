@@ -27,7 +27,7 @@ from typing import Iterable
 import phonenumbers
 
 from bridge.findings import Finding
-from bridge.ownership.first_person import presented_as_own, reachable_as_self
+from bridge.ownership.first_person import named_just_before, presented_as_own, reachable_as_self
 from bridge.ownership.mailboxes import header_display, judge_mailbox, names_a_function, names_a_person
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
@@ -192,6 +192,8 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         return f"the requester's own {noun} (in their signature)"
     text = _source(finding, ticket)
     if text is not None and finding.place in ("subject", "body") and _requester_speaks(finding, ticket):
+        if named_just_before(text, finding.start, first_name_test(rules), requester.name or ""):
+            return None  # "Vera Holm (v.holm@...) covers for me": the value is Vera's
         phrases = list(exempt.own_context) + (list(exempt.own_phone_context) if kind == "PHONE_NUMBER" else [])
         if said_to_be_own(text, finding.start, phrases, exempt.own_phone_window):
             noun = "phone number" if kind == "PHONE_NUMBER" else "data"
@@ -373,12 +375,14 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         text = _source(finding, ticket)
         before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
         words = own.site_words + rules.scanner.names.organisation_suffixes
-        if nearest_says_organisation(before, words, own.person_words, person_wins=True):
+        if nearest_says_organisation(before, words, own.person_words, person_wins=True, is_first_name=first_name_test(rules)):
             noun = "address" if kind == "STREET_ADDRESS" else "bank account"
             return Holding(ORGANISATION, f"a company's or a site's {noun} (a company or site word stands above it)")
     if kind == "EMAIL_ADDRESS":
         before, _ = _around(finding, ticket)
-        if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], own.mailbox_label_words, own.person_words):
+        if nearest_says_organisation(
+            before[-PHONE_LINE_WINDOW:], own.mailbox_label_words, own.person_words, is_first_name=first_name_test(rules)
+        ):
             return Holding(ORGANISATION, "a shared mailbox (a label before it says so)")
     if kind in ("PHONE_NUMBER", "EMAIL_ADDRESS") and _under_team_signoff(finding, ticket, rules):
         return Holding(ORGANISATION, "a contact line under a team's or a company's sign-off")
@@ -388,7 +392,9 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             before = without_column_label(before)
         words = own.organisation_phone_words + _phone_ignore_words(rules)
         person = own.person_words + _phone_context_words(rules)
-        if nearest_says_organisation(before[-PHONE_LINE_WINDOW:], words, person) or bracket_after_says_organisation(after, words):
+        if nearest_says_organisation(
+            before[-PHONE_LINE_WINDOW:], words, person, is_first_name=first_name_test(rules)
+        ) or bracket_after_says_organisation(after, words):
             return Holding(ORGANISATION, "a switchboard, main or office line (a word on its line says so)")
     return None
 

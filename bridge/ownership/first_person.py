@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from bridge.ownership.names import signs_as
 from bridge.ownership.text import fold
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
@@ -115,3 +116,33 @@ def reachable_as_self(
         if low not in skip and _speaks_of_another(token, others, is_first_name):
             return False
     return False
+
+
+# "Folke Sundberg (", "Folke Sundberg, ", "Folke Sundberg – ": a full name, then the value in
+# brackets or as an apposition after a comma or a dash
+_NAME_BEFORE = re.compile(
+    r"((?:[^\W\d_][\w'’.-]*\s+){1,3}[^\W\d_][\w'’-]*)\s*(?:[(\[]|,|\s[–—-])\s*$"
+)
+NAME_GAP_CHARS = 80
+
+
+def named_just_before(text: str, start: int, is_first_name: Callable[[str], bool], requester_name: str = "") -> bool:
+    """The value stands in brackets, or as an apposition, right after somebody else's full name
+    ("Vera Holm (v.holm@...) covers for me"): it is that person's, whatever first-person words
+    stand in the sentence. The requester's own name there ("Anna Berg (anna@...)") does not count."""
+    line_start = text.rfind("\n", 0, start) + 1
+    found = _NAME_BEFORE.search(text[max(line_start, start - NAME_GAP_CHARS):start])
+    if not found:
+        return False
+    tokens = _tokens(found.group(1))
+    # the full name: the last capitalised words, the first of them a first name
+    name: list[str] = []
+    for token in reversed(tokens):
+        if not token[:1].isupper():
+            break
+        name.insert(0, token)
+    while name and not is_first_name(name[0]):
+        name.pop(0)
+    if len(name) < 2:
+        return False
+    return not signs_as(" ".join(name), requester_name)

@@ -7,13 +7,15 @@
 - A phone number with a switchboard or office word nearer before it on its line than any
   word of a person's line (mobile, direct ...), or such a word in brackets right after it
   ("+46 8 120 400 00 (Main)", "0421 369 40-0 (Zentrale)"), is the organisation's.
-A person word on the way (his, her, colleague ...) keeps the value a third party's.
+A person word on the way (his, her, sitt, seine, colleague ...) or a person's full name keeps
+the value a third party's.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 from bridge.ownership.text import fold
 
@@ -49,22 +51,40 @@ def _hit(tokens: list[str], i: int, words: tuple[frozenset[str], tuple[tuple[str
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
-def nearest_says_organisation(before: str, org_words: list[str], person_words: list[str], person_wins: bool = False) -> bool:
+def nearest_says_organisation(
+    before: str, org_words: list[str], person_words: list[str], person_wins: bool = False,
+    is_first_name: Callable[[str], bool] | None = None,
+) -> bool:
     """Walking back from the value, in its sentence: an organisation word comes before any person
-    word. With ``person_wins``, any person word in the sentence keeps the value a person's
+    word or a person's full name ("one of our nurses, Ann Holm, wants it paid to: ..."). With
+    ``person_wins``, any person word in the sentence, or a name nearer than the organisation
+    word ("Linde Gas AB, ..." is the company's), keeps the value a person's
     ("to the engineer's home instead of the depot: 14 Albion Crescent")."""
     ends = list(_SENTENCE_END.finditer(before))
-    tokens = _tokens(before[ends[-1].end():] if ends else before)
+    sentence = before[ends[-1].end():] if ends else before
+    raw = _TOKEN.findall(sentence)
+    tokens = [fold(t).rstrip(".") or fold(t) for t in raw]
     org, person = _folded(tuple(org_words)), _folded(tuple(person_words))
     found = False
     for i in range(len(tokens) - 1, -1, -1):
         if _hit(tokens, i, person) or tokens[i].endswith(("'s", "’s")):
+            return False
+        if is_first_name is not None and not found and _full_name_at(raw, i, is_first_name):
             return False
         if _hit(tokens, i, org):
             if not person_wins:
                 return True
             found = True
     return found
+
+
+def _full_name_at(raw: list[str], i: int, is_first_name: Callable[[str], bool]) -> bool:
+    """A capitalised first name at ``i`` with a capitalised surname after it ("Ann Holm")."""
+    first = raw[i]
+    if i + 1 >= len(raw) or not first[:1].isupper() or first.isupper() or len(first) < 2:
+        return False
+    surname = raw[i + 1]
+    return surname[:1].isupper() and not surname.isupper() and is_first_name(first)
 
 
 def bracket_after_says_organisation(after: str, org_words: list[str]) -> bool:

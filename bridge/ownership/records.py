@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 from bridge.filenames import MEMBER_NAME_DETAIL, NAME_PLACE
 from bridge.findings import Finding
+from bridge.ownership.text import fold
 
 REQUESTER, THIRD_PARTY = "requester", "third_party"
 WHY = "in the requester's own record (a table row or a file name holds one person's data)"
@@ -103,3 +104,77 @@ def own_values(findings: Iterable[Finding], same_phone: Callable[[str, str], boo
             f = replace(f, holder=REQUESTER, holder_why=why, excluded=why)
         out.append(f)
     return out
+
+
+# ---------------------------------------------------------------- tables of sites
+
+ORGANISATION = "organisation"
+SITE_WHY = "a site's contact data in a table of sites (its headers name sites, no column names a person)"
+SITE_KINDS = frozenset({"STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS"})
+# words of a column header that make a table's rows sites, not people (folded: no accents)
+SITE_HEADER_WORDS = frozenset(
+    "site sites location locations store stores shop branch branches depot depots hotel hotels office offices "
+    "warehouse plant restaurant clinic venue premises facility outlet "
+    "standort standorte filiale filialen niederlassung niederlassungen werk lager buro geschaft markt "
+    "butik butiker anlaggning anlaggningar enhet enheter kontor filial lagret".split()
+)
+# words of a column header that name a person: such a table is a list of people
+PERSON_HEADER_WORDS = frozenset(
+    "name names fullname firstname lastname surname forename employee staff person contact manager owner "
+    "namn fornamn efternamn anstalld medarbetare kontaktperson chef ansvarig "
+    "vorname nachname mitarbeiter mitarbeiterin ansprechpartner leiter leiterin inhaber".split()
+)
+# a cell's label starts the context or follows a space or bar ("…_name:" is a cut-off label)
+_CELL_LABEL = re.compile(r"(?:^|(?<=[\s|]))([^\W\d_][^\W_]*(?:[ _\-/.][^\W\d_][^\W_]*){0,3}):\s")
+_LABEL_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _label_words(label: str) -> list[str]:
+    """'site_name' -> ['site', 'name']; 'Standortname' -> ['standort', 'name'] (a compound
+    ending in a name word is split off it)."""
+    out = []
+    for word in _LABEL_WORD.findall(fold(label)):
+        for tail in ("name", "namn"):
+            if word.endswith(tail) and len(word) > len(tail) + 2:
+                out += [word[: -len(tail)].rstrip("s"), tail]
+                break
+        else:
+            out.append(word)
+    return out
+
+
+def _table_kind(labels: set[str]) -> bool:
+    """The headers name a site and no header names a person ("site_name" is the site's name)."""
+    sites = False
+    for label in labels:
+        found = _label_words(label)
+        is_site = any(w in SITE_HEADER_WORDS for w in found)
+        if any(w in PERSON_HEADER_WORDS for w in found) and not (is_site and set(found) - SITE_HEADER_WORDS <= {"name", "namn", "id", "code"}):
+            return False
+        sites = sites or is_site
+    return sites
+
+
+def site_tables(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` (annotated) with the addresses, phone numbers and mailboxes in a table of
+    sites given to the organisation: a table whose column headers ("header: value" cells of a
+    CSV or sheet export) name sites or locations, none a person, and holds no person's name."""
+    findings = list(findings)
+    labels: dict[tuple[str, str | None, int], set[str]] = defaultdict(set)
+    people: set[tuple[str, str | None, int]] = set()
+    for f in findings:
+        if f.row is None:
+            continue
+        key = (f.place, f.detail, f.row[0])
+        labels[key].update(m.group(1) for m in _CELL_LABEL.finditer(f.context or ""))
+        if f.entity_type == "PERSON":
+            people.add(key)
+    sites = {key for key, found in labels.items() if key not in people and _table_kind(found)}
+    if not sites:
+        return findings
+    return [
+        replace(f, holder=ORGANISATION, holder_why=SITE_WHY, excluded=SITE_WHY)
+        if f.holder == THIRD_PARTY and f.entity_type in SITE_KINDS and f.row is not None
+        and (f.place, f.detail, f.row[0]) in sites else f
+        for f in findings
+    ]
