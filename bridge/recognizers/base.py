@@ -130,6 +130,9 @@ class BridgeRecognizer(EntityRecognizer):
         self.previous_sentence_window = int(self.options.get("previous_sentence_context_window", 0))
         # options.previous_sentences: how many sentence ends may stand between (default 1)
         self.previous_sentences = int(self.options.get("previous_sentences", 1))
+        # options.ignore_same_sentence: an ignore word counts only in the value's own sentence
+        # ("... in ClockIn Mobile. Sie lautet <tax id>": the product's word labels no number there)
+        self.ignore_same_sentence = bool(self.options.get("ignore_same_sentence", False))
         # options.context_first_only: a context word before serves only the first candidate after it
         self.first_only = bool(self.options.get("context_first_only", False))
         # options.ignore_wins_in_clause: an ignore word before the match in the same clause
@@ -210,7 +213,10 @@ class BridgeRecognizer(EntityRecognizer):
                 pos = far
         if pos is None and self.previous_sentence_window and cell is None and " " in text[start:end]:
             pos = self._previous_sentence_word(text, start, blockers)
-        neg = self.ignore_words.nearest_before(text, start, window, same_line=self.same_line)
+        neg = self.ignore_words.nearest_before(
+            text, start, window, same_line=self.same_line,
+            same_clause=self.ignore_same_sentence, clause_end=SENTENCE_BREAK if self.ignore_same_sentence else None,
+        )
         if pos is not None and neg is not None and self.ignore_wins_in_clause:
             # an ignore word inside the context phrase ("home router") does not count
             # and one before a comma that a context word follows is about another part of the sentence

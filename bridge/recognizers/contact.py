@@ -21,7 +21,12 @@ import phonenumbers
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
 from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
+from bridge.recognizers.context import SENTENCE_BREAK, ContextWords
+from bridge.recognizers.names import NameMatcher
 
 # The public suffix list shipped inside tldextract; never fetched (no network at start-up).
 OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
@@ -79,6 +84,17 @@ _GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]
 # a national number in digit groups ending in a hyphenated extension other than 0 ("0662 443 17-318"):
 # a direct dial (Durchwahl), a person's own line; "-0" is the switchboard (an allow pattern)
 _DIRECT_DIAL = re.compile(r"0\d{2,5}(?: \d{2,8})+-(?!0\b)\d{1,5}")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_FIELD_END = re.compile(r"[,|·•–][ \t]*\Z")
+# a national number with its trunk 0 in digit groups ("01 234 5678", "0171 2345678", "08-123 456 78")
+_NATIONAL_GROUPED = re.compile(r"\(?0\d{1,4}\)?(?:[ /-]+\d{2,8}){1,4}")
+# readings that are no person's own line: a fixed line, or a toll-free, premium, shared-cost or
+# universal access number ("08-123 456 78" reads as an Austrian premium number too: no mobile)
+_LINE_OF_A_COMPANY = frozenset({
+    phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.SHARED_COST,
+    phonenumbers.PhoneNumberType.UAN,
+})
 _TRUNK_REGIONS = {"GB", "SE", "DE", "IE", "FR", "AT", "CH", "NL", "NO", "DK", "FI"}
 
 
@@ -134,9 +150,18 @@ class PhoneRecognizer(BridgeRecognizer):
     ENTITY = "PHONE_NUMBER"
     TRIGGER = DIGIT
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, matcher: NameMatcher | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.regions = [str(r).upper() for r in self.options.get("regions", ["GB", "US", "SE", "DE"])]
+        # options.more_regions: read after ``regions``, only for a number none of those reads
+        self.more_regions = [str(r).upper() for r in self.options.get("more_regions", [])]
+        # options.sentence_cues (words of every language) and options.sentence_with_full_name:
+        # a national number in digit groups in a sentence about a named person or an on-call
+        # list ("add 030 1234567 to the on-call list for <name>") is that person's number
+        cues = self.options.get("sentence_cues") or {}
+        self.sentence_cues = ContextWords([w for words in cues.values() for w in words] if isinstance(cues, dict) else [])
+        self.name_matcher = matcher if self.options.get("sentence_with_full_name") else None
+        self.sentence_cue_score = float(self.options.get("sentence_cue_score", 0.55))
         self.min_digits = int(self.options.get("min_digits", 7))
         self.max_digits = int(self.options.get("max_digits", 15))
         self.mobile_regions = {str(r).upper() for r in self.options.get("mobile_regions", [])}
@@ -163,7 +188,7 @@ class PhoneRecognizer(BridgeRecognizer):
             if not _DOTTED_NATIONAL.fullmatch(value):
                 return None
             value = value.replace(".", " ")
-        for region in self.regions:
+        for region in [*self.regions, *self.more_regions]:
             if region in ("US", "CA"):
                 if not (_US_SHAPE.fullmatch(value) or re.fullmatch(r"1?\d{10}", value)):
                     continue
@@ -171,7 +196,7 @@ class PhoneRecognizer(BridgeRecognizer):
                 continue
             if phone_e164_candidates(value, (region,)):
                 if not formatted:
-                    for mobile_region in self.regions:
+                    for mobile_region in [*self.regions, *self.more_regions]:
                         if mobile_region in self.mobile_regions and _is_mobile(value, mobile_region):
                             return 0.55, f"valid {mobile_region} mobile number"
                 if (
@@ -187,9 +212,16 @@ class PhoneRecognizer(BridgeRecognizer):
 
     def _only_fixed_line(self, value: str) -> bool:
         """Whether every valid reading of ``value`` in our regions is a fixed line: 0160-6069890 is
-        a German mobile number even though it also reads as a British landline."""
+        a German mobile number even though it also reads as a British landline. The regions of
+        options.more_regions are read only when none of the first ones reads it: "08-123 456 78"
+        is a Stockholm line, though it reads as an Irish mobile too."""
+        first = self._fixed_in(value, self.regions)
+        return first if first is not None else bool(self._fixed_in(value, self.more_regions))
+
+    def _fixed_in(self, value: str, regions: list[str]) -> bool | None:
+        """Whether every valid reading in ``regions`` is a company's line; None: no reading."""
         readings = 0
-        for region in self.regions:
+        for region in regions:
             if region in _TRUNK_REGIONS and not value.lstrip("(").startswith("0"):
                 continue
             if region in ("US", "CA") and not _US_SHAPE.fullmatch(value):
@@ -198,9 +230,53 @@ class PhoneRecognizer(BridgeRecognizer):
             if kind is None:
                 continue
             readings += 1
-            if region not in self.fixed_line_regions or kind != phonenumbers.PhoneNumberType.FIXED_LINE:
+            if region not in self.fixed_line_regions or kind not in _LINE_OF_A_COMPANY:
                 return False
-        return readings > 0
+        return True if readings else None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, tabular: bool = False
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, tabular)
+        if self.sentence_cues.regex is None and self.name_matcher is None:
+            return results
+        out = []
+        for result in results:
+            value = text[result.start : result.end]
+            if result.score < self.sentence_cue_score and _NATIONAL_GROUPED.fullmatch(value):
+                cue = self._sentence_cue(text, result.start, result.end)
+                if cue is not None:
+                    note = result.analysis_explanation.textual_explanation if result.analysis_explanation else ""
+                    result = self._result(result.start, result.end, self.sentence_cue_score, f"{note}; {cue}")
+            out.append(result)
+        return out
+
+    def _sentence_cue(self, text: str, start: int, end: int) -> str | None:
+        """Why the sentence around ``text[start:end]`` makes it a person's number, or None."""
+        begin = 0
+        for brk in SENTENCE_BREAK.finditer(text, max(0, start - 300), start):
+            begin = brk.end()
+        stop = SENTENCE_BREAK.search(text, end)
+        sentence_end = min(stop.start() if stop else len(text), end + 300)
+        sentence = text[begin:sentence_end]
+        if self.sentence_cues.regex is not None:
+            match = self.sentence_cues.regex.search(sentence)
+            if match is not None:
+                return f"an on-call or list word in its sentence '{match.group(0).strip()}'"
+        if self.name_matcher is not None:
+            for n_start, n_end, _ in self.name_matcher.find(sentence):
+                # words between name and number: prose about the person. A number after the name as the
+                # last field of a list ("<name> | 08-123 45 67", "<name>, <role>, <company>, 08-...") is
+                # a contact line, a signature's, whose company number it often is
+                if begin + n_end <= start:
+                    a, b = begin + n_end, start
+                    if _FIELD_END.search(text, a, b):
+                        continue
+                else:
+                    a, b = end, begin + n_start
+                if _WORD.search(text, a, b):
+                    return "a full name in its sentence"
+        return None
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for match in _PHONE_CANDIDATE.finditer(text):

@@ -36,6 +36,18 @@ ID_LABEL_GAP = re.compile(r"[ \t:#.=(-]*")
 ID_LABEL_WINDOW = 40
 
 
+_GROUP_SEP = re.compile(r"[ -]")
+
+
+def _card_grouping(value: str) -> bool:
+    """Whether the digit groups are a card's: fours (the last of a 13- or 19-digit card shorter),
+    or Amex's and Diners' 4-6-5 and 4-6-4."""
+    lengths = [len(g) for g in _GROUP_SEP.split(value) if g]
+    if lengths in ([4, 6, 5], [4, 6, 4]):
+        return True
+    return all(n == 4 for n in lengths[:-1]) and 1 <= lengths[-1] <= 4
+
+
 class PaymentCardRecognizer(RegexRecognizer):
     """13-19 digits, optionally grouped by spaces or dashes, Luhn-valid, known issuer prefix."""
 
@@ -80,8 +92,10 @@ class PaymentCardRecognizer(RegexRecognizer):
         for cand in super().candidates(text, tabular):
             if self._test_number_in_test_context(text, cand.start, cand.end):
                 continue
-            if text[cand.start : cand.end].isdigit():
-                # bare and ungrouped: an identifier unless a card word says otherwise
+            value = text[cand.start : cand.end]
+            if value.isdigit() or not _card_grouping(value):
+                # bare and ungrouped, or grouped as no card is ("30653289-6973-8153", a log's session
+                # id): an identifier unless a card word says otherwise
                 if self._after_id_label(text, cand.start):
                     continue
                 cand.needs_context = True

@@ -15,15 +15,29 @@ from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 from bridge.recognizers.names import NameMatcher
 from bridge.recognizers.table_codes import IdHeaders, id_column_codes
 
-# The shapes of a person code: digits with up to two letters before them ("4471", "AB4471"),
-# a prefix of one to three letters and a dash ("AB-0451", "ABC-00123", "M-3307"), or two digit
-# groups joined by a dash ("12-3456"). Never a month and year ("11-2026"): a date.
-CODE_SHAPE = r"(?:[A-Z]{1,3}-\d{3,8}|(?!(?:0?[1-9]|1[0-2])-(?:19|20)\d\d(?!\d))\d{2,3}-\d{3,6}|[A-Z]{0,2}\d{3,8})"
+# The shapes of a person code: digits with up to three letters before them ("4471", "AB4471",
+# "EMP0386"), a prefix of one to three letters or a letter and a digit and a dash ("AB-0451",
+# "ABC-00123", "M-3307", "D2-0417": a depot's or site's staff), or two digit groups joined by a
+# dash ("12-3456"). Never a month and year ("11-2026"): a date.
+CODE_SHAPE = (
+    r"(?:(?:[A-Z]{1,3}|[A-Z]\d)-\d{3,8}|(?!(?:0?[1-9]|1[0-2])-(?:19|20)\d\d(?!\d))\d{2,3}-\d{3,6}"
+    r"|[A-Z]{0,3}\d{3,8})"
+)
 _CODE = re.compile(rf"(?<![\w./+-])(?P<v>{CODE_SHAPE})(?![\w/-]|[.,]\d)")
 # a whole cell of a comma-separated export ("4471,2024-03-01,7.5"): the comma is a separator
 # there, not a decimal or thousands mark; only in attachment text, where the column header decides
 _CELL_CODE = re.compile(rf"(?m)(?:^|(?<=,))[ \t]*(?P<v>{CODE_SHAPE})[ \t]*(?=,|\r?$)")
 _BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8}|[A-Z]{1,3}-\d{3,8})\)")
+# "Ayla Demir (PN 5512)", "(Pers.-Nr. 4711)", "(anst.nr 33190)", "(emp. D2-0417)": a short label
+# and one code fill the bracket after a full name
+_LABELLED = re.compile(
+    rf"[ \t]*\((?P<label>[^\W\d_][\w.-]{{0,15}}?)(?:[ \t]*[:#][ \t]*|[ \t]+|(?<=\.))(?P<v>{CODE_SHAPE})\)"
+)
+# the labels of a person's code (not "seit 2019", "Jg. 1984", "Tel. 4471", "Ref. 4471")
+_CODE_LABEL = re.compile(
+    r"(?i)(?:(?:pers|personal|mitarb|mitarbeiter|employee|staff|anst|anställ|klock|clock|stempel|badge|agent|löp)[\w.-]*"
+    r"|(?:p|pn|pnr|ma|emp|empl|id|nr|no|lnr)\.?(?:-?(?:nr|no|id|nummer|number)\.?)?)"
+)
 
 
 def passport_pattern(min_length: int, max_length: int) -> re.Pattern[str]:
@@ -78,10 +92,24 @@ class PersonCodeRecognizer(BridgeRecognizer):
             return
         for _start, end, _ in self.matcher.find(text):
             match = _BRACKETED.match(text, end)
+            # a label beside the code says what it is: no bare number (confidence.weak.bare_number_evidence)
+            note = "number in brackets after a full name"
+            if match is None:
+                match = self._labelled(text, end)
+                note = "code with a person-code label in brackets after a full name"
             if match:
                 s, e = match.span("v")
                 # the bracket after a name is context enough
-                yield Candidate(s, e, float(self.options.get("after_name_score", 0.75)), "number in brackets after a full name")
+                yield Candidate(s, e, float(self.options.get("after_name_score", 0.75)), note)
+
+
+    @staticmethod
+    def _labelled(text: str, end: int) -> re.Match[str] | None:
+        """A bracket after a name holding a person-code label and a code."""
+        match = _LABELLED.match(text, end)
+        if match is None or not _CODE_LABEL.fullmatch(match.group("label")):
+            return None
+        return match
 
 
 class PassportRecognizer(BridgeRecognizer):

@@ -38,7 +38,7 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     # a criminal-record entry in inflected and qualified forms, an offence by name
     ("de", "Wegen eines Eintrags im erweiterten Führungszeugnis darf er dort nicht arbeiten.",
      "Eintrags im erweiterten Führungszeugnis"),
-    ("de", "Die Auflage betrifft eine Verurteilung wegen Körperverletzung.", {"Körperverletzung"}),
+    ("de", "Die Auflage betrifft eine Verurteilung wegen Körperverletzung.", {"Verurteilung wegen", "Körperverletzung"}),
     ("de", "Bitte laden Sie das Führungszeugnis als Dokumenttyp hoch.", None),  # the document, about no one
     ("sv", "Han har en dom för misshandel enligt registret.", {"misshandel"}),
     # a diagnosis in a compound ("Migräneattacke", "migränanfall")
