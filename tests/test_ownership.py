@@ -494,3 +494,29 @@ def test_a_colleagues_iban_stays_a_third_partys(rules: Rules) -> None:
     body = "Bitte ändern Sie für meine Kollegin die IBAN auf GB33 BUKB 2020 1555 5555 55.\n"
     held = holder_of(finding_in(body, "IBAN_CODE", "GB33 BUKB 2020 1555 5555 55"), ticket(body, name="Tove Lindqvist"), rules)
     assert held.holder == THIRD_PARTY
+
+
+@pytest.mark.parametrize(
+    "body, email, holder",
+    [
+        # the requester's company named right before the address: the company's premises
+        ("The meeting is at Quillon Tooling, Unit 4 Meadow Park, Leeds LS9 2AB. Please attend.",
+         "r.dunn@quillon-tooling.example", ORGANISATION),
+        ("Treffen bei der Brammer Werkzeugbau GmbH, Hafenstraße 12, 28217 Bremen.",
+         "k.ott@brammer-werkzeugbau.de", ORGANISATION),
+        # another name before it: a person's address stays a third party's
+        ("Please send the letter to Tom Varley, 14 Oak Road, Leeds LS6 1AB.",
+         "r.dunn@quillon-tooling.example", THIRD_PARTY),
+        # a freemail domain names no company
+        ("Please send it via web, Hafenstraße 12, 28217 Bremen.", "k.ott@web.de", THIRD_PARTY),
+    ],
+)
+def test_an_address_right_after_the_requesters_company_name_is_the_companys(
+    rules: Rules, body: str, email: str, holder: str
+) -> None:
+    import re as _re
+
+    value = _re.search(r"(?:Unit \d+ [^.]*?[A-Z]{2}\d \d[A-Z]{2}|Hafenstraße 12, 28217 Bremen|14 Oak Road, Leeds LS6 1AB)", body)
+    assert value is not None
+    t = ticket(body, name="Requester Person", email=email)
+    assert holder_of(finding_in(body, "STREET_ADDRESS", value.group(0)), t, rules).holder == holder

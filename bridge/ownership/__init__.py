@@ -28,7 +28,7 @@ import phonenumbers
 
 from bridge.findings import Finding
 from bridge.ownership.first_person import named_just_before, presented_as_own, reachable_as_self
-from bridge.ownership.mailboxes import header_display, judge_mailbox, names_a_function, names_a_person
+from bridge.ownership.mailboxes import freemail, header_display, judge_mailbox, names_a_function, names_a_person
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
 from bridge.ownership.records import without_column_label
@@ -378,6 +378,8 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         if nearest_says_organisation(before, words, own.person_words, person_wins=True, is_first_name=first_name_test(rules)):
             noun = "address" if kind == "STREET_ADDRESS" else "bank account"
             return Holding(ORGANISATION, f"a company's or a site's {noun} (a company or site word stands above it)")
+        if kind == "STREET_ADDRESS" and names_requesters_company(_around(finding, ticket)[0], ticket.requester.email):
+            return Holding(ORGANISATION, "the requester's company's address (its name stands right before it)")
     if kind == "EMAIL_ADDRESS":
         before, _ = _around(finding, ticket)
         if nearest_says_organisation(
@@ -400,6 +402,32 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
 
 
 PHONE_LINE_WINDOW = 40
+COMPANY_NAME_WINDOW = 60  # how far before an address the company's name may stand ("at Acme Ltd, Unit 7 ...")
+
+
+def names_requesters_company(before: str, email: str | None) -> bool:
+    """The text right before a value names the requester's own company: every word of their
+    mail domain's name ("hollins-engineering.example" -> "Hollins Engineering") stands there."""
+    if not email or "@" not in email:
+        return False
+    domain = email.rpartition("@")[2].casefold()
+    if freemail(domain):
+        return False
+    label = _company_label(domain)
+    name_words = [w for w in re.split(r"[-_]+", label) if len(w) >= 3]
+    if not name_words:
+        return False
+    near = fold(before[-COMPANY_NAME_WINDOW:])
+    squashed = re.sub(r"[^a-z0-9]", "", near)
+    return all(w in near for w in name_words) or "".join(name_words) in squashed
+
+
+def _company_label(domain: str) -> str:
+    """The registrable name of a mail domain: "mail.acme-foods.co.uk" -> "acme-foods"."""
+    labels = [label for label in domain.split(".") if label]
+    while len(labels) > 1 and (len(labels[-1]) <= 3 or labels[-1] in ("example", "test", "local")):
+        labels.pop()
+    return labels[-1] if labels else ""
 
 
 def _phone_ignore_words(rules: Rules) -> list[str]:

@@ -106,6 +106,9 @@ DECISIONS = [
     ("en", "We have a new starter in the warehouse team, Nora Quill, who joins the late shift from Monday and "
      "will work four days a week instead of five. Her manager agreed that with the team last week. "
      "Can you add a leave type so she can take time off for her chemotherapy sessions?", "review"),
+    # the statutory companion at a hearing is no one's membership
+    ("en", "Invite Nora Quill to the meeting; she may be accompanied by a work colleague or trade union "
+     "representative.", "none"),
     # the requester about themselves
     ("en", "I am pregnant and need maternity leave set up from May. Helen Marsh", "none"),
 ]
