@@ -520,3 +520,18 @@ def test_an_address_right_after_the_requesters_company_name_is_the_companys(
     assert value is not None
     t = ticket(body, name="Requester Person", email=email)
     assert holder_of(finding_in(body, "STREET_ADDRESS", value.group(0)), t, rules).holder == holder
+
+
+def test_a_code_in_the_field_after_the_requesters_name_is_theirs_a_colleagues_stays_a_third_partys(rules: Rules) -> None:
+    from bridge.policy import decide
+    from bridge.scanner import Scanner
+    from bridge.findings import TextPart
+
+    body = (
+        "Name: Katharina Weller\nPersonalnummer: E280156\nAbteilung: Kundenservice\n"
+        "Anliegen: Den Zugang für Jan Brodersen (E280199) freischalten.\n"
+    )
+    t = ticket(body, name="Katharina Weller", email="k.weller@beispiel-pflege.example")
+    decision = decide(Scanner(rules).scan([TextPart("body", body)], "de"), t, rules, [])
+    holders = {body[f.start:f.end]: f.holder for f in decision.findings if f.entity_type == "PERSON_CODE"}
+    assert holders == {"E280156": REQUESTER, "E280199": THIRD_PARTY}

@@ -178,3 +178,36 @@ def site_tables(findings: Iterable[Finding]) -> list[Finding]:
         and (f.place, f.detail, f.row[0]) in sites else f
         for f in findings
     ]
+
+
+CODE_AFTER_NAME_CHARS = 40  # "Name: Ann Berg\nEmployee ID: E1234" - a form's next field, or "Ann Berg (E1234)"
+OWN_CODE_WHY = "the requester's own code (it stands right after their name: a form's next field)"
+
+
+def own_codes(findings: Iterable[Finding]) -> list[Finding]:
+    """A person code right after the requester's own name ("Name: <requester>\\nEmployee ID:
+    E1234" in a web form or a filled-in attachment, "<requester> (E1234)") is theirs: the
+    nearest name before it, at most ``CODE_AFTER_NAME_CHARS`` characters back in the same text,
+    is the requester's."""
+    findings = list(findings)
+    by_text: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for index, f in enumerate(findings):
+        by_text[(f.place, f.detail)].append(index)
+    own: set[int] = set()
+    for indexes in by_text.values():
+        names = sorted((findings[i] for i in indexes if findings[i].entity_type == "PERSON"), key=lambda f: f.start)
+        if not names:
+            continue
+        for i in indexes:
+            code = findings[i]
+            if code.entity_type != "PERSON_CODE" or code.holder != THIRD_PARTY:
+                continue
+            before = [n for n in names if n.end <= code.start]
+            if before and before[-1].holder == REQUESTER and code.start - before[-1].end <= CODE_AFTER_NAME_CHARS:
+                own.add(i)
+    if not own:
+        return findings
+    return [
+        replace(f, holder=REQUESTER, holder_why=OWN_CODE_WHY, excluded=OWN_CODE_WHY) if i in own else f
+        for i, f in enumerate(findings)
+    ]

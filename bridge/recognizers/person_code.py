@@ -27,7 +27,7 @@ _CODE = re.compile(rf"(?<![\w./+-])(?P<v>{CODE_SHAPE})(?![\w/-]|[.,]\d)")
 # a whole cell of a comma-separated export ("4471,2024-03-01,7.5"): the comma is a separator
 # there, not a decimal or thousands mark; only in attachment text, where the column header decides
 _CELL_CODE = re.compile(rf"(?m)(?:^|(?<=,))[ \t]*(?P<v>{CODE_SHAPE})[ \t]*(?=,|\r?$)")
-_BRACKETED = re.compile(r"[ \t]*\((?P<v>\d{3,8}|[A-Z]{1,3}-\d{3,8})\)")
+_BRACKETED = re.compile(r"[ \t]*\((?P<v>[A-Z]{0,3}\d{3,8}|[A-Z]{1,3}-\d{3,8})\)")
 # "Ayla Demir (PN 5512)", "(Pers.-Nr. 4711)", "(anst.nr 33190)", "(emp. D2-0417)": a short label
 # and one code fill the bracket after a full name
 _LABELLED = re.compile(
