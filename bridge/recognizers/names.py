@@ -65,6 +65,12 @@ NAME_PATTERN = re.compile(
 )
 # every capitalised word is a possible start: "Agentin Caren Lübs" must still find "Caren Lübs"
 _WORD_START = re.compile(rf"(?<![\w@.-])[{_UPPER}]")
+# A place word after a "name" makes it a site ("Calder Moss Business Park", "Ellen Brook Shopping
+# Centre", "Kirkby Hill Industrial Estate"): language data of English site names, like street types.
+_PLACE_AFTER = re.compile(
+    r"[ \t]+(?:(?:Business|Industrial|Retail|Trading|Science|Technology|Enterprise|Shopping|Leisure|Distribution)"
+    r"[ \t]+(?:Park|Estate|Centre|Center|Village)|Shopping[ \t]+(?:Centre|Center|Mall)|Industrial[ \t]+Area)(?![\w])"
+)
 
 
 # base letter + combining mark pairs that are letters of their own in Swedish and German
@@ -204,8 +210,11 @@ class NameMatcher:
         return all(p.casefold() in self.common for p in first.split("-"))
 
     def is_company(self, text: str, end: int) -> bool:
-        """``Bergström & Johansson``, ``Mende Liebelt GmbH``: what follows the name says company."""
+        """``Bergström & Johansson``, ``Mende Liebelt GmbH``, ``Calder Moss Business Park``: what follows
+        the name says company or site."""
         if self.org_after is not None and self.org_after.match(text, end):
+            return True
+        if _PLACE_AFTER.match(text, end):
             return True
         return bool(self.joined_org.match(text, end))
 
