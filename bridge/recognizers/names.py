@@ -55,7 +55,9 @@ _WORD = rf"{_CAPITALISED}(?:[{_UPPER}][{_LOWER}]+)?"
 _SURNAME_WORD = rf"(?:(?:Mc|Mac|O['’]|D['’]|De|Di|Da|Du|La|Le|Van|Von)?{_CAPITALISED})"
 # Irish and Scottish Gaelic patronymic particles stand as words of their own: "Ó Dálaigh", "Ní Bhriain"
 _GAELIC = r"(?:Ó|Ní|Nic|Uí|Ua)"
-_PARTICLES = rf"(?:von der|van der|van den|von|van|de la|de|der|den|af|zu|da|di|du|le|la|{_GAELIC})"
+# a lone German article is no particle: "Frank der Hausmeister", "Bitte den Dienstplan anpassen"
+# ("van der", "von der", "van den" keep theirs)
+_PARTICLES = rf"(?:von der|van der|van den|von|van|de la|de|af|zu|da|di|du|le|la|{_GAELIC})"
 NAME_PATTERN = re.compile(
     rf"(?<![\w@.-])(?P<first>{_WORD}(?:-{_WORD})?)"
     rf"(?:[ \t]+(?!{_GAELIC}[ \t])(?P<middle>{_WORD}))?"

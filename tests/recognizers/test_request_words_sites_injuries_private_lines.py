@@ -69,3 +69,15 @@ def test_special_category_beats_person_on_the_same_words(scanner: Scanner, rules
     found = counted(scanner, rules, "Anna Kessler ist krank. Diagnose: Long Covid.", "de")
     assert ("SPECIAL_CATEGORY", "Long Covid") in found
     assert ("PERSON", "Long Covid") not in found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Heute hilft Frank der Hausmeister beim Umzug.", None),
+        ("Mia den Auftrag bitte nicht löschen.", None),
+        ("Das Konto von Pieter van der Berg ist gesperrt.", "Pieter van der Berg"),
+    ],
+)
+def test_a_lone_german_article_is_no_name_particle(scanner: Scanner, rules: Rules, text: str, expected: str | None) -> None:
+    assert_found(found_of(scanner, rules, text, "de", "PERSON"), expected)
