@@ -167,6 +167,13 @@ class PhoneRecognizer(BridgeRecognizer):
         self.mobile_regions = {str(r).upper() for r in self.options.get("mobile_regions", [])}
         self.fixed_line_regions = {str(r).upper() for r in self.options.get("fixed_line_regions", [])}
         self.fixed_line_score = float(self.options.get("fixed_line_score", 0.4))
+        # options.possible_international_score: an international number of one of our regions that has
+        # the right length but no assigned range ("+353 91 555 0123": made up, or a range the metadata
+        # lacks) counts with this score, and only with a context word ("the personal number ...")
+        self.possible_score = float(self.options.get("possible_international_score", 0) or 0)
+        self.country_codes = {
+            phonenumbers.country_code_for_region(r) for r in [*self.regions, *self.more_regions]
+        } - {0}
 
     def _score(self, value: str) -> tuple[float, str] | None:
         digits = sum(ch.isdigit() for ch in value)
@@ -209,6 +216,19 @@ class PhoneRecognizer(BridgeRecognizer):
                     return self.fixed_line_score, f"valid {region} fixed-line number"
                 return (0.55 if formatted else 0.4), f"valid {region} number"
         return None
+
+    def _possible_international(self, value: str) -> bool:
+        """A "+"/"00" number in digit groups with a country code of our regions and a possible length."""
+        if not value.startswith(("+", "00")) or not re.search(r"\d[ .\-/]\d", value):
+            return False
+        digits = sum(ch.isdigit() for ch in value)
+        if not self.min_digits <= digits <= self.max_digits:
+            return False
+        try:
+            number = phonenumbers.parse("+" + value[2:] if value.startswith("00") else value, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return number.country_code in self.country_codes and phonenumbers.is_possible_number(number)
 
     def _only_fixed_line(self, value: str) -> bool:
         """Whether every valid reading of ``value`` in our regions is a fixed line: 0160-6069890 is
@@ -286,6 +306,10 @@ class PhoneRecognizer(BridgeRecognizer):
                 # "(026 79 4090)": the bracket encloses the number, it is no area-code bracket
                 start += 1
                 value = value[1:]
+            if self.possible_score and self._score(value) is None and self._possible_international(value):
+                yield Candidate(start, start + len(value), self.possible_score,
+                                "possible international number (no assigned range)", needs_context=True)
+                continue
             while True:
                 scored = self._score(value)
                 if scored is not None:

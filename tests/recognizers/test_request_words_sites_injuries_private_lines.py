@@ -81,3 +81,19 @@ def test_special_category_beats_person_on_the_same_words(scanner: Scanner, rules
 )
 def test_a_lone_german_article_is_no_name_particle(scanner: Scanner, rules: Rules, text: str, expected: str | None) -> None:
     assert_found(found_of(scanner, rules, text, "de", "PERSON"), expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a made-up number of one of our regions: counts with a person's context word only
+        ("Please text the code to her private number +353 91 555 0187 instead.", "+353 91 555 0187"),
+        ("Our Galway desk is +353 91 555 0187.", None),
+        # a country code outside our regions stays out
+        ("Please text the code to her private number +86 12 555 0187 instead.", None),
+    ],
+)
+def test_an_unassigned_international_number_counts_only_with_a_context_word(
+    scanner: Scanner, rules: Rules, text: str, expected: str | None
+) -> None:
+    assert_found(found_of(scanner, rules, text, "en", "PHONE_NUMBER"), expected)
