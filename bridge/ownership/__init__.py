@@ -32,7 +32,12 @@ from bridge.ownership.mailboxes import freemail, header_display, judge_mailbox, 
 from bridge.ownership.names import same_person, signs_as
 from bridge.ownership.phrases import said_to_be_own
 from bridge.ownership.records import without_column_label
-from bridge.ownership.places import block_above, bracket_after_says_organisation, nearest_says_organisation
+from bridge.ownership.places import (
+    block_above,
+    bracket_after_says_organisation,
+    letterhead_line_says_organisation,
+    nearest_says_organisation,
+)
 from bridge.ownership.team_signoff import under_team_signoff
 from bridge.ownership.technical import technical
 from bridge.ownership.text import digits, fold, line_around, words
@@ -398,6 +403,9 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             before[-PHONE_LINE_WINDOW:], words, person, is_first_name=first_name_test(rules)
         ) or bracket_after_says_organisation(after, words):
             return Holding(ORGANISATION, "a switchboard, main or office line (a word on its line says so)")
+        company = rules.scanner.names.organisation_suffixes + own.site_words
+        if letterhead_line_says_organisation(before, company, person, is_first_name=first_name_test(rules)):
+            return Holding(ORGANISATION, "a company's letterhead or footer line (its name or site stands before it)")
     return None
 
 

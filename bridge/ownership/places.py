@@ -67,11 +67,13 @@ def nearest_says_organisation(
     org, person = _folded(tuple(org_words)), _folded(tuple(person_words))
     found = False
     for i in range(len(tokens) - 1, -1, -1):
-        if _hit(tokens, i, person) or tokens[i].endswith(("'s", "’s")):
+        # an organisation's phrase ("store phone") is read before its last word ("phone") as a person's cue
+        phrase = _hit(tokens, i, (frozenset(), org[1]))
+        if not phrase and (_hit(tokens, i, person) or tokens[i].endswith(("'s", "’s"))):
             return False
-        if is_first_name is not None and not found and _full_name_at(raw, i, is_first_name):
+        if is_first_name is not None and not found and not phrase and _full_name_at(raw, i, is_first_name):
             return False
-        if _hit(tokens, i, org):
+        if phrase or _hit(tokens, i, org):
             if not person_wins:
                 return True
             found = True
@@ -112,3 +114,28 @@ def block_above(text: str, start: int, lines: int = LINES_ABOVE) -> str:
         out = prev + "\n" + out
         pos = prev_start - 1
     return out
+
+
+_POSSESSIVES = frozenset({"our", "vår", "vårt", "våra", "unser", "unsere", "unserem", "unseren", "unserer"})
+
+
+def letterhead_line_says_organisation(
+    before: str, company_words: list[str], person_words: list[str], is_first_name: Callable[[str], bool] | None = None,
+) -> bool:
+    """A phone on a company's letterhead or footer line ("Acme Ltd, 4 Dock Road, Cork, +353 ..."):
+    a legal-form suffix or a site word stands before it on its line, and no person word, no
+    possessive ("his", "Ann's") and no person's full name anywhere on that line before it.
+    A bare "our" alone does not make a line a company's."""
+    line = before.rsplit("\n", 1)[-1]
+    words = [w for w in company_words if fold(w) not in _POSSESSIVES]
+    org, person = _folded(tuple(words)), _folded(tuple(person_words))
+    raw = _TOKEN.findall(line)
+    tokens = [fold(t).rstrip(".") or fold(t) for t in raw]
+    found = False
+    for i in range(len(tokens)):
+        if _hit(tokens, i, person) or tokens[i].endswith(("'s", "’s")):
+            return False
+        if is_first_name is not None and _full_name_at(raw, i, is_first_name):
+            return False
+        found = found or _hit(tokens, i, org)
+    return found
