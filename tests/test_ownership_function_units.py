@@ -105,3 +105,13 @@ def test_a_phone_on_a_companys_letterhead_line_is_the_organisations(rules: Rules
 )
 def test_a_person_on_the_letterhead_line_keeps_the_phone_a_third_partys(rules: Rules, body: str, phone: str) -> None:
     assert holder("PHONE_NUMBER", body, phone, rules) == THIRD_PARTY
+
+
+def test_a_lowercase_word_that_spells_a_suffix_makes_no_letterhead(rules: Rules) -> None:
+    body = "Herr Weber ist ab 8 Uhr unter 0711 555 4322 erreichbar."
+    assert holder("PHONE_NUMBER", body, "0711 555 4322", rules) == THIRD_PARTY
+
+
+def test_a_number_at_the_till_stays_a_third_partys(rules: Rules) -> None:
+    body = "Kassa: Nils ringer från 070-555 98 76."
+    assert holder("PHONE_NUMBER", body, "070-555 98 76", rules) == THIRD_PARTY

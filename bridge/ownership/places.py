@@ -137,5 +137,6 @@ def letterhead_line_says_organisation(
             return False
         if is_first_name is not None and _full_name_at(raw, i, is_first_name):
             return False
-        found = found or _hit(tokens, i, org)
+        # a letterhead capitalises its company's suffix and site words: "ab 8 Uhr" names no "AB"
+        found = found or (_hit(tokens, i, org) and raw[i][:1].isupper())
     return found
