@@ -60,6 +60,8 @@ CLOSING = re.compile(
       with\s+(?:many\s+)?thanks | thx | tia | much\s+appreciated |
       (?:kind|best|warm|many|warmest|with\s+kind)?\s*regards | regards | best(?:\s+wishes)? | cheers | thanks(?:\s+(?:again|a\s+lot|in\s+advance))? |
       thank\s+you(?:\s+in\s+advance)? | many\s+thanks | sincerely | yours(?:\s+sincerely|\s+faithfully)? | br | rgds |
+      go\s+raibh\s+(?:míle\s+)?maith\s+(?:agat|agaibh) | le\s+(?:gach\s+)?dea-?ghuí | is\s+mise(?:\s+le\s+meas)? | le\s+meas |
+      diolch(?:\s+yn\s+fawr)? | cofion(?:\s+cynnes)? | yn\s+gywir |
       (?:ta | take\s+care | speak\s+soon | talk\s+soon | have\s+a\s+(?:good|great|nice|lovely)\s+(?:day|weekend|evening))"""
     + _ALONE
     + r""" |
@@ -85,7 +87,10 @@ SENT_FROM_DEVICE = re.compile(
 _LEGAL_FOOTER_SOURCE = (
     r"""(?:\bImpressum\b|\bGeschäftsführ(?:er|erin|ung)\b|\bVorstand\b|\bAufsichtsrat(?:svorsitz)?|\bRegistergericht\b|
       \bAmtsgericht\b|\bHR[AB]\s*\d|\bHandelsregister\b|\bUSt[.-]?\s*Id|\bSitz\s+der\s+Gesellschaft\b|\bSitz\s*:|
-      \bregistered\s+(?:office|in\s+england|in\s+scotland|address)\b|\bcompany\s+(?:no|number|reg(?:istration)?)\b|
+      \bregistered\s+(?:office|in\s+england|in\s+scotland|in\s+(?:northern\s+)?ireland|in\s+wales|address)\b|
+      \bregistered\s+(?:society|charity|company)\s+(?:no|number|reg)|\bcharity\s+(?:no|number|reg)|
+      \bcompany\s+(?:no|number|reg(?:istration)?)\b|\bregisternummer\b|\bfirmenbuch(?:nummer|gericht)?\b|\bfn\s*\d{3,6}\s*[a-z]\b|
+      \bche-?\d{3}\.\d{3}\.\d{3}\b|\buid(?:-nr|-nummer)?\.?\s*:?\s*(?:che|atu)|
       \bVAT\s+(?:no|number|reg)|\bdirectors?\s*:|\bOrg\.?\s*nr\b|\bOrganisationsnummer\b|\bStyrelsens\s+säte\b|
       \bSäte\s*:|\bMomsreg|\bVD\s*:|\bthis\s+e-?mail\s+(?:and\s+any|is\s+confidential|may\s+contain)|
       \bdiese\s+e-?mail\s+(?:enthält|ist\s+vertraulich)|\bdetta\s+e-?post(?:meddelande)?\s+(?:kan|är))"""
@@ -94,9 +99,13 @@ _LEGAL_FOOTER_SOURCE = (
 _LEGAL_FOOTER = re.compile(_LEGAL_FOOTER_SOURCE.lower(), re.VERBOSE)
 
 
+# "Registered in <Country>" with any country: its capital tells a register from "registered in the portal"
+_REGISTERED_IN_COUNTRY = re.compile(r"\b[Rr]egistered\s+in\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*(?:[Nn]o\b|[Nn]umber\b|under\b|with\b|[,|.;:]|$)", re.MULTILINE)
+
+
 def legal_footer(text: str) -> re.Match[str] | None:
     """Where ``text`` names a register, an officer or a confidentiality notice."""
-    return _LEGAL_FOOTER.search(text.lower())
+    return _LEGAL_FOOTER.search(text.lower()) or _REGISTERED_IN_COUNTRY.search(text)
 
 LOG_LINE = re.compile(
     r"""^\s*(?:
