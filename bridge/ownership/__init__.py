@@ -385,6 +385,11 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             return Holding(ORGANISATION, f"a company's or a site's {noun} (a company or site word stands above it)")
         if kind == "STREET_ADDRESS" and names_requesters_company(_around(finding, ticket)[0], ticket.requester.email):
             return Holding(ORGANISATION, "the requester's company's address (its name stands right before it)")
+        if kind == "STREET_ADDRESS" and letterhead_line_says_organisation(
+            _around(finding, ticket)[0], rules.scanner.names.organisation_suffixes + own.site_words,
+            own.person_words, is_first_name=first_name_test(rules),
+        ):
+            return Holding(ORGANISATION, "a company's letterhead or footer line (its name stands before it on the line)")
     if kind == "EMAIL_ADDRESS":
         before, _ = _around(finding, ticket)
         if nearest_says_organisation(
