@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
 from bridge.confidence import combination_strength, direct_strength, with_band
@@ -92,6 +93,9 @@ def fired_rules(counted: list[Finding], rules: Rules, texts: Mapping[str, str] |
             second = [f for f in counted if f.entity_type in rule.together_with]
             far = ""
             if rule.within_chars is not None:
+                unnamed = _unnamed_subject(rule.unnamed_subject_words)
+                if unnamed is not None and texts:
+                    first = [f for f in first if not _said_of_someone_unnamed(f, texts, unnamed, second)]
                 near_first, near_second = _near_pairs(first, second, rule.within_chars)
                 if not near_second and rule.review_within_chars is not None and texts:
                     near_first, near_second = _near_pairs(
@@ -104,6 +108,8 @@ def fired_rules(counted: list[Finding], rules: Rules, texts: Mapping[str, str] |
                 continue
             involved += [f for f in second if f not in involved]
             weak = far or combination_strength(first, second, rules.confidence)
+            if not weak and rule.within_chars is None and rule.weak_across_places and not _one_place(first, second):
+                weak = ACROSS_PLACES
         else:
             weak = direct_strength(first)
         action: Action = rules.actions.violation_decision if rule.action == "violation" else rule.action
@@ -114,6 +120,46 @@ def fired_rules(counted: list[Finding], rules: Rules, texts: Mapping[str, str] |
 
 
 FAR_APART = "the term and the person stand far apart (it may be about someone else)"
+ACROSS_PLACES = "the name and the identifier stand in different parts of the ticket"
+
+
+def _one_place(first: list[Finding], second: list[Finding]) -> bool:
+    """A finding of each side in the same text part (subject, body, one attachment page)."""
+    return any(a is not b and a.place == b.place and a.detail == b.detail for a in first for b in second)
+
+
+@lru_cache(maxsize=16)
+def _unnamed_subject_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w.strip()).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _unnamed_subject(words: list[str]) -> re.Pattern[str] | None:
+    return _unnamed_subject_pattern(tuple(words))
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def _said_of_someone_unnamed(
+    term: Finding, texts: Mapping[str, str], unnamed: re.Pattern[str], persons: list[Finding]
+) -> bool:
+    """The term's sentence has an unnamed subject ("one of our agents") and names nobody itself."""
+    text = texts.get(term.place)
+    if text is None:
+        return False
+    left, right = _sentence_span(text, term.start, term.end)
+    if not unnamed.search(text, left, right):
+        return False
+    return not any(p.place == term.place and left <= p.start < right for p in persons)
 
 
 def _gap(a: Finding, b: Finding) -> int:

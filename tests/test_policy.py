@@ -69,10 +69,23 @@ def test_indirect_identifier_alone_is_clean(rules: Rules, kind: str) -> None:
 
 @pytest.mark.parametrize("other", ["IP_ADDRESS", "PERSON_CODE", "PHONE_NUMBER", "DATE_OF_BIRTH"])
 def test_full_name_with_another_identifier_is_a_violation(rules: Rules, other: str) -> None:
-    findings = [f("PERSON", "Erik Sköld", place="subject"), f(other, "4471", place="attachment:list.pdf", detail="page 2")]
+    findings = [f("PERSON", "Erik Sköld", place="attachment:list.pdf", detail="page 2"),
+                f(other, "4471", place="attachment:list.pdf", detail="page 2")]
     decision = decide(findings, TICKET, rules, [])
     assert decision.action == "delete"
     assert "full-name-with-identifier" in decision.reasons
+    assert sorted(decision.places["attachment:list.pdf (page 2)"]) == sorted(["PERSON", other])
+
+
+@pytest.mark.parametrize("other, action", [("IP_ADDRESS", "review"), ("PERSON_CODE", "review"),
+                                           ("PHONE_NUMBER", "delete"), ("DATE_OF_BIRTH", "delete")])
+def test_a_name_and_an_identifier_in_different_parts_are_weak_unless_the_identifier_is_direct(
+    rules: Rules, other: str, action: str
+) -> None:
+    findings = [f("PERSON", "Erik Sköld", place="subject"), f(other, "4471", place="attachment:list.pdf", detail="page 2")]
+    decision = decide(findings, TICKET, rules, [])
+    assert decision.action == action
+    assert any(r.startswith("full-name-with-identifier") for r in decision.reasons)
     assert decision.places["subject"] == ["PERSON"]
     assert decision.places["attachment:list.pdf (page 2)"] == [other]
 
@@ -347,3 +360,11 @@ def test_a_special_category_heading_far_above_named_rows_of_one_attachment_page_
     assert decide(near, TICKET, rules, []).action == "delete"
     other_page = [_at("SPECIAL_CATEGORY", 0), _at("PERSON", 400, detail="page 2")]
     assert decide(other_page, TICKET, rules, []).action == "none"
+
+
+def test_a_name_in_the_description_and_codes_only_in_an_attachment_go_to_review(rules: Rules) -> None:
+    across = [f("PERSON", "Liv Berg"), _at("PERSON_CODE", 20, place="attachment:rota.csv", detail=None)]
+    decision = decide(across, TICKET, rules, [])
+    assert decision.action == "review" and any("different parts" in r for r in decision.reasons)
+    together = [f("PERSON", "Liv Berg"), f("PERSON_CODE", "E4711")]
+    assert decide(together, TICKET, rules, []).action == "delete"

@@ -174,6 +174,14 @@ class PolicyRule(_Model):
     # of the same text part is weak evidence (the term may be about someone else): review, not
     # delete and not silently through. None: such a pair does not fire.
     review_within_chars: int | None = Field(default=None, ge=1)
+    # with within_chars: a term in a sentence whose subject is someone unnamed ("one of our
+    # agents is pregnant", "eine Mitarbeiterin ist schwanger") is about no one named outside
+    # that sentence: words that mark such a subject, matched case-insensitively as words
+    unnamed_subject_words: list[str] = Field(default_factory=list)
+    # with together_with and no within_chars: when no identifier stands in the same text part
+    # (subject, body, one attachment) as a person of if_any, the combination is weak evidence
+    # (a name in the description and a column of codes in an attached rota): review
+    weak_across_places: bool = False
     action: Literal["violation", "delete", "review", "none"] = "violation"
 
 

@@ -106,6 +106,12 @@ DECISIONS = [
     ("en", "We have a new starter in the warehouse team, Nora Quill, who joins the late shift from Monday and "
      "will work four days a week instead of five. Her manager agreed that with the team last week. "
      "Can you add a leave type so she can take time off for her chemotherapy sessions?", "review"),
+    # a term said of someone unnamed is about no one, whoever the form names in the field above
+    ("en", "Requester: Nora Quill\nSwap with: Kai Brandt\nComment: One of our agents is pregnant: how do we set up "
+     "maternity leave?", "none"),
+    ("de", "Tausch mit: Jan Müller\nBemerkung: Eine Mitarbeiterin ist schwanger, wie legen wir das an?", "none"),
+    # ... unless that sentence names the person
+    ("en", "Comment: a colleague, Kai Brandt, is off for chemo sessions until May.", "delete"),
     # the statutory companion at a hearing is no one's membership
     ("en", "Invite Nora Quill to the meeting; she may be accompanied by a work colleague or trade union "
      "representative.", "none"),
