@@ -317,6 +317,14 @@ _GREETINGS = frozenset(
 )
 
 
+def written_forms(words: list[str]) -> frozenset[str]:
+    """The case a title is written in: as listed, and a lower-case one ("fru") also capitalised
+    at a sentence's start ("Fru"); "MX" or "mr" are no title."""
+    forms = set(words)
+    forms.update(w[:1].upper() + w[1:] for w in words if w[:1].islower())
+    return frozenset(forms)
+
+
 class PersonNameRecognizer(BridgeRecognizer):
     """PERSON from the name list; needs the ``matcher`` set by the builder.
 
@@ -338,6 +346,7 @@ class PersonNameRecognizer(BridgeRecognizer):
         titles = self.options.get("title_words") or {}
         self.title_words = ContextWords([w for ws in titles.values() for w in ws or []] if isinstance(titles, dict) else [])
         self.title_score = float(self.options.get("title_score", self.cue_score))
+        self.title_forms = written_forms(self.title_words.words)
         # options.split_name_columns: a table row's first-name and last-name cells are one full name
         split = self.options.get("split_name_columns") or {}
         self.split_names = SplitNameColumns(
@@ -377,6 +386,8 @@ class PersonNameRecognizer(BridgeRecognizer):
             return
         products = self.matcher.product_spans(text)
         for title in self.title_words.regex.finditer(text):
+            if title.group(0) not in self.title_forms:
+                continue  # "MX Keys", "HERR-Modul": a title counts only in its written case
             match = _AFTER_TITLE.match(text, title.end())
             if match is None:
                 continue

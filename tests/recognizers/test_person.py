@@ -72,6 +72,10 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("sv", "Fru Lindqvist har fel schema.", "Lindqvist"),
     ("de", "Herr Dr. Meyerhoff hat keinen Zugang.", "Meyerhoff"),
     ("de", "Die Frau am Empfang hat angerufen.", None),
+    # a title counts only in its written case: "MX" or "HERR" in a product or a code is no title
+    ("en", "The wireless MX Brannock keyboard lags after sleep.", None),
+    ("en", "Mx Haverleigh asked for the rota.", "Haverleigh"),
+    ("sv", "Vi ringde herr Lindqvist i går.", "Lindqvist"),
     # "Surname, First" as a cell of an export or a staff list row is one person
     ("de", "Personalnr;Name;Eintritt\n4711;Weber, Anna;01.03.2025", "Weber, Anna"),
     ("de", 'Nr;Name\n4712;"Berg,Jan"', "Berg,Jan"),
