@@ -535,3 +535,19 @@ def test_a_code_in_the_field_after_the_requesters_name_is_theirs_a_colleagues_st
     decision = decide(Scanner(rules).scan([TextPart("body", body)], "de"), t, rules, [])
     holders = {body[f.start:f.end]: f.holder for f in decision.findings if f.entity_type == "PERSON_CODE"}
     assert holders == {"E280156": REQUESTER, "E280199": THIRD_PARTY}
+
+
+@pytest.mark.parametrize(
+    "body, value, holder",
+    [
+        ("Could you send me the form? I'm on 0161 496 0734 if a call is easier.", "0161 496 0734", REQUESTER),
+        ("Please order a new SIM for the night team's shared duty phone (duty line 0161 496 0735).", "0161 496 0735",
+         ORGANISATION),
+        ("Beställ ett nytt SIM-kort till nattlagets gemensamma jourtelefon (jourlinje 08-555 100 00).", "08-555 100 00",
+         ORGANISATION),
+        ("Please add 0161 496 0736 to the on-call list for Tom Varley.", "0161 496 0736", THIRD_PARTY),
+    ],
+)
+def test_own_phrases_with_apostrophes_and_shared_duty_phones(rules: Rules, body: str, value: str, holder: str) -> None:
+    t = ticket(body, name="Robert Whitfield", email="bob.whitfield@harbourfoods.co.uk")
+    assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == holder

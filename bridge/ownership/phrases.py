@@ -32,7 +32,7 @@ def said_to_be_own(text: str, start: int, phrases: list[str], window: int) -> bo
 
 @lru_cache(maxsize=16)
 def _folded(phrases: tuple[str, ...]) -> tuple[list[str], ...]:
-    return tuple(fold(p).split() for p in phrases if p.strip())
+    return tuple(fold(PUNCTUATION.sub(" ", p)).split() for p in phrases if p.strip())  # "I'm on" as the text reads
 
 
 def _ends_with_phrase(words: list[str], phrase: list[str]) -> bool:
