@@ -48,7 +48,11 @@ def _hit(tokens: list[str], i: int, words: tuple[frozenset[str], tuple[tuple[str
     return any(tuple(tokens[i - len(p) + 1:i + 1]) == p for p in phrases if i - len(p) + 1 >= 0)
 
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+# a full stop after a short abbreviation ("kv. Lärkan", "avd. 3", "Str. 4", "bl.a.") ends no sentence
+_SENTENCE_END = re.compile(
+    r"(?<!\b[Kk]v)(?<!\b[Aa]vd)(?<!\b[Ss]tr)(?<!\b[Nn]r)(?<!\b[Tt]el)(?<!\bbl\.a)(?<!\bt\.ex)(?<!\bz\.B)(?<!\bca)"
+    r"(?<!\bSt)(?<!\bNo)(?<!\bDept)(?<!\bBldg)[.!?](?=\s)"
+)
 
 
 def nearest_says_organisation(
