@@ -60,8 +60,10 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-# plural and inflected endings ("pensions", "payrolls", "kontakte", "kommunen", "avdelningar")
-_ENDINGS = ("erna", "arna", "orna", "en", "er", "ar", "or", "na", "es", "s", "e", "n")
+# plural and inflected endings ("pensions", "payrolls", "kontakte", "kommunen", "avdelningar", "kontoret")
+_ENDINGS = ("erna", "arna", "orna", "en", "er", "ar", "or", "na", "et", "es", "s", "e", "n")
+# linking letters between a compound's words: German "s" ("rechnungseingang"), Swedish "e" ("lönesupport")
+_LINKS = ("s", "e")
 MIN_STEM = 3
 # heads of German and Swedish compounds that name an office ("ordnungsamt", "bürgerbüro",
 # "lönecenter"): a first word outside the lists before one of these is still a function's
@@ -80,11 +82,13 @@ def _word_of(token: str, vocabulary: frozenset[str]) -> bool:
 
 def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
     """``token`` is one word of ``vocabulary`` or two joined ("servicedesk", "payrollinbound"),
-    also with a German linking s ("rechnungseingang") and inflected ("pensions", "kontakte")."""
+    also with a linking s or e ("rechnungseingang", "lönesupport") and inflected ("pensions",
+    "kontakte", "lönekontoret")."""
     if _word_of(token, vocabulary):
         return True
     return any(
-        token[:i] in vocabulary and (_word_of(token[i:], vocabulary) or (token[i] == "s" and _word_of(token[i + 1:], vocabulary)))
+        token[:i] in vocabulary
+        and (_word_of(token[i:], vocabulary) or (token[i] in _LINKS and _word_of(token[i + 1:], vocabulary)))
         for i in range(2, len(token) - 1)
     )
 
