@@ -36,6 +36,7 @@ def test_a_code_the_requester_calls_their_own_is_theirs(rules: Rules, body: str,
     [
         ("My colleague's clock number is Q40418, can you reset it?", "Q40418"),
         ("His employee number is 700322 and he cannot clock in.", "700322"),
+        ("On my rota Tilda Brennock shows twice, staff number 700323.", "700323"),
     ],
 )
 def test_someone_elses_code_stays_a_third_partys(rules: Rules, body: str, code: str) -> None:
