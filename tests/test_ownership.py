@@ -551,3 +551,17 @@ def test_a_code_in_the_field_after_the_requesters_name_is_theirs_a_colleagues_st
 def test_own_phrases_with_apostrophes_and_shared_duty_phones(rules: Rules, body: str, value: str, holder: str) -> None:
     t = ticket(body, name="Robert Whitfield", email="bob.whitfield@harbourfoods.co.uk")
     assert holder_of(finding_in(body, "PHONE_NUMBER", value), t, rules).holder == holder
+
+
+@pytest.mark.parametrize(
+    "body, value",
+    [
+        # "the unit" / "enheten" is the device to collect, not a site; "Vår" opening a sentence of prose
+        ("Vår kundtjänst kan inte uppdatera den. Hämta enheten på Sjögatan 14, 831 32 Kalmar.", "Sjögatan 14, 831 32 Kalmar"),
+        ("The portal still says received. Please collect the unit from 4928 Maple Court, Portland, OR 97201.",
+         "4928 Maple Court, Portland, OR 97201"),
+    ],
+)
+def test_a_device_called_the_unit_and_our_in_prose_make_no_site_address(rules: Rules, body: str, value: str) -> None:
+    t = ticket(body, name="Robert Whitfield", email="bob.whitfield@harbourfoods.co.uk")
+    assert holder_of(finding_in(body, "STREET_ADDRESS", value), t, rules).holder == THIRD_PARTY

@@ -120,6 +120,7 @@ def block_above(text: str, start: int, lines: int = LINES_ABOVE) -> str:
     return out
 
 
+LETTERHEAD_MAX_WORDS = 16  # a letterhead or footer line before the value: name, suffix, street, town
 _POSSESSIVES = frozenset({"our", "vår", "vårt", "våra", "unser", "unsere", "unserem", "unseren", "unserer"})
 
 
@@ -131,7 +132,10 @@ def letterhead_line_says_organisation(
     possessive ("his", "Ann's") and no person's full name anywhere on that line before it.
     A bare "our" alone does not make a line a company's."""
     line = before.rsplit("\n", 1)[-1]
-    words = [w for w in company_words if fold(w) not in _POSSESSIVES]
+    if len(_TOKEN.findall(line)) > LETTERHEAD_MAX_WORDS:
+        return False  # a sentence of prose, not a letterhead's fields
+    possessives = {fold(p) for p in _POSSESSIVES}
+    words = [w for w in company_words if fold(w) not in possessives]
     org, person = _folded(tuple(words)), _folded(tuple(person_words))
     raw = _TOKEN.findall(line)
     tokens = [fold(t).rstrip(".") or fold(t) for t in raw]

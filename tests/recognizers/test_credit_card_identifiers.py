@@ -17,6 +17,8 @@ ENTITY = "CREDIT_CARD"
 CASES: list[tuple[str, str, str | set[str] | None]] = [
     # identifiers: glued to or right after an id label, or with no card word at all
     ("en", "Vendor ref: TrackingID#4539578763621486 for the outage.", None),
+    # an inflected card word ("the card" in Swedish) names it
+    ("sv", "Kortet som är sparat är 4539578763621486.", "4539578763621486"),
     ("en", "See Case ID 4539578763621486 in their portal.", None),
     ("en", "Ticket #4539578763621486 was closed by mistake.", None),
     ("en", "Order no. 4539578763621486 shipped twice.", None),
