@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from bridge.findings import Finding
+from bridge.findings import FAILED_CHECK_NOTE, Finding
 from bridge.ownership.mailboxes import freemail, names_a_person
 from bridge.rules.schema import Confidence
 
@@ -46,6 +46,8 @@ def weakness(finding: Finding, config: Confidence, is_first_name: FirstNameTest 
         return "read only by OCR"
     if weak.address_without_number and finding.entity_type == "STREET_ADDRESS" and not any(ch.isdigit() for ch in finding.value):
         return "an address without a house number"
+    if weak.failed_check and finding.evidence.startswith(FAILED_CHECK_NOTE):
+        return "an identifier whose check digit fails"
     if weak.example_words and cited_as_example(finding, weak.example_words):
         return "cited in quotes as an example of a format"
     if weak.address_without_person and finding.entity_type == "EMAIL_ADDRESS" and impersonal_address(finding, is_first_name):

@@ -12,6 +12,10 @@ from typing import Any, Literal
 
 Action = Literal["delete", "review", "none"]
 
+# a recognizer's evidence note for an identifier in its printed form whose check digit fails
+# (bridge.recognizers.base): weak evidence in bridge.confidence
+FAILED_CHECK_NOTE = "printed form, check digit fails"
+
 
 @dataclass(frozen=True)
 class TextPart:

@@ -186,6 +186,8 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
     kind = finding.entity_type
     if kind == "EMAIL_ADDRESS" and requester.email and value.strip().casefold() == requester.email.strip().casefold():
         return "the requester's own email address"
+    if kind == "EMAIL_ADDRESS" and requester.name and _under_own_display_name(finding, ticket, requester.name):
+        return "the requester's own email address (their name as its display name)"
     if kind == "PHONE_NUMBER" and requester.phone and same_phone(value, requester.phone, exempt.phone_regions):
         return "the requester's own phone number"
     if kind == "PERSON" and requester.name and same_person(value, requester.name):
@@ -214,6 +216,29 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         ):
             return "the requester's own data (they call it theirs)"
     return None
+
+
+_DISPLAY_TAIL = re.compile(r"[\"'<(\[\s]+\Z")
+
+
+def _under_own_display_name(finding: Finding, ticket: Ticket, requester_name: str) -> bool:
+    """'... skrev Malin Sandberg <malin.sandberg@...>:', 'From: "Sandberg, Malin" <m.sandberg@...>': the
+    requester's full name as the address's display name, and their surname in its local part: another
+    address of theirs (a work one beside the profile's private one, or the reverse)."""
+    text = _source(finding, ticket)
+    if text is None:
+        return False
+    before = line_around(text, finding.start, finding.end)[0]
+    if not _DISPLAY_TAIL.search(before):
+        return False
+    own = words(requester_name)
+    if len(own) < 2:
+        return False
+    shown = words(_DISPLAY_TAIL.sub("", before))[-len(own) - 1 :]
+    if not all(w in shown for w in own):
+        return False
+    local = words(finding.value.split("@", 1)[0].replace(".", " ").replace("_", " "))
+    return own[-1] in local or any(own[-1] in w for w in local)
 
 
 def other_speaker(finding: Finding, ticket: Ticket) -> str | None:

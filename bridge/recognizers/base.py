@@ -24,6 +24,7 @@ from typing import Any, Iterable, Iterator
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from bridge.findings import FAILED_CHECK_NOTE
 from bridge.recognizers.context import PARAGRAPH_BREAK, PHRASE_END, SENTENCE_BREAK, ContextWords, delimited_cell
 
 CONTEXT_BOOST = 0.35
@@ -130,6 +131,10 @@ class BridgeRecognizer(EntityRecognizer):
         self.previous_sentence_window = int(self.options.get("previous_sentence_context_window", 0))
         # options.previous_sentences: how many sentence ends may stand between (default 1)
         self.previous_sentences = int(self.options.get("previous_sentences", 1))
+        # options.previous_sentence_bare: that also holds for an ungrouped digit run (a checksummed
+        # identifier whose check rejects most random runs: "... 'Steuer-IdNr unbekannt'. Laut
+        # Personalbogen lautet sie 47193058234.")
+        self.previous_sentence_bare = bool(self.options.get("previous_sentence_bare", False))
         # options.ignore_same_sentence: an ignore word counts only in the value's own sentence
         # ("... in ClockIn Mobile. Sie lautet <tax id>": the product's word labels no number there)
         self.ignore_same_sentence = bool(self.options.get("ignore_same_sentence", False))
@@ -211,7 +216,10 @@ class BridgeRecognizer(EntityRecognizer):
             )
             if far is not None and not self._blocked(blockers, start - far[0], start):
                 pos = far
-        if pos is None and self.previous_sentence_window and cell is None and " " in text[start:end]:
+        if (
+            pos is None and self.previous_sentence_window and cell is None
+            and (self.previous_sentence_bare or " " in text[start:end])
+        ):
             pos = self._previous_sentence_word(text, start, blockers)
         neg = self.ignore_words.nearest_before(
             text, start, window, same_line=self.same_line,
@@ -341,6 +349,11 @@ class BridgeRecognizer(EntityRecognizer):
         )
 
 
+
+# digits in groups ("30 948 175 269", "850412-1234"): the printed form, not a digit run
+_GROUPED = re.compile(r"\d[ +\-/.]\d")
+
+
 class RegexRecognizer(BridgeRecognizer):
     """Candidates are the matches of ``PATTERN`` that pass ``validate`` (a checksum)."""
 
@@ -355,9 +368,15 @@ class RegexRecognizer(BridgeRecognizer):
         return self.BASE_SCORE
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
+        # options.failed_check_score: a value in the identifier's printed, grouped form whose check
+        # digit fails still is one (a typo, "the system says the check digit is wrong") when a context
+        # word names it; it scores this, needs that word, and is weak evidence (FAILED_CHECK_NOTE)
+        failed_score = float(self.options.get("failed_check_score", 0))
         for match in self.PATTERN.finditer(text):
             start, end = match.span("v") if "v" in self.PATTERN.groupindex else match.span()
             value = text[start:end]
             if not self.validate(value):
+                if failed_score and _GROUPED.search(value):
+                    yield Candidate(start, end, failed_score, FAILED_CHECK_NOTE, True)
                 continue
             yield Candidate(start, end, self.base_score(value), "pattern and checksum", self.NEEDS_CONTEXT)

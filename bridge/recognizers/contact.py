@@ -85,6 +85,7 @@ _GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]
 # a direct dial (Durchwahl), a person's own line; "-0" is the switchboard (an allow pattern)
 _DIRECT_DIAL = re.compile(r"0\d{2,5}(?: \d{2,8})+-(?!0\b)\d{1,5}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_ROW_GAP = re.compile(r"[ \t]{1,8}")
 _FIELD_END = re.compile(r"[,|·•–][ \t]*\Z")
 # a national number with its trunk 0 in digit groups ("01 234 5678", "0171 2345678", "08-123 456 78")
 _NATIONAL_GROUPED = re.compile(r"\(?0\d{1,4}\)?(?:[ /-]+\d{2,8}){1,4}")
@@ -296,6 +297,10 @@ class PhoneRecognizer(BridgeRecognizer):
                     a, b = end, begin + n_start
                 if _WORD.search(text, a, b):
                     return "a full name in its sentence"
+                if begin + n_end <= start and _ROW_GAP.fullmatch(text, a, b):
+                    # "Escalation 1: <first> <last>  028 7155 0931": a list row, name and number apart
+                    # only by spaces or a tab on one line; a signature puts them on separate lines
+                    return "a full name right before it on its line"
         return None
 
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:

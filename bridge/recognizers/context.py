@@ -217,6 +217,10 @@ class ContextWords:
         header_words = [w for w in self.words if len(w.strip("*. ")) >= 3]
         self.header_regex = _alternation(header_words, _header_pattern, header=True) if header_words else None
 
+    def written_as(self, match: str) -> bool:
+        """Whether ``match`` is one of the words exactly as written (case and all)."""
+        return match in self.words
+
     def is_wildcard_match(self, word: str) -> bool:
         """Whether ``word`` (a match of these words) matched only through a ``*`` word."""
         if not self.has_wildcards:

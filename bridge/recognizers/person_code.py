@@ -28,6 +28,11 @@ _CODE = re.compile(rf"(?<![\w./+-])(?P<v>{CODE_SHAPE})(?![\w/-]|[.,]\d)")
 # there, not a decimal or thousands mark; only in attachment text, where the column header decides
 _CELL_CODE = re.compile(rf"(?m)(?:^|(?<=,))[ \t]*(?P<v>{CODE_SHAPE})[ \t]*(?=,|\r?$)")
 _BRACKETED = re.compile(r"[ \t]*\((?P<v>[A-Z]{0,3}\d{3,8}|[A-Z]{1,3}-\d{3,8})\)")
+# "Ragnar (P91797)", "Raphael (HR-28587)", "Jonas (204418)": a capitalised word and a code with letters
+# or five digits or more in brackets right after it
+_FIRST_NAME_BRACKET = re.compile(
+    r"(?<![\w.-])(?P<name>[A-ZÅÄÖÜÉ][a-zåäöüéèøæß]{1,20})[ \t]*\((?P<v>[A-Z]{1,3}-?\d{3,8}|\d{5,8})\)"
+)
 # "Ayla Demir (PN 5512)", "(Pers.-Nr. 4711)", "(anst.nr 33190)", "(emp. D2-0417)": a short label
 # and one code fill the bracket after a full name
 _LABELLED = re.compile(
@@ -90,6 +95,8 @@ class PersonCodeRecognizer(BridgeRecognizer):
     def _after_names(self, text: str) -> Iterator[Candidate]:
         if self.matcher is None:
             return
+        score = float(self.options.get("after_name_score", 0.75))
+        seen: set[int] = set()
         for _start, end, _ in self.matcher.find(text):
             match = _BRACKETED.match(text, end)
             # a label beside the code says what it is: no bare number (confidence.weak.bare_number_evidence)
@@ -99,9 +106,16 @@ class PersonCodeRecognizer(BridgeRecognizer):
                 note = "code with a person-code label in brackets after a full name"
             if match:
                 s, e = match.span("v")
+                seen.add(s)
                 # the bracket after a name is context enough
-                yield Candidate(s, e, float(self.options.get("after_name_score", 0.75)), note)
-
+                yield Candidate(s, e, score, note)
+        for match in _FIRST_NAME_BRACKET.finditer(text):
+            # "Ragnar (P91797) är sjukskriven ...": a first name with a code of letters and digits (or a
+            # long number) is someone identifiable (POLICY.md); a short bare number is an age or a count
+            s, e = match.span("v")
+            if s not in seen and self.matcher.is_first_name(match.group("name")):
+                seen.add(s)
+                yield Candidate(s, e, score, "code in brackets after a first name")
 
     @staticmethod
     def _labelled(text: str, end: int) -> re.Match[str] | None:

@@ -39,6 +39,9 @@ def _core(word: str) -> re.Pattern[str]:
     return re.compile(phrase_core(word.strip().strip("*")), re.IGNORECASE)
 
 
+_COMPOUND_AFTER = re.compile(r"-[^\W\d_]")
+
+
 class SpecialCategoryRecognizer(BridgeRecognizer):
     """Terms are indexed by their first word: the text is read once, word by word, and only a
     word that starts a term is tried against it (one alternation of ~300 phrases tried at every
@@ -85,9 +88,14 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
             return re.compile(pattern, re.IGNORECASE), keys
         return re.compile(word_pattern(word), re.IGNORECASE), keys
 
-    def _cued_terms(self, languages: set[str] | None) -> list[tuple[ContextWords, ContextWords, str]]:
-        """(terms, cues, category) of ``options.cued_terms``; the cues of all of a category's
-        languages count for each of its terms (staff mix languages)."""
+    def _cued_terms(
+        self, languages: set[str] | None
+    ) -> list[tuple[ContextWords, ContextWords, str, bool, bool, re.Pattern[str] | None]]:
+        """(terms, cues, category, cue_before_only, case_sensitive) of ``options.cued_terms``; the
+        cues of all of a category's languages count for each of its terms (staff mix languages).
+        ``cue_before_only``: the cue must stand before the term ("has MS", not "MS has been slow");
+        ``case_sensitive``: the term as written (the abbreviation "MS", not "ms" of a latency);
+        ``not_followed_by``: words that make it a product's name right after it ("MS Teams")."""
         out = []
         for category, spec in (self.options.get("cued_terms") or {}).items():
             spec = spec or {}
@@ -99,16 +107,26 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
             ]
             cues = [str(w) for ws in (spec.get("cues") or {}).values() for w in ws or []]
             if words and cues:
-                out.append((ContextWords(words), ContextWords(cues), str(category)))
+                followers = [str(w) for w in spec.get("not_followed_by") or []]
+                not_followed = (
+                    re.compile(r"[ \t]*(?:" + "|".join(re.escape(w) for w in followers) + r")\b", re.IGNORECASE)
+                    if followers else None
+                )
+                out.append((
+                    ContextWords(words), ContextWords(cues), str(category),
+                    bool(spec.get("cue_before_only", False)), bool(spec.get("case_sensitive", False)), not_followed,
+                ))
         return out
 
-    def _has_cue(self, cues: ContextWords, text: str, start: int, end: int) -> bool:
+    def _has_cue(self, cues: ContextWords, text: str, start: int, end: int, before_only: bool = False) -> bool:
         """A cue ending at most ``cue_gap`` characters before the term or starting as close after it."""
         if cues.regex is None:
             return False
         lo = max(0, start - self.cue_gap - cues.max_len)
         for match in cues.regex.finditer(text, lo, min(len(text), end + self.cue_gap + cues.max_len)):
-            if start - self.cue_gap <= match.end() <= start or end <= match.start() <= end + self.cue_gap:
+            if start - self.cue_gap <= match.end() <= start:
+                return True
+            if not before_only and end <= match.start() <= end + self.cue_gap:
                 return True
         return False
 
@@ -127,9 +145,15 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
             if words.regex is not None and core.search(text) is not None:
                 for match in words.regex.finditer(text):
                     yield Candidate(match.start(), match.end(), self.score, note.format(category))
-        for names, cues, category in self.cued:
+        for names, cues, category, before_only, case_sensitive, not_followed in self.cued:
             if names.regex is None:
                 continue
             for match in names.regex.finditer(text):
-                if self._has_cue(cues, text, match.start(), match.end()):
+                if case_sensitive and not names.written_as(match.group(0)):
+                    continue
+                if not_followed is not None and not_followed.match(text, match.end()):
+                    continue
+                if case_sensitive and _COMPOUND_AFTER.match(text, match.end()):
+                    continue  # "MS-licens", "ALS-Modul": an abbreviation as a compound's first part
+                if self._has_cue(cues, text, match.start(), match.end(), before_only):
                     yield Candidate(match.start(), match.end(), self.score, note.format(category))

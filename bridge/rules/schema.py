@@ -122,6 +122,9 @@ class WeakEvidence(_Model):
         description="types whose checksum confirms an OCR reading (a misread digit breaks it): not weak when read by OCR",
     )
     address_without_number: bool = Field(True, description="a street address without a house number")
+    failed_check: bool = Field(
+        True, description="an identifier in its printed form whose check digit fails, named by a context word"
+    )
     shape_name_with_bare_number: bool = Field(
         True, description="a name known only by its shape, combined only with a bare number beside it"
     )
