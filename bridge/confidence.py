@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from bridge.findings import FAILED_CHECK_NOTE, Finding
+from bridge.findings import FAILED_CHECK_NOTE, SOURCE_IN_SENTENCE_BEFORE, Finding
 from bridge.ownership.mailboxes import freemail, names_a_person
 from bridge.rules.schema import Confidence
 
@@ -48,6 +48,8 @@ def weakness(finding: Finding, config: Confidence, is_first_name: FirstNameTest 
         return "an address without a house number"
     if weak.failed_check and finding.evidence.startswith(FAILED_CHECK_NOTE):
         return "an identifier whose check digit fails"
+    if weak.name_in_sentence_before and finding.evidence.startswith(SOURCE_IN_SENTENCE_BEFORE):
+        return "an IP address whose person is named only in the sentence before"
     if weak.example_words and cited_as_example(finding, weak.example_words):
         return "cited in quotes as an example of a format"
     if weak.address_without_person and finding.entity_type == "EMAIL_ADDRESS" and impersonal_address(finding, is_first_name):

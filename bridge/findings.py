@@ -15,6 +15,8 @@ Action = Literal["delete", "review", "none"]
 # a recognizer's evidence note for an identifier in its printed form whose check digit fails
 # (bridge.recognizers.base): weak evidence in bridge.confidence
 FAILED_CHECK_NOTE = "printed form, check digit fails"
+# ... for an IP address where a person named in the sentence before connects from (weak evidence)
+SOURCE_IN_SENTENCE_BEFORE = "where a person named in the sentence before connects from"
 
 
 @dataclass(frozen=True)

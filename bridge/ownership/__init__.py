@@ -218,6 +218,7 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
     return None
 
 
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _DISPLAY_TAIL = re.compile(r"[\"'<(\[\s]+\Z")
 
 
@@ -257,13 +258,15 @@ def other_speaker(finding: Finding, ticket: Ticket) -> str | None:
 
 def _requester_speaks(finding: Finding, ticket: Ticket) -> bool:
     """First-person words are the requester's in their own text; in quoted or forwarded mail
-    they are its writer's, unless its header names the requester ("On ..., Dec Moy wrote:")."""
+    they are its writer's, unless its header names the requester ("On ..., Dec Moy wrote:"). Quoted
+    text with no header above (a message pasted with "> ", or the header line itself) is someone
+    else's: "> Hi Hannah, my mobile is ..." is the student's, pasted by Hannah."""
     if finding.part not in (QUOTED, FORWARD_HEADER) or finding.place != "body":
         return True
     text = ticket.body or ""
     header = quote_header_before(text, finding.start)
     if header is None:
-        return True
+        return False
     requester = ticket.requester
     folded = header.casefold()
     if requester.email and requester.email.strip().casefold() in folded:
@@ -421,6 +424,8 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             before[-PHONE_LINE_WINDOW:], own.mailbox_label_words, own.person_words, is_first_name=first_name_test(rules)
         ):
             return Holding(ORGANISATION, "a shared mailbox (a label before it says so)")
+        if _team_reads_it(finding, ticket, own.mailbox_after_words):
+            return Holding(ORGANISATION, "a shared mailbox (its sentence says a whole team reads it)")
     if kind in ("PHONE_NUMBER", "EMAIL_ADDRESS") and _under_team_signoff(finding, ticket, rules):
         return Holding(ORGANISATION, "a contact line under a team's or a company's sign-off")
     if kind == "PHONE_NUMBER":
@@ -437,6 +442,16 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         if letterhead_line_says_organisation(before, company, person, is_first_name=first_name_test(rules)):
             return Holding(ORGANISATION, "a company's letterhead or footer line (its name or site stands before it)")
     return None
+
+
+def _team_reads_it(finding: Finding, ticket: Ticket, words: list[str]) -> bool:
+    """'Reply to <address> so the whole team sees it': one of ``words`` after the address, in its sentence."""
+    if not words:
+        return False
+    _, after = _around(finding, ticket)
+    sentence = SENTENCE_END.split(after, 1)[0]
+    folded = f" {fold(sentence)} "
+    return any(f" {fold(w)} " in folded for w in words)
 
 
 PHONE_LINE_WINDOW = 40

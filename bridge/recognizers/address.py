@@ -56,7 +56,7 @@ _IN_TOWN = (
     r"(?P<intown>\s(?:in|i)\s"
     r"(?!(?:Betrieb|Ordnung|Arbeit|Gebrauch|Zukunft|Summe|Folge|Kürze|Reparatur|Wartung|Rechnung|Kraft"
     r"|Teams|Excel|Outlook|Windows|Produktion|Drift|Bruk|Kraft|Juni|Juli)\b)"
-    r"[A-ZÅÄÖÜ][a-zåäöüéèßøæ]+(?<!ung)(?<!heit)(?<!keit)(?<!schaft)(?<!ion)(?:[\s-]{1}[A-ZÅÄÖÜ][a-zåäöüéèßøæ]+(?<!ung))?"
+    r"[A-ZÅÄÖÜ][a-zåäöüéèßøæ]+(?<!ung)(?<!heit)(?<!keit)(?<!schaft)(?<!ion)(?:[ \t-]{1}[A-ZÅÄÖÜ][a-zåäöüéèßøæ]+(?<!ung))?"
     r"(?=\s*(?:[.,;:!?)]|$|\s+(?:ab|an|abholen|abgeholt|liefern|geliefert|schicken|geschickt|senden|gesendet|"
     r"hämta|hämtas|skicka|skickas|leverera|levereras|und|och|oder|eller)\b)))"
 )
@@ -80,7 +80,7 @@ _POST_TOWN = (
     r"(?!(?:Fälle|Fall|Ärenden|Einträge|Datensätze|Zeilen|Rader|Poster|Stück|Euro|Kronor|Dollar|Pfund|Mitarbeiter|Anställda"
     r"|Benutzer|Användare|Buchungen|Stunden|Timmar|Minuten|Minuter|Tage|Dagar|Fehler|Fel|Dateien|Filer"
     r"|Tickets|Records|Rows|Users|Items|Files|Errors|Entries|Kunden|Kunder|Artikel|Personen)\b)"
-    rf"{_CAP}(?<!ung)(?<!ungen)(?<!heit)(?<!keit)(?<!ion)(?<!ionen)(?:[\s-]{_CAP})?"
+    rf"{_CAP}(?<!ung)(?<!ungen)(?<!heit)(?<!keit)(?<!ion)(?<!ionen)(?:[ \t-]{_CAP})?"
 )
 # words that stand before a number without being a street ("Version 3, 12345 ...", "Zeile 4")
 _NOT_STREET_WORDS = (
@@ -113,7 +113,7 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         r"(?<![\w-])(?P<v>"
         r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
         rf"\d{{1,5}}[A-Za-z]?,?\s{_COMPASS}(?:{_CAP}\s){{1,3}}(?:{en_types})\b\.?"
-        rf"(?P<town>,?\s{_CAP}(?:\s{_CAP})?)?"
+        rf"(?P<town>,?\s{_CAP}(?:[ \t]{_CAP})?)?"
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))?"
         r")(?![\w-])"
     )
@@ -121,21 +121,21 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         r"(?<![\w-])(?P<v>"
         rf"(?:{_CAP}\s)?[A-ZÅÄÖÜ][\wåäöüéß-]*?(?i:{se_types}|{de_types})"
         r"\s\d{1,4}(?:\s?(?!i\s)[A-Za-z])?(?![\w])"
-        rf"(?:(?P<post>{_APARTMENT},?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[\s-]{_CAP})?)|{_IN_TOWN})?"
+        rf"(?:(?P<post>{_APARTMENT},?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[ \t-]{_CAP})?)|{_IN_TOWN})?"
         r")(?![\w-])"
     )
     de_separate = re.compile(
         r"(?<![\w-])(?P<v>"
         rf"(?:Am|An der|Im|In der|Auf der|Zum|Zur|{_CAP})\s(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Ring|Damm|Ufer|Gasse|Markt|Berg|Hof|Graben)"
         r"\s\d{1,4}\s?[a-z]?(?![\w])"
-        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[\s-]{_CAP})?)?"
+        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[ \t-]{_CAP})?)?"
         r")(?![\w-])"
     )
     de_preposition = re.compile(
         r"(?<![\w-])(?P<v>"
         rf"{_DE_PREPOSITIONS}{_CAP}(?:-{_CAP})*"
         r"\s\d{1,4}\s?[a-z]?(?![\w])"
-        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[\s-]{_CAP})?)"
+        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[ \t-]{_CAP})?)"
         r")(?![\w-])"
     )
     # the same with the town after "in" and no postcode, when the noun is no common ticket noun
@@ -151,7 +151,7 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         r"(?<![\w-])(?P<v>"
         r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
         rf"\d{{1,5}}[A-Za-z]?,?\s{_COMPASS}(?:{_CAP}\s){{0,3}}{_CAP}"
-        rf"(?P<town>,\s{_CAP}(?:\s{_CAP})?)"
+        rf"(?P<town>,\s{_CAP}(?:[ \t]{_CAP})?)"
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))"
         r")(?![\w-])"
     )

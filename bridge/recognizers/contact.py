@@ -24,6 +24,7 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from bridge.findings import SOURCE_IN_SENTENCE_BEFORE
 from bridge.recognizers.base import DIGIT, BridgeRecognizer, Candidate
 from bridge.recognizers.context import SENTENCE_BREAK, ContextWords
 from bridge.recognizers.names import NameMatcher
@@ -336,14 +337,60 @@ _IPV4 = re.compile(rf"(?<![\w.:-])(?P<v>{_OCTET}(?:\.{_OCTET}){{3}})(?![\w:-]|\.
 _IPV6 = re.compile(r"(?<![\w:.])(?P<v>(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){1,6})(?![\w:])")
 
 
+SOURCE_IN_SENTENCE = "where a person named in its sentence connects from"
+
+
 class IpAddressRecognizer(BridgeRecognizer):
     """IPv4/IPv6 addresses; emitted only with a personal context word (a home connection)."""
 
     ENTITY = "IP_ADDRESS"
     TRIGGER = re.compile(r"[\d:]")  # IPv4 has digits, IPv6 colons
 
+    def __init__(self, *args: Any, matcher: NameMatcher | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # options.source_words: per language, words right before the address that make it where someone
+        # connects from ("from", "från", "von"); they count only when a full name stands earlier in the
+        # same sentence and no ignore word in between ("<first> <last> cannot reach the portal from <ip>")
+        words = self.options.get("source_words") or {}
+        self.source_words = ContextWords([w for ws in words.values() for w in ws] if isinstance(words, dict) else [])
+        self.name_matcher = matcher if self.source_words.regex is not None else None
+
     def candidates(self, text: str, tabular: bool = False) -> Iterator[Candidate]:
         for regex in (_IPV4, _IPV6):
             for match in regex.finditer(text):
                 start, end = match.span("v")
+                named = self._named_source(text, start)
+                if named == SOURCE_IN_SENTENCE_BEFORE and self.context_verdict(text, start, end)[0] == "boost":
+                    named = ""  # "..., which is his home broadband": its own context word says more
+                if named:
+                    yield Candidate(start, end, float(self.options.get("source_score", 0.65)), named, context_free=True)
+                    continue
                 yield Candidate(start, end, float(self.options.get("base_score", 0.3)), "IP address", needs_context=True)
+
+    def _named_source(self, text: str, start: int) -> str:
+        """Why the address is where a named person connects from ('' when it is not): a source word
+        right before it and a full name earlier in its sentence, or in the sentence before
+        (SOURCE_IN_SENTENCE_BEFORE, weak evidence), with no ignore word between."""
+        if self.name_matcher is None:
+            return ""
+        word = self.source_words.nearest_before(text, start, 12, self.adjacent_gap, same_clause=True)
+        if word is None:
+            return ""
+        breaks = [brk for brk in SENTENCE_BREAK.finditer(text, max(0, start - 400), start)]
+        begin = breaks[-1].end() if breaks else max(0, start - 400)
+        names = list(self.name_matcher.find(text[begin:start]))
+        note = SOURCE_IN_SENTENCE
+        if not names and breaks and "\n\n" not in text[breaks[-1].start():start]:
+            # "Der Login von <name> wird gesperrt. Laut Log kommen die Fehlversuche von 91.64.213.77"
+            begin = breaks[-2].end() if len(breaks) > 1 else max(0, start - 400)
+            if "\n\n" in text[begin:start]:
+                return ""
+            names = list(self.name_matcher.find(text[begin:start]))
+            note = SOURCE_IN_SENTENCE_BEFORE
+        if not names:
+            return ""
+        # no server, gateway or printer word between the name and the address
+        between = start - (begin + names[-1][1])
+        if self.ignore_words.all_before(text, start, between, same_clause=note == SOURCE_IN_SENTENCE):
+            return ""
+        return note

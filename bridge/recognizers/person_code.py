@@ -69,7 +69,7 @@ class PersonCodeRecognizer(BridgeRecognizer):
         if self.id_headers is not None and self.matcher is not None and (
             (tabular and ("|" in text or "\t" in text or ";" in text)) or "\n" in text
         ):
-            for start, end, header in id_column_codes(text, self.id_headers, self._is_full_name):
+            for start, end, header in id_column_codes(text, self.id_headers, self._is_full_name, self.matcher.is_first_name):
                 seen.add(start)
                 yield Candidate(
                     start, end, float(self.options.get("after_name_score", 0.75)),

@@ -43,7 +43,7 @@ REGISTRY: dict[str, str] = {
 _PRESIDIO_OVERRIDES = {"EmailRecognizer": "bridge.recognizers.contact:OfflineEmailRecognizer"}
 
 # recognizers that need the shared name matcher
-NEEDS_NAMES = {"person_names", "spacy_person", "person_code", "phone"}
+NEEDS_NAMES = {"person_names", "spacy_person", "person_code", "phone", "ip_address"}
 
 
 def load_class(path: str) -> type:

@@ -22,6 +22,7 @@ Two options widen the terms without listing every form:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from bridge.recognizers.base import BridgeRecognizer, Candidate
@@ -40,6 +41,22 @@ def _core(word: str) -> re.Pattern[str]:
 
 
 _COMPOUND_AFTER = re.compile(r"-[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class _Cued:
+    """A category of ``options.cued_terms``: terms that count only with a cue near them.
+    ``before_only``: the cue must stand before the term ("has MS", not "MS has been slow");
+    ``case_sensitive``: the term as written (the abbreviation "MS", not "ms" of a latency);
+    ``not_followed``: words that make it a product's name right after it ("MS Teams")."""
+
+    terms: ContextWords
+    cues: ContextWords
+    category: str
+    cue_gap: int
+    before_only: bool = False
+    case_sensitive: bool = False
+    not_followed: re.Pattern[str] | None = None
 
 
 class SpecialCategoryRecognizer(BridgeRecognizer):
@@ -70,8 +87,8 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
                         self.by_first_word.setdefault(key, []).append((phrase, str(category)))
         self.wildcard = [(ContextWords([w]), c, _core(w)) for w, c in wildcard]
         self.score = float(self.options.get("base_score", 0.6))
-        self.cued = self._cued_terms(languages)
         self.cue_gap = int(self.options.get("cue_gap", CUE_GAP))
+        self.cued = self._cued_terms(languages)
 
     def _term_pattern(self, word: str, lang: str) -> tuple[re.Pattern[str], list[str]]:
         """The term's regex and the first words a text token may be for it (the term's first
@@ -88,14 +105,9 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
             return re.compile(pattern, re.IGNORECASE), keys
         return re.compile(word_pattern(word), re.IGNORECASE), keys
 
-    def _cued_terms(
-        self, languages: set[str] | None
-    ) -> list[tuple[ContextWords, ContextWords, str, bool, bool, re.Pattern[str] | None]]:
-        """(terms, cues, category, cue_before_only, case_sensitive) of ``options.cued_terms``; the
-        cues of all of a category's languages count for each of its terms (staff mix languages).
-        ``cue_before_only``: the cue must stand before the term ("has MS", not "MS has been slow");
-        ``case_sensitive``: the term as written (the abbreviation "MS", not "ms" of a latency);
-        ``not_followed_by``: words that make it a product's name right after it ("MS Teams")."""
+    def _cued_terms(self, languages: set[str] | None) -> list[_Cued]:
+        """The categories of ``options.cued_terms``; the cues of all of a category's languages count
+        for each of its terms (staff mix languages)."""
         out = []
         for category, spec in (self.options.get("cued_terms") or {}).items():
             spec = spec or {}
@@ -106,27 +118,31 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
                 for w in ws or []
             ]
             cues = [str(w) for ws in (spec.get("cues") or {}).values() for w in ws or []]
-            if words and cues:
-                followers = [str(w) for w in spec.get("not_followed_by") or []]
-                not_followed = (
-                    re.compile(r"[ \t]*(?:" + "|".join(re.escape(w) for w in followers) + r")\b", re.IGNORECASE)
-                    if followers else None
-                )
-                out.append((
-                    ContextWords(words), ContextWords(cues), str(category),
-                    bool(spec.get("cue_before_only", False)), bool(spec.get("case_sensitive", False)), not_followed,
-                ))
+            if not (words and cues):
+                continue
+            followers = [str(w) for w in spec.get("not_followed_by") or []]
+            out.append(_Cued(
+                terms=ContextWords(words), cues=ContextWords(cues), category=str(category),
+                cue_gap=int(spec.get("cue_gap", self.cue_gap)),
+                before_only=bool(spec.get("cue_before_only", False)),
+                case_sensitive=bool(spec.get("case_sensitive", False)),
+                not_followed=re.compile(r"[ \t]*(?:" + "|".join(re.escape(w) for w in followers) + r")\b", re.IGNORECASE)
+                if followers else None,
+            ))
         return out
 
-    def _has_cue(self, cues: ContextWords, text: str, start: int, end: int, before_only: bool = False) -> bool:
-        """A cue ending at most ``cue_gap`` characters before the term or starting as close after it."""
+    @staticmethod
+    def _has_cue(cued: _Cued, text: str, start: int, end: int) -> bool:
+        """A cue ending at most ``cue_gap`` characters before the term or (unless ``before_only``)
+        starting as close after it."""
+        cues, gap = cued.cues, cued.cue_gap
         if cues.regex is None:
             return False
-        lo = max(0, start - self.cue_gap - cues.max_len)
-        for match in cues.regex.finditer(text, lo, min(len(text), end + self.cue_gap + cues.max_len)):
-            if start - self.cue_gap <= match.end() <= start:
+        lo = max(0, start - gap - cues.max_len)
+        for match in cues.regex.finditer(text, lo, min(len(text), end + gap + cues.max_len)):
+            if start - gap <= match.end() <= start:
                 return True
-            if not before_only and end <= match.start() <= end + self.cue_gap:
+            if not cued.before_only and end <= match.start() <= end + gap:
                 return True
         return False
 
@@ -145,15 +161,15 @@ class SpecialCategoryRecognizer(BridgeRecognizer):
             if words.regex is not None and core.search(text) is not None:
                 for match in words.regex.finditer(text):
                     yield Candidate(match.start(), match.end(), self.score, note.format(category))
-        for names, cues, category, before_only, case_sensitive, not_followed in self.cued:
-            if names.regex is None:
+        for cued in self.cued:
+            if cued.terms.regex is None:
                 continue
-            for match in names.regex.finditer(text):
-                if case_sensitive and not names.written_as(match.group(0)):
+            for match in cued.terms.regex.finditer(text):
+                if cued.case_sensitive and not cued.terms.written_as(match.group(0)):
                     continue
-                if not_followed is not None and not_followed.match(text, match.end()):
+                if cued.not_followed is not None and cued.not_followed.match(text, match.end()):
                     continue
-                if case_sensitive and _COMPOUND_AFTER.match(text, match.end()):
+                if cued.case_sensitive and _COMPOUND_AFTER.match(text, match.end()):
                     continue  # "MS-licens", "ALS-Modul": an abbreviation as a compound's first part
-                if self._has_cue(cues, text, match.start(), match.end(), before_only):
-                    yield Candidate(match.start(), match.end(), self.score, note.format(category))
+                if self._has_cue(cued, text, match.start(), match.end()):
+                    yield Candidate(match.start(), match.end(), self.score, note.format(cued.category))

@@ -98,8 +98,12 @@ def _names_beside(cells: list[_Cell], index: int, is_full_name: Callable[[str], 
     return False
 
 
-def id_column_codes(text: str, headers: IdHeaders, is_full_name: Callable[[str], bool]) -> Iterator[tuple[int, int, str]]:
-    """(start, end, header) of each code in an id column beside a full name of the same row."""
+def id_column_codes(
+    text: str, headers: IdHeaders, is_full_name: Callable[[str], bool],
+    is_first_name: Callable[[str], bool] | None = None,
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, header) of each code in an id column beside a full name of the same row; in a
+    row with no header above, a code beside a full name or a lone first name (``is_first_name``)."""
     first: list[_Cell] | None = None  # the first line of the current run of rows
     spaced_header: str | None = None  # the id header of a space-separated table above ("Name Pers.-Nr. Std.")
     block_sep: str | None = None
@@ -125,6 +129,11 @@ def id_column_codes(text: str, headers: IdHeaders, is_full_name: Callable[[str],
             if header is None and row and len(first) == len(cells):
                 above = first[index]
                 header = above.value if above.header is None and not any(ch.isdigit() for ch in above.value) else None
+            if (not header or (index == 0 and header not in headers)) and sep != ";" and not _header_row(first):
+                found = _headerless_code(cells, index, is_full_name, is_first_name)
+                if found is not None:
+                    yield found
+                continue
             if not header or header not in headers or not _VALUE.fullmatch(cell.value):
                 continue
             if cell.value.isdigit() and int(cell.value) <= row + 1:
@@ -132,6 +141,45 @@ def id_column_codes(text: str, headers: IdHeaders, is_full_name: Callable[[str],
             if _names_beside(cells, index, is_full_name):
                 yield cell.start, cell.end, header
         row += 1
+
+
+# a code that ends the first cell after a sentence: "... raise the quota? 928197 | <name> | Nights"
+_TRAILING_CODE = re.compile(r"(?:^|(?<=[.!?:]\s))(?P<v>(?:[A-Z]{1,3}-?)?\d{4,8})$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _header_row(first: list[_Cell] | None) -> bool:
+    """Whether the table's first line is a header row (no digits in any cell)."""
+    return first is not None and not any(ch.isdigit() for cell in first for ch in cell.value)
+
+
+def _headerless_code(
+    cells: list[_Cell], index: int, is_full_name: Callable[[str], bool], is_first_name: Callable[[str], bool] | None
+) -> tuple[int, int, str] | None:
+    """A row with no header above ("928197 | <first> <last> | Nights | 22:00-06:00", pasted from a roster):
+    one row is one person, so a code of four digits or more beside a full name is theirs; a year is none."""
+    if len(cells) < 3:
+        return None
+    cell = cells[index]
+    match = _TRAILING_CODE.search(cell.value) if index == 0 else None
+    value, start = (match.group("v"), cell.start + match.start("v")) if match else (cell.value, cell.start)
+    if not _VALUE.fullmatch(value) or sum(ch.isdigit() for ch in value) < 4 or _YEAR.fullmatch(value):
+        return None
+    if not _names_beside(cells, index, is_full_name) and not (
+        is_first_name is not None and _first_name_beside(cells, index, is_first_name)
+    ):
+        return None
+    return start, start + len(value), "a row of a person"
+
+
+def _first_name_beside(cells: list[_Cell], index: int, is_first_name: Callable[[str], bool]) -> bool:
+    """A cell right before or after holding one capitalised first name ("548789 | Markus | abwesend")."""
+    for i in (index - 1, index + 1):
+        if 0 <= i < len(cells):
+            value = cells[i].value
+            if value[:1].isupper() and value.isalpha() and is_first_name(value):
+                return True
+    return False
 
 
 _SPACED_ROW = re.compile(r"^\s*(?P<name>[^\W\d_][^\d\n]*?)\s+(?P<rest>[^\s\d]*\d.*)$")

@@ -107,6 +107,9 @@ class Ownership(_Model):
     site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
     organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
     mailbox_label_words: list[str] = Field(default_factory=list, description="labels of a shared mailbox: team mailbox ...")
+    mailbox_after_words: list[str] = Field(
+        default_factory=list, description="words after an address in its sentence that make it a team's mailbox"
+    )
     person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
 
 
@@ -124,6 +127,9 @@ class WeakEvidence(_Model):
     address_without_number: bool = Field(True, description="a street address without a house number")
     failed_check: bool = Field(
         True, description="an identifier in its printed form whose check digit fails, named by a context word"
+    )
+    name_in_sentence_before: bool = Field(
+        True, description="an IP address tied to a person only by a name in the sentence before"
     )
     shape_name_with_bare_number: bool = Field(
         True, description="a name known only by its shape, combined only with a bare number beside it"

@@ -123,7 +123,7 @@ CODE_FENCE = re.compile(r"^\s*```")
 
 # the title of an invoice document, and its payment lines: the bank details on an invoice are its issuer's
 INVOICE_TITLE = re.compile(
-    r"^\s*(?:tax\s+invoice|invoice|credit\s+note|faktura|kreditfaktura|rechnung|gutschrift)(?:\s+(?:no\.?|nr\.?|number|nummer)?\s*[\w/.-]*\d[\w/.-]*)?\s*$",
+    r"^\s*(?:tax\s+invoice|invoice|credit\s+note|faktura|kreditfaktura|rechnung|gutschrift)(?:\s+(?:no\.?|nr\.?|number|nummer)?\s*[\w/.-]*\d[\w/.-]*)?(?:[ \t]{2,}\S.*)?\s*$",
     re.IGNORECASE,
 )
 PAYMENT_LINE = re.compile(r"\b(?:IBAN|BIC|SWIFT|Bankgiro|Plusgiro|Bankverbindung|sort\s+code)\b", re.IGNORECASE)

@@ -56,8 +56,9 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
         signoff = _signoff(lines, offsets, kinds, first, end, own, footer, attachment)
         if signoff is not None:
             signoffs.append(signoff)
+    splits: dict[int, tuple[int, str]] = {}
     if footer:
-        _footers(lines, kinds, attachment)
+        splits = _footers(lines, kinds, attachment)
     if attachment:
         _invoice_payment_lines(lines, kinds)
     _logs(lines, kinds)
@@ -75,18 +76,31 @@ def read_structure(text: str, attachment: bool = False) -> Structure:
             if table.start <= start < table.end and kinds[i] in over:
                 kinds[i] = TABLE
     return Structure(
-        text, _segments(kinds, offsets, len(text)), tuple(signoffs), tuple(tables), tuple(turn for _, _, turn in chats)
+        text, _segments(kinds, offsets, len(text), splits), tuple(signoffs), tuple(tables),
+        tuple(turn for _, _, turn in chats),
     )
 
 
-def _segments(kinds: list[str], offsets: list[int], length: int) -> tuple[Segment, ...]:
-    out: list[Segment] = []
+def _segments(
+    kinds: list[str], offsets: list[int], length: int, splits: dict[int, tuple[int, str]] | None = None
+) -> tuple[Segment, ...]:
+    """One segment per run of lines of one kind; a line in ``splits`` (line -> (column, kind before
+    it)) starts its own kind only at that column."""
+    changes: list[tuple[int, str]] = []
     for i, kind in enumerate(kinds):
+        split = (splits or {}).get(i)
+        if split is not None and split[0] > 0:
+            changes.append((offsets[i], split[1]))
+            changes.append((offsets[i] + split[0], kind))
+        else:
+            changes.append((offsets[i], kind))
+    out: list[Segment] = []
+    for start, kind in changes:
         if out and out[-1].kind == kind:
             continue
         if out:
-            out[-1] = Segment(out[-1].start, offsets[i], out[-1].kind)
-        out.append(Segment(offsets[i], length, kind))
+            out[-1] = Segment(out[-1].start, start, out[-1].kind)
+        out.append(Segment(start, length, kind))
     return tuple(seg for seg in out if seg.end > seg.start)
 
 
@@ -267,16 +281,22 @@ def _prose(line: str) -> bool:
     return len(line) > limit
 
 
-def _footers(lines: list[str], kinds: list[str], attachment: bool = False) -> None:
+def _footers(lines: list[str], kinds: list[str], attachment: bool = False) -> dict[int, tuple[int, str]]:
     """A line naming a register, an officer or a confidentiality notice, and the rest of its
     paragraph (and lines above it in the paragraph that are not the signature).
 
     Attachment text has no blank lines between paragraphs (a document's paragraphs come one per
     line), so there the footer takes in only neighbouring lines that read like footer lines:
     an employer's letterhead with its org. number does not make the employee's lines below it
-    the organisation's."""
+    the organisation's.
+
+    A footer that starts in the middle of a line after sentences of the writer's own ("... has no
+    punches since Monday. Registered office: ...") is a footer from its marker on only: returns such
+    lines as line -> (column of the marker, kind of the text before it)."""
     def joins(k: int) -> bool:
         return not attachment or _footer_like(lines[k])
+
+    splits: dict[int, tuple[int, str]] = {}
 
     for i, line in enumerate(lines):
         if kinds[i] in (FORWARD_HEADER, LEGAL_FOOTER):
@@ -287,6 +307,17 @@ def _footers(lines: list[str], kinds: list[str], attachment: bool = False) -> No
         if (len(line.split()) > FOOTER_PROSE_WORDS and ":" not in line and line[: found.start()].strip()
                 and not _FIELD_SEPARATORS.search(line)):
             continue  # a sentence that mentions a company number is not a footer (fields split by dots are)
+        before = line[: found.start()]
+        if (kinds[i] in _OVERRIDABLE and _PROSE_BEFORE_MARKER.search(before) and not _FIELD_SEPARATORS.search(before)
+                and len(before.split()) >= PROSE_BEFORE_WORDS):
+            splits[i] = (len(before), kinds[i])
+            kinds[i] = LEGAL_FOOTER
+            down = i
+            while (down + 1 < len(lines) and lines[down + 1].strip() and kinds[down + 1] in _OVERRIDABLE | {SIGNATURE}
+                   and joins(down + 1)):
+                down += 1
+                kinds[down] = LEGAL_FOOTER
+            continue
         up = i
         while (up - 1 >= 0 and i - up < 3 and lines[up - 1].strip() and kinds[up - 1] in _OVERRIDABLE
                and (len(lines[up - 1]) <= SIGNATURE_LINE_CHARS or _FIELD_SEPARATORS.search(lines[up - 1]))
@@ -298,6 +329,11 @@ def _footers(lines: list[str], kinds: list[str], attachment: bool = False) -> No
             down += 1
         for k in range(up, down + 1):
             kinds[k] = LEGAL_FOOTER
+    return splits
+
+
+PROSE_BEFORE_WORDS = 6  # own sentences before a footer marker on its line: this many words at least
+_PROSE_BEFORE_MARKER = re.compile(r"[.!?][ \t]+\S")  # a sentence of the writer's ends before the marker
 
 
 FOOTER_LINE_WORDS = 8
@@ -325,6 +361,12 @@ def _invoice_payment_lines(lines: list[str], kinds: list[str]) -> None:
         return
     for i, line in enumerate(lines):
         if kinds[i] in _OVERRIDABLE and m.PAYMENT_LINE.search(line):
+            kinds[i] = LEGAL_FOOTER
+    # the letterhead above the title (name, address, phone, mailbox) is the issuer's too
+    for i, line in enumerate(lines):
+        if m.INVOICE_TITLE.match(line):
+            break
+        if kinds[i] in _OVERRIDABLE:
             kinds[i] = LEGAL_FOOTER
 
 
