@@ -67,7 +67,7 @@ class PersonCodeRecognizer(BridgeRecognizer):
         score = float(self.options.get("base_score", 0.4))
         seen = set()
         if self.id_headers is not None and self.matcher is not None and (
-            (tabular and ("|" in text or "\t" in text or ";" in text)) or "\n" in text
+            (tabular and ("|" in text or "\t" in text or ";" in text)) or "\n" in text or "|" in text
         ):
             for start, end, header in id_column_codes(text, self.id_headers, self._is_full_name, self.matcher.is_first_name):
                 seen.add(start)

@@ -333,7 +333,7 @@ def _footers(lines: list[str], kinds: list[str], attachment: bool = False) -> di
 
 
 PROSE_BEFORE_WORDS = 6  # own sentences before a footer marker on its line: this many words at least
-_PROSE_BEFORE_MARKER = re.compile(r"[.!?][ \t]+\S")  # a sentence of the writer's ends before the marker
+_PROSE_BEFORE_MARKER = re.compile(r"[.!?](?:[ \t]|\Z)")  # a sentence of the writer's ends before the marker
 
 
 FOOTER_LINE_WORDS = 8

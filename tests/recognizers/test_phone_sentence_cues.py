@@ -1,5 +1,5 @@
 """A national number in digit groups without a context word counts when its sentence names a
-person or an on-call list; the fiction range of North America is North American shapes only.
+person or an on-call list; a number in the range North America reserves for fiction counts like any other.
 
 Values are invented; every case is a pattern.
 """
@@ -40,12 +40,10 @@ def test_sentence_cue_or_not(scanner: Scanner, rules: Rules, language: str, text
     assert_found(found_of(scanner, rules, text, language, ENTITY), expected)
 
 
-@pytest.mark.parametrize(
-    "value, allowed",
-    [("(212) 555-0147", True), ("+1 415 555 0123", True), ("646-555-0199", True),
-     ("087 555 0163", False), ("01 555 0120", False), ("(086) 555-0142", False)],
-)
-def test_fiction_range_is_north_american_shapes_only(rules: Rules, value: str, allowed: bool) -> None:
-    """Area codes start with 2-9: an Irish or German number with 555 01xx in it is a real number."""
-    patterns = [p.regex for p in rules.allow.patterns if p.entity == ENTITY]
-    assert any(re.fullmatch(p, value) for p in patterns) is allowed
+@pytest.mark.parametrize("value", ["(212) 555-0147", "+1 415 555 0123", "646-555-0199", "087 555 0163"])
+def test_a_number_in_the_range_reserved_for_fiction_still_counts_as_someones(
+    scanner: Scanner, rules: Rules, value: str
+) -> None:
+    """Test data writes a colleague's number in that range: the bridge cannot tell fiction from a ticket."""
+    assert not any(re.fullmatch(p.regex, value) for p in rules.allow.patterns if p.entity == ENTITY)
+    assert_found(found_of(scanner, rules, f"My colleague can be reached on {value} for the details.", "en", ENTITY), value)

@@ -1,0 +1,167 @@
+"""Forms met on hand-written and template tickets of the 2026-12-02 round (sets I and T4): whose a
+value is and whether it is one. Values are invented; every case is a pattern, none a value of a set."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.analysis import TicketAnalyzer
+from bridge.platform import Requester, Ticket
+from bridge.rules import Rules
+from bridge.scanner import Scanner
+from bridge.structure.reader import read_structure
+from tests.support.scanning import assert_found, found_of
+
+
+@pytest.fixture(scope="module")
+def analyzer(rules: Rules) -> TicketAnalyzer:
+    return TicketAnalyzer(rules)
+
+
+def action_of(analyzer: TicketAnalyzer, body: str, language: str, name: str = "Mara Quist",
+              email: str = "mara.quist@lindholm-ab.example", subject: str = "Problem") -> str:
+    ticket = Ticket(id="t", platform="test", subject=subject, body=body, requester=Requester(name=name, email=email))
+    return analyzer.analyse(ticket, [], language).action
+
+
+# ---------------------------------------------------------------- recognizers
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        ("en", "Escalation 1: Declan Morrow  028 7155 0931\nEscalation 2: OOH desk", "028 7155 0931"),
+        ("en", "Declan Morrow\n028 7155 0931", None),  # a signature puts name and number on separate lines
+    ],
+)
+def test_a_number_after_a_full_name_on_its_list_row_is_that_persons(
+    scanner: Scanner, rules: Rules, language: str, text: str, expected: str | None
+) -> None:
+    assert_found(found_of(scanner, rules, text, language, "PHONE_NUMBER"), expected)
+
+
+def test_a_tax_id_named_in_the_sentence_before_counts_run_together(scanner: Scanner, rules: Rules) -> None:
+    text = 'Das System meldet "Steuer-IdNr unbekannt". Laut Personalbogen lautet sie 47193058234.'
+    assert_found(found_of(scanner, rules, text, "de", "DE_TAX_ID"), "47193058234")
+
+
+@pytest.mark.parametrize(
+    "subject, action",
+    [
+        ("Grenzgänger: Steuer-ID 30 948 175 269 wird nicht akzeptiert", "review"),  # check digit fails: doubt
+        ("Grenzgänger: Vorgang 30 948 175 269 wird nicht akzeptiert", "none"),  # no label, no tax id
+    ],
+)
+def test_a_labelled_tax_id_whose_check_digit_fails_goes_to_review_never_to_deletion(
+    analyzer: TicketAnalyzer, subject: str, action: str
+) -> None:
+    body = "Für Herrn Philipp Scholz lehnt das System die Nummer im Betreff ab."
+    assert action_of(analyzer, body, "de", subject=subject) == action
+
+
+@pytest.mark.parametrize(
+    "text, counted",
+    [
+        ("Oscar Lindh (91204) har MS och orkar inte eftermiddagar.", True),
+        ("Oscar Lindh (91204) har MS Teams öppet hela dagen.", False),
+        ("Oscar Lindh (91204) har MS-licens sedan i går.", False),
+        ("Emily Thornton (CL-31045) is deaf and uses BSL.", True),
+        ("Ragnar (P91797) är sjukskriven på grund av Crohns sjukdom.", True),
+        ("Auszug aus dem Führungszeugnis für Lena Brandt, Pers.-Nr. 4471: Diebstahl.", True),
+        ("Der Laptop von Lena Brandt, Pers.-Nr. 4471, wurde gestohlen: Diebstahl ist gemeldet.", False),
+        ("Bitte beim Dienstplan beachten, dass Carina Lorenz (4471) katholisch ist.", True),
+        ("Please add the Unison subscription for Harriet Carver (4471) to payroll.", True),
+    ],
+)
+def test_special_category_terms_of_this_round(scanner: Scanner, rules: Rules, text: str, counted: bool) -> None:
+    found = found_of(scanner, rules, text, "sv" if " är " in text or " har " in text else "en", "SPECIAL_CATEGORY")
+    assert bool(found) is counted, found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Tobias Llewellyn cannot reach the portal from 10.67.231.182 since Monday.", "10.67.231.182"),
+        ("Inloggningsförsök för Oskar Holm kommer från 192.168.10.163 och blockeras.", "192.168.10.163"),
+        ("Anna Berg says the app server rejects calls from 10.0.0.5 since Monday.", None),
+        ("The export from 10.0.0.5 failed again.", None),
+    ],
+)
+def test_an_ip_address_where_a_person_named_in_its_sentence_connects_from(
+    scanner: Scanner, rules: Rules, text: str, expected: str | None
+) -> None:
+    language = "sv" if "från" in text else "en"
+    assert_found(found_of(scanner, rules, text, language, "IP_ADDRESS"), expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Can you raise the quota? 928197 | Harriet Prescott | Nights | 22:00-06:00", "928197"),
+        ("548789 | Markus | abwesend | Bronchitis", "548789"),
+        ("2024 | Harriet Prescott | Nights", None),  # a year is no code
+        ("Datum | Name | Stunden\n2024-03-01 | Harriet Prescott | 7.5", None),  # a header row without an id column
+    ],
+)
+def test_a_code_in_a_roster_row_with_no_header_beside_a_name(
+    scanner: Scanner, rules: Rules, text: str, expected: str | None
+) -> None:
+    assert_found(found_of(scanner, rules, text, "en", "PERSON_CODE"), expected)
+
+
+def test_an_address_does_not_run_into_the_next_form_field(scanner: Scanner, rules: Rules) -> None:
+    text = "Plats: Kungsgatan 50, 903 26 Umeå\nInventarienummer: SKR-5680"
+    assert found_of(scanner, rules, text, "sv", "STREET_ADDRESS") == {"Kungsgatan 50, 903 26 Umeå"}
+
+
+# ---------------------------------------------------------------- structure
+
+
+def test_a_legal_footer_that_starts_mid_line_leaves_the_sentences_before_it_own_text() -> None:
+    body = ("Hi team,\n\nOwen Marsh (clock number 710494) has no punches since Monday. Registered office: "
+            "Unit 7, Avonmouth Trade Park, Bristol BS11 9FG. Registered in England No. 03267377.\n\nThanks,\nCallum")
+    structure = read_structure(body)
+    assert structure.part_at(body.index("Owen")) == "own_text"
+    assert structure.part_at(body.index("Unit 7")) == "legal_footer"
+
+
+def test_the_letterhead_above_an_invoice_title_is_the_issuers() -> None:
+    text = ("Byrne Quinn Accountants\nHarcourt Street, Dublin 2\nTel +353 1 677 4410 | accounts@bq.example\n"
+            "INVOICE INV-2024-0412   Date 12/04/2024\nClient ref: CL-0893\n")
+    structure = read_structure(text, attachment=True)
+    assert structure.part_at(text.index("+353")) == "legal_footer"
+    assert structure.part_at(text.index("Client ref")) == "attachment"
+
+
+# ---------------------------------------------------------------- whose it is
+
+
+@pytest.mark.parametrize(
+    "body, action",
+    [
+        # a pasted message with no header: its "my mobile" is its writer's, not the requester's
+        ("The student sent me her details:\n\n> Hi Mara, my personal email is now rosie.ok92@gmail.example\n"
+         "> Thanks, Rosie Okafor\n\nMara", "delete"),
+        # the header line names someone else: the address is theirs
+        ("Bitte prüfen.\n\nAm 01.12.2026 um 14:02 schrieb Sabine Koch <sabine.koch@web.example>:\n"
+         "> Guten Tag, ich interessiere mich für den Wagen.", "delete"),
+        # the requester's other address under their own display name
+        ("Fungerar nu.\n\nDen mån 30 nov 2026 kl 09:03 skrev Mara Quist <mara.quist.hr@gmail.example>:\n"
+         ">> Hej, hur gör jag?", "none"),
+        # where "we" sit is the organisation's address
+        ("Ring växeln om ni vill. Vi sitter på Sportvägen 3, 171 48 Solna.", "none"),
+        # a reply address the whole team reads
+        ("Svara gärna till lanedisken@lindholm-ab.example så ser hela teamet det.", "none"),
+        ("Replies can go to volunteers@lindholm-ab.example so the whole coordinator team sees them.", "none"),
+        # a distribution list by its display name
+        ("Från: Lönekontoret <lonekontoret@lindholm-ab.example>\nTill: Alla medarbetare Göteborg "
+         "<alla.goteborg@lindholm-ab.example>\nÄmne: Lön\n\nHej alla!", "none"),
+        # a form's location field is a site
+        ("Request type: Hardware\nLocation: 3 Quay Street, Manchester M3 3HN\nAsset tag: PRN-2510", "none"),
+        # a firm named by its trade is no person beside a number
+        ("Our accountants Byrne Quinn Accountants (CL-0893) sent the file.", "none"),
+    ],
+)
+def test_whose_value_it_is(analyzer: TicketAnalyzer, body: str, action: str) -> None:
+    language = "sv" if ("Hej" in body or "Ring" in body or "Svara" in body) else "de" if "Bitte" in body else "en"
+    assert action_of(analyzer, body, language) == action
