@@ -64,6 +64,10 @@ class Finding:
     ocr: bool = field(default=False, compare=False)
     # (table, row) in its text when it stands in a table row: one row is one person
     row: tuple[int, int] | None = field(default=None, compare=False)
+    # the header of its table column ("Switchboard", "Mobile"), when it stands in a table with one
+    column: str = field(default="", compare=False)
+    # in attachment text: its line up to it with every finding masked as <TYPE> (no value in it)
+    line_before: str = field(default="", repr=False, compare=False)
     # calibrated score and band (delete / review) of a counted finding; set by the policy
     confidence: float | None = field(default=None, compare=False)
     band: str = field(default="", compare=False)

@@ -3,7 +3,7 @@
 Copy-paste and evasion hide values from patterns: full-width digits and letters
 ("０７０-１２３ ４５ ６７"), zero-width spaces and soft hyphens inside a number or an
 address, non-breaking spaces between digit groups. ``normalise`` applies NFKC (full-width
-to ASCII, NBSP to a space), drops format characters (Unicode category Cf: zero-width
+to ASCII, NBSP to a space), turns Unicode hyphens into "-", drops format characters (Unicode category Cf: zero-width
 space, joiners, soft hyphen, BOM, word joiner) and keeps, per character of the result,
 where it came from, so a finding's offsets point at the original text.
 """
@@ -37,10 +37,16 @@ class Normalised:
         return self.starts[start], self.ends[end - 1]
 
 
+# hyphens and minus signs NFKC keeps ("076\u2011218 45 93" with a non-breaking hyphen): an ASCII
+# hyphen; en and em dashes stay (prose punctuation: "Name \u2013 role")
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2212\ufe63\uff0d"})
+_DASH = re.compile("[\u2010-\u2012\u2212]")
+
+
 def _needs_work(text: str) -> bool:
     if text.isascii():
         return False
-    return bool(_FORMAT.search(text)) or not unicodedata.is_normalized("NFKC", text)
+    return bool(_FORMAT.search(text)) or bool(_DASH.search(text)) or not unicodedata.is_normalized("NFKC", text)
 
 
 def normalise(text: str) -> Normalised:
@@ -61,7 +67,7 @@ def normalise(text: str) -> Normalised:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        cluster = ch if j == i + 1 and ch.isascii() else unicodedata.normalize("NFKC", text[i:j])
+        cluster = ch if j == i + 1 and ch.isascii() else unicodedata.normalize("NFKC", text[i:j]).translate(_DASHES)
         for piece in cluster:
             out.append(piece)
             starts.append(i)

@@ -163,6 +163,32 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
     return out
 
 
+def _line_before(text: str, start: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:
+    """The finding's line up to it (at most LINE_BEFORE_CHARS), every finding in it replaced by <TYPE>:
+    the ownership checks of attachment text read a letterhead's line from it."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - LINE_BEFORE_CHARS)
+    return _masked(text, lo, start, masks, mask_ends)
+
+
+LINE_BEFORE_CHARS = 160
+
+
+def _masked(text: str, lo: int, hi: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:
+    pieces = []
+    pos = lo
+    for index in range(bisect.bisect_right(mask_ends, lo), len(masks)):
+        m_start, m_end, kind = masks[index]
+        if m_start >= hi:
+            break
+        if m_end <= lo:
+            continue
+        pieces.append(text[pos:max(pos, m_start)])
+        pieces.append(f"<{kind}>")
+        pos = max(pos, m_end)
+    pieces.append(text[pos:hi])
+    return "".join(pieces)
+
+
 def _context(text: str, start: int, end: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:
     """A few words either side of a finding, with every finding in view replaced by <TYPE>.
 
@@ -321,6 +347,8 @@ class Scanner:
                         evidence=(r.analysis_explanation.textual_explanation or "") if r.analysis_explanation else "",
                         ocr=part.ocr,
                         row=structure.row_of(r.start),
+                        column=structure.column_header(r.start) or "",
+                        line_before=_line_before(scanned, r.start, masks, mask_ends) if part.place not in ("body", "subject") else "",
                     )
                 )
 

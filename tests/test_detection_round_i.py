@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.analysis import TicketAnalyzer
+from bridge.analysis import AttachmentInput, TicketAnalyzer
 from bridge.platform import Requester, Ticket
 from bridge.rules import Rules
 from bridge.scanner import Scanner
@@ -165,3 +165,72 @@ def test_the_letterhead_above_an_invoice_title_is_the_issuers() -> None:
 def test_whose_value_it_is(analyzer: TicketAnalyzer, body: str, action: str) -> None:
     language = "sv" if ("Hej" in body or "Ring" in body or "Svara" in body) else "de" if "Bitte" in body else "en"
     assert action_of(analyzer, body, language) == action
+
+
+# ---------------------------------------------------------------- round J and T5 (2026-12-02, later)
+
+
+@pytest.mark.parametrize(
+    "language, text, entity, expected",
+    [
+        ("sv", "Hon testade med sitt eget nummer 076\u2011218 45 93 i går.", "PHONE_NUMBER", "076-218 45 93"),  # read as its normalised text
+        ("de", "Rückruf 0160.012.49227 wg. Zählerdefekt", "PHONE_NUMBER", "0160.012.49227"),
+        ("de", "Der Lohnimport meldet: Steuer-ID 146 338 502 98 ist eine Dublette.", "DE_TAX_ID", "146 338 502 98"),
+        ("de", "Die Steuernummer 318 455 102 der Firma steht im Impressum.", "DE_TAX_ID", None),  # nine digits: no tax id
+        ("sv", "Namn: Tor Blom\nFödelsedatum: 8/8 1965", "DATE_OF_BIRTH", "8/8 1965"),
+        ("en", "Last login: Mon Mar 10 06:12:44 2025 from 192.168.20.14", "PERSON", None),
+        ("sv", "VPN kopplar ner för Per Hassan. Hemmaroutern syns som 213.152.147.201 i loggen.", "IP_ADDRESS",
+         "213.152.147.201"),
+        ("en", "Maternity cover needed: Oliver Whitfield in Billing is expecting twins.", "SPECIAL_CATEGORY", "expecting twins"),
+        ("en", "Arthur Okafor is an observant Orthodox Jew.", "SPECIAL_CATEGORY", "Orthodox Jew"),
+        ("de", "Laut Personalbogen ist Elif Engel Zeuge Jehovas.", "SPECIAL_CATEGORY", "Zeuge Jehovas"),
+        ("sv", "Astrid Öberg är sjukskriven på grund av cancerbehandling.", "SPECIAL_CATEGORY", "cancerbehandling"),
+    ],
+)
+def test_forms_of_round_j(scanner: Scanner, rules: Rules, language: str, text: str, entity: str, expected: str | None) -> None:
+    assert_found(found_of(scanner, rules, text, language, entity), expected)
+
+
+@pytest.mark.parametrize(
+    "body, language, action",
+    [
+        # a letterhead line of a company of a neighbouring country (legal form, registration number)
+        ("Se nedan.\n\nNordbro Logistik ApS, Amager Landevej 161, 2770 Kastrup · CVR 31 45 67 89 · tlf. +45 32 50 00 00",
+         "sv", "none"),
+        ("> Waalhaven Terminal B.V., Waalhaven Zuidzijde 21, 3089 JH Rotterdam, KvK 24123456, T +31 10 000 4400",
+         "de", "none"),
+        # a Danish main number
+        ("Klinikens uppgifter:\n\nNordTand ApS\nVesterbrogade 10, 1620 København V\nHovednummer +45 33 12 40 00", "sv", "none"),
+        # the organisation's address, then its customer line in the same sentence
+        ("Our office moved to Brightline Energy, 10 Riverside Business Park, Bristol BS3 4JH; customers should still "
+         "call +44 113 496 0000.", "en", "none"),
+        ("Our office moved to Brightline Energy, 10 Riverside Business Park, Bristol BS3 4JH; her mobile is "
+         "07700 900461.", "en", "delete"),
+        # a service line open round the clock
+        ("Akuta fel: jour 031-700 85 00 dygnet runt.", "sv", "none"),
+        # the requester's slash sign-off and its lines
+        ("Tidrapporten visar dubbla timmar.\n\n// Mara Quist, Lindholm AB\n018.46.94.11 (direkt), kundtjänst 0200-22 33 44",
+         "sv", "none"),
+    ],
+)
+def test_whose_value_it_is_round_j(analyzer: TicketAnalyzer, body: str, language: str, action: str) -> None:
+    assert action_of(analyzer, body, language) == action
+
+
+def test_a_value_the_ticket_shows_to_be_the_organisations_is_theirs_wherever_it_stands(analyzer: TicketAnalyzer) -> None:
+    text = ("BüroTech Systemhaus AG - Angebot AN-2026-4471\nKunde: Helvetia Retail AG, Bahnhofstrasse 10, 8001 Zürich\n"
+            "Lieferadresse: Bahnhofstrasse 10, 8001 Zürich\nGültig bis 31.12.2026. Zahlbar 30 Tage netto.\n"
+            "BüroTech Systemhaus AG, Zürcherstrasse 140, 8952 Schlieren, Tel. +41 44 555 12 00, UID CHE-987.654.321\n")
+    ticket = Ticket(id="t", platform="test", subject="Angebot", body="Bitte Lieferadresse korrigieren.",
+                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
+    decision = analyzer.analyse(ticket, [AttachmentInput("angebot.txt", text.encode())], "de")
+    assert decision.action == "none", [(f.entity_type, f.holder_why) for f in decision.findings if not f.excluded]
+
+
+def test_a_switchboard_column_of_an_attached_table_of_offices_is_the_organisations(analyzer: TicketAnalyzer) -> None:
+    text = ("Our offices\nOffice | Address | Switchboard\n"
+            "Swindon | Cobalt Payroll Services, 22 Canal Wharf, Leeds LS6 2QT | +44 20 7946 1000\n"
+            "Norwich | Cobalt Payroll Services, 36 Riverside Business Park, Derby DE22 1FG | +44 113 496 0000\n")
+    ticket = Ticket(id="t", platform="test", subject="Offices", body="See the attached list.",
+                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
+    assert analyzer.analyse(ticket, [AttachmentInput("offices.txt", text.encode())], "en").action == "none"

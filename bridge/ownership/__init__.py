@@ -114,7 +114,8 @@ def _around(finding: Finding, ticket: Ticket) -> tuple[str, str]:
     # CONTEXT_CHARS into the snippet (or at its start offset when the snippet begins the text)
     target = min(finding.start, CONTEXT_CHARS) + (1 if context.startswith("…") else 0)
     spot = min(spots, key=lambda p: abs(p - target))
-    return context[:spot], context[spot + len(marker):]
+    # attachment text: the masked line up to the value, where the scanner kept it
+    return finding.line_before or context[:spot], context[spot + len(marker):]
 
 
 def _structure(finding: Finding, ticket: Ticket) -> Structure | None:
@@ -380,7 +381,7 @@ def _phone_type(value: str, regions: Iterable[str]) -> str | None:
 
 def _switchboard_column(finding: Finding, ticket: Ticket, rules: Rules) -> bool:
     structure = _structure(finding, ticket)
-    header = structure.column_header(finding.start) if structure else None
+    header = structure.column_header(finding.start) if structure else finding.column
     if not header:
         return False
     entity = rules.entities.get("PHONE_NUMBER")
@@ -438,10 +439,26 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             before[-PHONE_LINE_WINDOW:], words, person, is_first_name=first_name_test(rules)
         ) or bracket_after_says_organisation(after, words):
             return Holding(ORGANISATION, "a switchboard, main or office line (a word on its line says so)")
+        if _service_line_after(after, own.service_line_words_after):
+            return Holding(ORGANISATION, "a service line (open round the clock, a word after it says so)")
         company = rules.scanner.names.organisation_suffixes + own.site_words
-        if letterhead_line_says_organisation(before, company, person, is_first_name=first_name_test(rules)):
+        # a letterhead labels its line "Tel." like anyone: only a person's word (mobile, direct, his) keeps it theirs
+        if letterhead_line_says_organisation(before, company, own.person_words, is_first_name=first_name_test(rules)):
             return Holding(ORGANISATION, "a company's letterhead or footer line (its name or site stands before it)")
     return None
+
+
+SERVICE_WORDS_AFTER_CHARS = 24
+_BRACKETS_AND_PUNCTUATION = re.compile(r"[()\[\],;:.]")
+
+
+def _service_line_after(after: str, words: list[str]) -> bool:
+    """'031-700 85 00 dygnet runt', '+353 1 555 0100 (24h)': a round-the-clock word right after the number."""
+    if not words:
+        return False
+    plain = _BRACKETS_AND_PUNCTUATION.sub(" ", after[:SERVICE_WORDS_AFTER_CHARS])
+    near = f" {fold(plain)} "
+    return any(f" {fold(w)} " in near for w in words)
 
 
 def _team_reads_it(finding: Finding, ticket: Ticket, words: list[str]) -> bool:

@@ -32,6 +32,7 @@ def _folded(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ..
         parts = fold(w).split()
         if len(parts) == 1:
             singles.add(parts[0])
+            singles.add(parts[0].rstrip(".") or parts[0])  # tokens are compared without a final dot ("B.V.")
         elif parts:
             phrases.append(tuple(parts))
     return frozenset(singles), tuple(phrases)

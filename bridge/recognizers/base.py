@@ -364,6 +364,10 @@ class RegexRecognizer(BridgeRecognizer):
     def validate(self, value: str) -> bool:
         return True
 
+    def full_length(self, value: str) -> bool:
+        """Whether ``value`` has the identifier's full length (a shorter number is no mistyped one)."""
+        return True
+
     def base_score(self, value: str) -> float:
         return self.BASE_SCORE
 
@@ -376,7 +380,7 @@ class RegexRecognizer(BridgeRecognizer):
             start, end = match.span("v") if "v" in self.PATTERN.groupindex else match.span()
             value = text[start:end]
             if not self.validate(value):
-                if failed_score and _GROUPED.search(value):
+                if failed_score and _GROUPED.search(value) and self.full_length(value):
                     yield Candidate(start, end, failed_score, FAILED_CHECK_NOTE, True)
                 continue
             yield Candidate(start, end, self.base_score(value), "pattern and checksum", self.NEEDS_CONTEXT)

@@ -77,6 +77,12 @@ def se_personnummer_valid(text: str) -> bool:
     The date part must be a real date (day + 60 for a samordningsnummer); Luhn over
     the last ten digits.
     """
+    return se_personnummer_dated(text) and luhn_valid(digits_of(text)[-10:])
+
+
+def se_personnummer_dated(text: str) -> bool:
+    """Whether ``text`` has a personnummer's length and a real date part (its check digit aside):
+    an organisation number's "month" is 20 or more."""
     number = digits_of(text)
     if len(number) == 12:
         century, number10 = int(number[:2]), number[2:]
@@ -91,9 +97,7 @@ def se_personnummer_valid(text: str) -> bool:
     month, day = int(number10[2:4]), int(number10[4:6])
     if day > 60:
         day -= 60
-    if not (valid_date(year, month, day) or (len(number) == 10 and valid_date(year - 100, month, day))):
-        return False
-    return luhn_valid(number10)
+    return valid_date(year, month, day) or (len(number) == 10 and valid_date(year - 100, month, day))
 
 
 # UK National Insurance number prefixes that are never issued.

@@ -78,7 +78,7 @@ _PHONE_CANDIDATE = re.compile(
 _DATE_SHAPE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}[./]\d{1,2}[./]?")
 _US_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}")
 _GROUP_SPLIT = re.compile(r"[ .\-/]+")
-_DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){2,3}")
+_DOTTED_NATIONAL = re.compile(r"0\d{2,4}(?:\.\d{2,4}){1,2}\.\d{2,6}")
 # Ofcom keeps 07700 900000-900999 for drama; phonenumbers calls them invalid, but people copy
 # them from training material and test data as a person's mobile, in every format
 _GB_DRAMA_MOBILE = re.compile(r"(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|0)7700[ .-]?900[ .-]?\d{3}")

@@ -32,7 +32,7 @@ _E = r"(?![\w/-]|[.]\d)"
 _DATE = re.compile(
     _B + r"(?P<v>"
     r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))"
-    r"|(?P<num>(?P<na>\d{1,2})(?P<sep>[./-])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2}))"
+    r"|(?P<num>(?P<na>\d{1,2})(?P<sep>[./-])(?P<nb>\d{1,2})(?:(?P=sep)|(?<=/\d)\s|(?<=/\d\d)\s)(?P<ny>\d{4}|\d{2}))"
     rf"|(?P<dmy>(?P<dd>\d{{1,2}})(?:st|nd|rd|th|:e|:a)?\.?\s(?:of\s)?(?P<dm>{_MONTH})\.?,?\s(?P<dy>\d{{4}}))"
     r"|(?P<compact>(?P<cy>(?:19|20)\d{2})(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01]))"
     rf"|(?P<mdy>(?P<mm>{_MONTH})\.?\s(?P<md>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<my>\d{{4}}))"

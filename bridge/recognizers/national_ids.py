@@ -15,6 +15,7 @@ from bridge.recognizers.checksums import (
     de_tax_id_valid,
     digits_of,
     nhs_valid,
+    se_personnummer_dated,
     se_personnummer_valid,
     uk_nino_valid,
     us_ssn_valid,
@@ -34,6 +35,9 @@ class SePersonnummerRecognizer(RegexRecognizer):
     def validate(self, value: str) -> bool:
         return se_personnummer_valid(value)
 
+    def full_length(self, value: str) -> bool:
+        return se_personnummer_dated(value)
+
     def base_score(self, value: str) -> float:
         if "-" in value or "+" in value:
             return 0.6
@@ -45,10 +49,14 @@ class DeTaxIdRecognizer(RegexRecognizer):
 
     ENTITY = "DE_TAX_ID"
     TRIGGER = DIGIT
-    PATTERN = re.compile(_NOT_GLUED_BEFORE + r"(?P<v>\d{2} ?\d{3} ?\d{3} ?\d{3})" + _NOT_GLUED_AFTER)
+    # 2-3-3-3 is the printed form; people regroup it as they type ("146 338 502 98")
+    PATTERN = re.compile(_NOT_GLUED_BEFORE + r"(?P<v>\d{2,3}(?: \d{2,4}){2,4}|\d{11})" + _NOT_GLUED_AFTER)
 
     def validate(self, value: str) -> bool:
-        return de_tax_id_valid(digits_of(value))
+        return len(digits_of(value)) == 11 and de_tax_id_valid(digits_of(value))
+
+    def full_length(self, value: str) -> bool:
+        return len(digits_of(value)) == 11
 
     def base_score(self, value: str) -> float:
         return 0.45 if " " in value else 0.3

@@ -107,6 +107,9 @@ class Ownership(_Model):
     site_words: list[str] = Field(default_factory=list, description="words naming a company's site above an address: depot, Standort ...")
     organisation_phone_words: list[str] = Field(default_factory=list, description="words of an office line before a number: office ...")
     mailbox_label_words: list[str] = Field(default_factory=list, description="labels of a shared mailbox: team mailbox ...")
+    service_line_words_after: list[str] = Field(
+        default_factory=list, description="words right after a phone number on its line that make it a service line"
+    )
     mailbox_after_words: list[str] = Field(
         default_factory=list, description="words after an address in its sentence that make it a team's mailbox"
     )

@@ -226,12 +226,15 @@ def _signoff(
         # Not in a document: a name line over an address there is its addressee or subject
         # ("Tom Hale\n14 Oak Road ..."), and an office address in a signature is the organisation's
         for i in range(end - 1, max(first, end - 8) - 1, -1):
+            # "/Alva", "// Amir Öberg, Lönetjänst Norr AB": a slash before the name signs off too
+            slash = _SLASH_SIGNOFF.match(lines[i])
+            cut = slash.end() if slash else 0
             if (
-                lines[i].strip() and kinds[i] in _OVERRIDABLE and _name_like(lines[i])
+                lines[i].strip() and kinds[i] in _OVERRIDABLE and _name_like(lines[i][cut:])
                 and (i == first or not lines[i - 1].strip()) and not m.QUOTE_START.match(lines[i])
             ):
                 start = i
-                names.append((offsets[i], offsets[i] + len(lines[i])))
+                names.append((offsets[i] + cut, offsets[i] + len(lines[i])))
                 # a closing the patterns lack reads like a name ("Frohe Feiertage", "Schöne Woche"):
                 # the name line right under it is the sign-off's name line too
                 if i + 1 < end and _name_like(lines[i + 1]) and kinds[i + 1] in (OWN_TEXT, QUOTED):
@@ -264,6 +267,7 @@ def _signoff(
     return Signoff(offsets[start], offsets[last] + len(lines[last]) + 1, tuple(names), own)
 
 
+_SLASH_SIGNOFF = re.compile(r"^\s*/{1,2}\s*(?=[^\W\d_])")
 _SIG_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[–-]\s")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 

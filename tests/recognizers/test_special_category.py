@@ -33,7 +33,8 @@ CASES: list[tuple[str, str, str | set[str] | None]] = [
     ("en", "He is Muslim and asked for prayer breaks.", "Muslim"),
     ("de", "Er ist schwul und möchte nicht mit X arbeiten.", "schwul"),
     ("en", "The new hire has a criminal record.", "criminal record"),
-    ("sv", "Han är dömd för bedrägeri enligt belastningsregistret.", {"dömd"}),
+    # the offence is named with a conviction word: both count
+    ("sv", "Han är dömd för bedrägeri enligt belastningsregistret.", {"dömd", "bedrägeri"}),
     ("de", "Der Mitarbeiter ist vorbestraft.", "vorbestraft"),
     # a criminal-record entry in inflected and qualified forms, an offence by name
     ("de", "Wegen eines Eintrags im erweiterten Führungszeugnis darf er dort nicht arbeiten.",
