@@ -174,6 +174,7 @@ LINE_BEFORE_CHARS = 160
 
 
 def _masked(text: str, lo: int, hi: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:
+    """``text[lo:hi]`` with every finding in it replaced by <TYPE> (no value left in it)."""
     pieces = []
     pos = lo
     for index in range(bisect.bisect_right(mask_ends, lo), len(masks)):
@@ -197,19 +198,7 @@ def _context(text: str, start: int, end: int, masks: list[tuple[int, int, str]],
     """
     lo = max(0, start - CONTEXT_CHARS)
     hi = min(len(text), end + CONTEXT_CHARS)
-    pieces = []
-    pos = lo
-    for index in range(bisect.bisect_right(mask_ends, lo), len(masks)):
-        m_start, m_end, kind = masks[index]
-        if m_start >= hi:
-            break
-        if m_end <= lo:
-            continue
-        pieces.append(text[pos:max(pos, m_start)])
-        pieces.append(f"<{kind}>")
-        pos = max(pos, m_end)
-    pieces.append(text[pos:hi])
-    snippet = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    snippet = re.sub(r"\s+", " ", _masked(text, lo, hi, masks, mask_ends)).strip()
     return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
 
 
