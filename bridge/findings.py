@@ -66,7 +66,8 @@ class Finding:
     row: tuple[int, int] | None = field(default=None, compare=False)
     # the header of its table column ("Switchboard", "Mobile"), when it stands in a table with one
     column: str = field(default="", compare=False)
-    # in attachment text: its line up to it with every finding masked as <TYPE> (no value in it)
+    # in attachment text: its line up to it and the lines above in its block, every finding masked as
+    # <TYPE> (no value in it)
     line_before: str = field(default="", repr=False, compare=False)
     # calibrated score and band (delete / review) of a counted finding; set by the policy
     confidence: float | None = field(default=None, compare=False)

@@ -164,13 +164,20 @@ def _chunks(text: str, size: int) -> list[tuple[int, str]]:
 
 
 def _line_before(text: str, start: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:
-    """The finding's line up to it (at most LINE_BEFORE_CHARS), every finding in it replaced by <TYPE>:
-    the ownership checks of attachment text read a letterhead's line from it."""
-    lo = max(text.rfind("\n", 0, start) + 1, start - LINE_BEFORE_CHARS)
-    return _masked(text, lo, start, masks, mask_ends)
+    """The finding's line up to it and up to LINES_ABOVE lines above it in its block (at most
+    LINE_BEFORE_CHARS), every finding in it replaced by <TYPE>: the ownership checks of attachment
+    text read a letterhead's line and the company name above an address from it."""
+    lo = text.rfind("\n", 0, start) + 1
+    for _ in range(LINES_ABOVE):
+        above = text.rfind("\n", 0, max(lo - 1, 0)) + 1
+        if lo == 0 or not text[above:lo].strip():
+            break
+        lo = above
+    return _masked(text, max(lo, start - LINE_BEFORE_CHARS), start, masks, mask_ends)
 
 
-LINE_BEFORE_CHARS = 160
+LINE_BEFORE_CHARS = 240
+LINES_ABOVE = 3
 
 
 def _masked(text: str, lo: int, hi: int, masks: list[tuple[int, int, str]], mask_ends: list[int]) -> str:

@@ -115,7 +115,8 @@ def _around(finding: Finding, ticket: Ticket) -> tuple[str, str]:
     target = min(finding.start, CONTEXT_CHARS) + (1 if context.startswith("…") else 0)
     spot = min(spots, key=lambda p: abs(p - target))
     # attachment text: the masked line up to the value, where the scanner kept it
-    return finding.line_before or context[:spot], context[spot + len(marker):]
+    line = finding.line_before.rsplit("\n", 1)[-1] if finding.line_before else ""
+    return line or context[:spot], context[spot + len(marker):]
 
 
 def _structure(finding: Finding, ticket: Ticket) -> Structure | None:
@@ -407,7 +408,9 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
     own = rules.ownership
     if kind in ("STREET_ADDRESS", "IBAN_CODE"):
         text = _source(finding, ticket)
-        before = block_above(text, finding.start) if text is not None else _around(finding, ticket)[0]
+        before = (
+            block_above(text, finding.start) if text is not None else finding.line_before or _around(finding, ticket)[0]
+        )
         words = own.site_words + rules.scanner.names.organisation_suffixes
         if nearest_says_organisation(before, words, own.person_words, person_wins=True, is_first_name=first_name_test(rules)):
             noun = "address" if kind == "STREET_ADDRESS" else "bank account"
