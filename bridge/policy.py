@@ -22,7 +22,9 @@ from typing import Callable, Iterable, Mapping
 from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
 from bridge.ownership import THIRD_PARTY, first_name_test, holder_of, same_phone
+from bridge.ownership.forms import own_form_fields
 from bridge.ownership.neighbours import beside_organisation_address, organisation_values
+from bridge.ownership.products import products_named_like_people
 from bridge.ownership.records import own_codes, own_records, own_values, same_value, site_tables
 from bridge.platform import Ticket
 from bridge.rules import Rules
@@ -62,7 +64,8 @@ def annotate(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[
     regions = rules.requester_exemption.phone_regions
     out = own_values(own_codes(own_records(site_tables(out))), lambda a, b: same_phone(a, b, regions))
     out = beside_organisation_address(out, ticket, rules.ownership.person_words)
-    return organisation_values(out, lambda a, b: same_value(a, b, lambda x, y: same_phone(x, y, regions)))
+    out = organisation_values(out, lambda a, b: same_value(a, b, lambda x, y: same_phone(x, y, regions)))
+    return own_form_fields(products_named_like_people(out, ticket), ticket)
 
 
 def admissible(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[Finding]:

@@ -234,3 +234,68 @@ def test_a_switchboard_column_of_an_attached_table_of_offices_is_the_organisatio
     ticket = Ticket(id="t", platform="test", subject="Offices", body="See the attached list.",
                     requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
     assert analyzer.analyse(ticket, [AttachmentInput("offices.txt", text.encode())], "en").action == "none"
+
+
+# ---------------------------------------------------------------- round K and T6 (2026-12-02, later still)
+
+
+@pytest.mark.parametrize(
+    "language, text, entity, expected",
+    [
+        ("de", "Der Account von Lukas Brenner ist gesperrt.\n\n2024-11-13 06:12:44 vpn-gw01 auth FAIL user=lbrenner "
+               "src=91.64.118.203 reason=too_many_attempts", "IP_ADDRESS", "91.64.118.203"),
+        ("en", 'FAILED login user=j.okafor display="Jonathan Okafor" src=192.168.14.52 term=HMI-EXT2', "IP_ADDRESS",
+         "192.168.14.52"),
+        ("en", "2024-11-13 06:12:44 vpn-gw01 auth FAIL user=svc_backup src=10.30.1.40", "IP_ADDRESS", None),
+        ("sv", "Importen stoppar på företagskortet som Siv Dahlgren använder: 5343988250117190.", "CREDIT_CARD",
+         "5343988250117190"),
+        ("sv", "Kan ni lägga in nytt mobilnummer för Rasmus Berg? Det nya är 08 - 387 655 16.", "PHONE_NUMBER",
+         "08 - 387 655 16"),
+    ],
+)
+def test_forms_of_round_k(scanner: Scanner, rules: Rules, language: str, text: str, entity: str, expected: str | None) -> None:
+    assert_found(found_of(scanner, rules, text, language, entity), expected)
+
+
+@pytest.mark.parametrize(
+    "body, language, action",
+    [
+        # an object pronoun after someone else: that person's value, told to the writer
+        ("Mikael Håkansson har flyttat sin lön. Han bad mig lägga in det nya: SE45 5000 0000 0583 9825 7466.",
+         "sv", "delete"),
+        # the formal "Sie" addresses the reader: the writer's own number
+        ("Bei Rückfragen erreichen Sie mich mobil unter +49 172 6604418.", "de", "none"),
+        # products named like people, with a version beside them somewhere in the ticket
+        ("Since the update to Frida Flex 4.17.3 the client logs me out. It happened while editing person code EMP-07291.",
+         "en", "none"),
+        # the requester's own web form: the phone in its field is theirs
+        ("Name: Mara Quist\nCompany: Lindholm AB\nE-mail: mara.quist@lindholm-ab.example\nPhone: 07700 535 436\n"
+         "Product: RotaBase", "en", "none"),
+        # ... but a third party's number written into a field with a person word is not
+        ("Mitarbeiter: Mara Quist\nZeitraum: Woche 21\nAnliegen: Korrektur\nGrund: Seine Handynummer: +43 664 9259564",
+         "de", "delete"),
+        # a control room's line
+        ("Bitte um Rückruf an die Leitstelle, Tel. +43 1 7909 4000.", "de", "none"),
+        # a writer's line on a building site is no letterhead
+        ("> Ruf mich an wenn was unklar ist, ich bin die Woche auf Baustelle: 0171 4428 913\n> Ralf Schreiber",
+         "de", "delete"),
+    ],
+)
+def test_whose_value_it_is_round_k(analyzer: TicketAnalyzer, body: str, language: str, action: str) -> None:
+    assert action_of(analyzer, body, language) == action
+
+
+def test_a_payslip_filed_under_a_personnummer_names_it(analyzer: TicketAnalyzer) -> None:
+    ticket = Ticket(id="t", platform="test", subject="Lönespec", body="Bifogar en av specarna.",
+                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
+    decision = analyzer.analyse(ticket, [AttachmentInput("lonespec_9207014623_maj.txt", b"Lonespec maj")], "sv")
+    assert decision.action == "delete"
+
+
+def test_a_name_masked_above_an_address_in_an_attachment_keeps_it_a_persons(analyzer: TicketAnalyzer) -> None:
+    text = ("SEPA-Lastschriftmandat\nGläubiger: Sanitär Grünwald GmbH, Gläubiger-ID DE98ZZZ09999999999\n"
+            "Kontoinhaberin: Martina Huber\nAnschrift: Rosenheimer Straße 112, 83043 Bad Aibling\n"
+            "IBAN: DE44 5001 0517 5407 3249 31\n")
+    ticket = Ticket(id="t", platform="test", subject="Mandat", body="Das Mandat wird abgelehnt.",
+                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
+    assert analyzer.analyse(ticket, [AttachmentInput("mandat.txt", text.encode())], "de").action == "delete"

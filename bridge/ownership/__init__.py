@@ -214,7 +214,7 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
             return "the requester's own phone number (they say they are reachable on it)"
         if kind in exempt.own_words_entities and presented_as_own(
             text, finding.start, finding.end, exempt.own_words, exempt.other_person_words, exempt.own_words_window,
-            first_name_test(rules), requester.name or "",
+            first_name_test(rules), requester.name or "", tuple(exempt.own_object_words),
         ):
             return "the requester's own data (they call it theirs)"
     return None
@@ -437,7 +437,8 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         if finding.row is not None:
             before = without_column_label(before)
         words = own.organisation_phone_words + _phone_ignore_words(rules)
-        person = own.person_words + _phone_context_words(rules)
+        # a bare "Tel." labels a switchboard as much as anyone's line: it keeps no number a person's
+        person = own.person_words + [w for w in _phone_context_words(rules) if fold(w).rstrip(".:") not in _BARE_PHONE_LABELS]
         if nearest_says_organisation(
             before[-PHONE_LINE_WINDOW:], words, person, is_first_name=first_name_test(rules)
         ) or bracket_after_says_organisation(after, words):
@@ -446,7 +447,9 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
             return Holding(ORGANISATION, "a service line (open round the clock, a word after it says so)")
         company = rules.scanner.names.organisation_suffixes + own.site_words
         # a letterhead labels its line "Tel." like anyone: only a person's word (mobile, direct, his) keeps it theirs
-        if letterhead_line_says_organisation(before, company, own.person_words, is_first_name=first_name_test(rules)):
+        # ... and a line where the writer speaks ("ich bin auf Baustelle: ...") is prose, no letterhead
+        speaker = rules.requester_exemption.own_words + rules.requester_exemption.own_subjects
+        if letterhead_line_says_organisation(before, company, own.person_words + speaker, is_first_name=first_name_test(rules)):
             return Holding(ORGANISATION, "a company's letterhead or footer line (its name or site stands before it)")
     return None
 
@@ -474,6 +477,7 @@ def _team_reads_it(finding: Finding, ticket: Ticket, words: list[str]) -> bool:
     return any(f" {fold(w)} " in folded for w in words)
 
 
+_BARE_PHONE_LABELS = frozenset({"tel", "telefon", "telephone", "phone", "tlf", "fon", "t", "p"})
 PHONE_LINE_WINDOW = 40
 COMPANY_NAME_WINDOW = 60  # how far before an address the company's name may stand ("at Acme Ltd, Unit 7 ...")
 

@@ -63,19 +63,36 @@ def _speaks_of_another(token: str, others: frozenset[str], is_first_name: Callab
     return token[:1].isupper() and len(token) > 2 and not token.isupper() and is_first_name(token)
 
 
+
+def _formal_you(token: str, index: int) -> bool:
+    """German "Sie" inside a sentence is the reader addressed ("erreichen Sie mich unter ..."), not "she"."""
+    return token == "Sie" and index > 0
+
+
 def presented_as_own(
     text: str, start: int, end: int, own_words: list[str], other_words: list[str], window: int,
-    is_first_name: Callable[[str], bool], requester_name: str = "",
+    is_first_name: Callable[[str], bool], requester_name: str = "", object_words: tuple[str, ...] = (),
 ) -> bool:
-    """A first-person word near the value in its sentence, with nobody else in between."""
+    """A first-person word near the value in its sentence, with nobody else in between; one of
+    ``object_words`` ("me", "mig", "mich") only when nobody else stands before it in the sentence."""
     if not own_words or window <= 0:
         return False
     own = _folded_set(tuple(own_words))
     others = _folded_set(tuple(other_words))
     skip = frozenset(fold(t) for t in _tokens(requester_name))
-    before = _tokens(_sentence_before(text, start, skip))[-window:]
-    for token in reversed(before):
+    sentence = _tokens(_sentence_before(text, start, skip))
+    before = sentence[-window:]
+    for index in range(len(before) - 1, -1, -1):
+        token = before[index]
         if fold(token) in own:
+            # "he asked me to enter the new one", "Frau X hat mir die Karte gezeigt": an object
+            # pronoun after someone else in the sentence is that person's message to the writer
+            earlier = sentence[: len(sentence) - len(before) + index]
+            if fold(token) in _folded_set(tuple(object_words)) and any(
+                fold(t) not in skip and not _formal_you(t, i) and _speaks_of_another(t, others, is_first_name)
+                for i, t in enumerate(earlier)
+            ):
+                break  # only a first-person word after it can still make it theirs ("... (mein Handy)")
             return True
         if fold(token) not in skip and _speaks_of_another(token, others, is_first_name):
             break

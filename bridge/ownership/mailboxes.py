@@ -80,17 +80,27 @@ def _word_of(token: str, vocabulary: frozenset[str]) -> bool:
     )
 
 
+_AND_JOINERS = ("and", "und", "och")
+
+
 def _compound_of(token: str, vocabulary: frozenset[str]) -> bool:
     """``token`` is one word of ``vocabulary`` or two joined ("servicedesk", "payrollinbound"),
     also with a linking s or e ("rechnungseingang", "lönesupport") and inflected ("pensions",
     "kontakte", "lönekontoret")."""
     if _word_of(token, vocabulary):
         return True
-    return any(
+    if any(
         token[:i] in vocabulary
         and (_word_of(token[i:], vocabulary) or (token[i] in _LINKS and _word_of(token[i + 1:], vocabulary)))
         for i in range(2, len(token) - 1)
-    )
+    ):
+        return True
+    # two function words joined by "and" ("timeandattendance", "lohnundgehalt", "lonochpersonal")
+    for joiner in _AND_JOINERS:
+        head, _, tail = token.partition(joiner)
+        if head and tail and head in vocabulary and _word_of(tail, vocabulary):
+            return True
+    return False
 
 
 def _office_compound(token: str, is_first_name: Callable[[str], bool]) -> bool:

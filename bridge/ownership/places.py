@@ -21,6 +21,8 @@ from bridge.ownership.text import fold
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?")
 LINES_ABOVE = 3
+PERSON_MASK = "<PERSON>"  # a name finding as the scanner masks it in attachment contexts
+MASKED_NAME_WORD = "maskedpersonname"
 BRACKET_AFTER = re.compile(r"^\s*[\(\[]\s*([^)\]\n]{1,40})[\)\]]")
 
 
@@ -65,6 +67,9 @@ def nearest_says_organisation(
     ``person_wins``, any person word in the sentence, or a name nearer than the organisation
     word ("Linde Gas AB, ..." is the company's), keeps the value a person's
     ("to the engineer's home instead of the depot: 14 Albion Crescent")."""
+    # a name masked in an attachment's context ("Kontoinhaberin: <PERSON> Anschrift: ...") is a person
+    before = before.replace(PERSON_MASK, f" {MASKED_NAME_WORD} ")
+    person_words = [*person_words, MASKED_NAME_WORD]
     ends = list(_SENTENCE_END.finditer(before))
     sentence = before[ends[-1].end():] if ends else before
     raw = _TOKEN.findall(sentence)
@@ -132,7 +137,8 @@ def letterhead_line_says_organisation(
     a legal-form suffix or a site word stands before it on its line, and no person word, no
     possessive ("his", "Ann's") and no person's full name anywhere on that line before it.
     A bare "our" alone does not make a line a company's."""
-    line = before.rsplit("\n", 1)[-1]
+    line = before.rsplit("\n", 1)[-1].replace(PERSON_MASK, f" {MASKED_NAME_WORD} ")
+    person_words = [*person_words, MASKED_NAME_WORD]
     if len(_TOKEN.findall(line)) > LETTERHEAD_MAX_WORDS:
         return False  # a sentence of prose, not a letterhead's fields
     possessives = {fold(p) for p in _POSSESSIVES}

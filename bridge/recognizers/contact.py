@@ -14,6 +14,7 @@ ignore word ("server", "gateway", "firmware") drops it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
@@ -338,6 +339,16 @@ _IPV6 = re.compile(r"(?<![\w:.])(?P<v>(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(
 
 
 SOURCE_IN_SENTENCE = "where a person named in its sentence connects from"
+SOURCE_OF_LOGIN = "where the login of a person named in the text comes from (its log line's user)"
+_SOURCE_GAP = re.compile(r"[ \t:=]*")
+# the user of a log line: "user=lbrenner", "login=j.okafor", "uid=anna.berg"
+_LOG_USER = re.compile(r"\b(?:user(?:name)?|login|uid|account|usr)[=:][ \t]*[\"']?(?P<u>[\w.@-]{3,40})", re.IGNORECASE)
+
+
+def _fold_login(word: str) -> str:
+    """'Brenner' -> 'brenner', 'Öztürk' -> 'ozturk': an account name's letters."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 class IpAddressRecognizer(BridgeRecognizer):
@@ -367,15 +378,39 @@ class IpAddressRecognizer(BridgeRecognizer):
                     continue
                 yield Candidate(start, end, float(self.options.get("base_score", 0.3)), "IP address", needs_context=True)
 
+    def _login_of_named_person(self, text: str, start: int) -> bool:
+        """The address's log line names a user whose account name is a full name of the text
+        ("user=lbrenner src=91.64.118.203" and "Lukas Brenner" above it)."""
+        if self.name_matcher is None:
+            return False
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line = text[line_start: len(text) if line_end == -1 else line_end]
+        users = {_fold_login(m.group("u").split("@")[0]) for m in _LOG_USER.finditer(line)}
+        if not users:
+            return False
+        for n_start, n_end, _ in self.name_matcher.find(text):
+            words = [_fold_login(w) for w in text[n_start:n_end].split()]
+            if len(words) < 2:
+                continue
+            first, last = words[0], words[-1]
+            forms = {first[0] + last, f"{first}.{last}", f"{first[0]}.{last}", f"{first}{last}", f"{first}_{last}",
+                     f"{first}-{last}", f"{last}.{first}", f"{last}{first[0]}"}
+            if users & forms:
+                return True
+        return False
+
     def _named_source(self, text: str, start: int) -> str:
         """Why the address is where a named person connects from ('' when it is not): a source word
         right before it and a full name earlier in its sentence, or in the sentence before
         (SOURCE_IN_SENTENCE_BEFORE, weak evidence), with no ignore word between."""
         if self.name_matcher is None:
             return ""
-        word = self.source_words.nearest_before(text, start, 12, self.adjacent_gap, same_clause=True)
+        word = self.source_words.nearest_before(text, start, 12, _SOURCE_GAP, same_clause=True)
         if word is None:
             return ""
+        if self._login_of_named_person(text, start):
+            return SOURCE_OF_LOGIN
         breaks = [brk for brk in SENTENCE_BREAK.finditer(text, max(0, start - 400), start)]
         begin = breaks[-1].end() if breaks else max(0, start - 400)
         names = list(self.name_matcher.find(text[begin:start]))

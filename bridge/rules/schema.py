@@ -88,6 +88,9 @@ class RequesterExemption(_Model):
     # a value with a first-person word (my, mitt, meine ...) at most own_words_window words before
     # it in its sentence, and no word of another person between them, is the requester's own
     own_words: list[str] = Field(default_factory=list)
+    # ... of which these are objects ("me", "mig", "mich"): after someone else in the sentence they are
+    # the writer spoken to ("he asked me to enter ..."), not the value's owner
+    own_object_words: list[str] = Field(default_factory=list)
     other_person_words: list[str] = Field(default_factory=list)
     own_words_window: int = Field(default=0, ge=0, le=40)
     # a phone number after a first-person subject (I, ich, jag) and one of these words in its

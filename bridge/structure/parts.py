@@ -6,6 +6,8 @@ confidence bands read it; ``scan --explain`` and ``eval`` show it.
 
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -24,6 +26,9 @@ ATTACHMENT = "attachment"  # attachment text that is none of the above
 CHAT = "chat"  # a pasted chat transcript (Teams, Slack, WhatsApp): each message has its speaker
 
 KINDS = (SUBJECT, GREETING, OWN_TEXT, SIGNATURE, QUOTED, FORWARD_HEADER, TABLE, LOG, LEGAL_FOOTER, ATTACHMENT, CHAT)
+
+
+_ALIGNED = re.compile(r"\s{2,}|\t")
 
 
 @dataclass(frozen=True)
@@ -112,15 +117,23 @@ class Structure:
     def column_header(self, offset: int) -> str | None:
         """The header cell above the cell holding ``offset`` ("Mobile", "Switchboard")."""
         table = self.table_at(offset)
-        if table is None or not table.header or table.separator == "  ":
+        if table is None or not table.header:
             return None
         row = table.row_at(offset)
         if not row:
             return None
         start, end = table.rows[row]
         line = self.text[start:end]
+        header_line = self.text[table.rows[0][0]:table.rows[0][1]]
+        if table.separator == "  ":
+            # aligned columns: cells apart by two spaces or more, as many in the row as in the header
+            head = _ALIGNED.split(header_line.strip())
+            if len(_ALIGNED.split(line.strip())) != len(head):
+                return None
+            column = len(_ALIGNED.split(line[: offset - start].lstrip())) - 1
+            return head[column].strip() if 0 <= column < len(head) else None
         column = line[: offset - start].count(table.separator)
-        head = self.text[table.rows[0][0]:table.rows[0][1]].strip().strip(table.separator).split(table.separator)
+        head = header_line.strip().strip(table.separator).split(table.separator)
         if line.lstrip().startswith(table.separator):
             column -= 1
         return head[column].strip() if 0 <= column < len(head) else None
