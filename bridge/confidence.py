@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from bridge.findings import FAILED_CHECK_NOTE, SOURCE_IN_SENTENCE_BEFORE, Finding
+from bridge.findings import FAILED_CHECK_NOTE, SOURCE_IN_SENTENCE_BEFORE, EXAMPLE_NOTE, TEST_DATA_NOTE, Finding
 from bridge.ownership.mailboxes import freemail, names_a_person
 from bridge.rules.schema import Confidence
 
@@ -52,6 +52,10 @@ def weakness(finding: Finding, config: Confidence, is_first_name: FirstNameTest 
         return "an IP address whose person is named only in the sentence before"
     if weak.example_words and cited_as_example(finding, weak.example_words):
         return "cited in quotes as an example of a format"
+    if weak.test_data and finding.evidence.startswith(EXAMPLE_NOTE):
+        return "named as an example in its sentence"
+    if weak.test_data and finding.evidence.startswith(TEST_DATA_NOTE):
+        return "in a ticket that says its data are test data and shows documented placeholders"
     if weak.address_without_person and finding.entity_type == "EMAIL_ADDRESS" and impersonal_address(finding, is_first_name):
         return "an address on a company domain with no person's name in it or before it"
     return ""

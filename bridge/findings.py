@@ -17,6 +17,11 @@ Action = Literal["delete", "review", "none"]
 FAILED_CHECK_NOTE = "printed form, check digit fails"
 # ... for an IP address where a person named in the sentence before connects from (weak evidence)
 SOURCE_IN_SENTENCE_BEFORE = "where a person named in the sentence before connects from"
+# ... for a value in a ticket that says its data are test data and shows a documented placeholder
+# (bridge.ownership.placeholders): weak evidence
+TEST_DATA_NOTE = "in a ticket about test data beside documented placeholders"
+# ... for a value after an example noun in its sentence ("Exemplet i beskrivningen är ...")
+EXAMPLE_NOTE = "named as an example in its sentence"
 
 
 @dataclass(frozen=True)

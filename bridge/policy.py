@@ -23,8 +23,14 @@ from bridge.confidence import combination_strength, direct_strength, with_band
 from bridge.findings import Action, Decision, ExtractedAttachment, Finding
 from bridge.ownership import THIRD_PARTY, first_name_test, holder_of, same_phone
 from bridge.ownership.forms import own_form_fields
-from bridge.ownership.neighbours import beside_organisation_address, organisation_values
+from bridge.ownership.neighbours import addresses_in_own_signature, beside_organisation_address, organisation_values
+from bridge.ownership.placeholders import placeholders
 from bridge.ownership.products import products_named_like_people
+from bridge.structure import read_structure
+from bridge.structure.parts import LEGAL_FOOTER, SIGNATURE
+from bridge.ownership.records import (
+    accounts_in_own_files, beside_own_values, repeated_addresses,
+)
 from bridge.ownership.records import own_codes, own_records, own_values, same_value, site_tables
 from bridge.platform import Ticket
 from bridge.rules import Rules
@@ -63,9 +69,21 @@ def annotate(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[
         out.append(replace(finding, holder=holding.holder, holder_why=holding.why, excluded=excluded))
     regions = rules.requester_exemption.phone_regions
     out = own_values(own_codes(own_records(site_tables(out))), lambda a, b: same_phone(a, b, regions))
+    out = repeated_addresses(accounts_in_own_files(beside_own_values(out)))
     out = beside_organisation_address(out, ticket, rules.ownership.person_words)
     out = organisation_values(out, lambda a, b: same_value(a, b, lambda x, y: same_phone(x, y, regions)))
-    return own_form_fields(products_named_like_people(out, ticket), ticket)
+    out = _addresses_in_own_signature(out, ticket, rules)
+    out = own_form_fields(products_named_like_people(out, ticket), ticket)
+    return placeholders(out, ticket, rules.ownership.placeholders)
+
+
+def _addresses_in_own_signature(findings: list[Finding], ticket: Ticket, rules: Rules) -> list[Finding]:
+    if not any(f.entity_type == "STREET_ADDRESS" and f.holder == THIRD_PARTY for f in findings):
+        return findings
+    entity = rules.entities.get("STREET_ADDRESS")
+    org_words = [w for words in (entity.ignore_context.values() if entity else ()) for w in words]
+    structure = read_structure(ticket.body or "")
+    return addresses_in_own_signature(findings, ticket, frozenset({SIGNATURE, LEGAL_FOOTER}), structure.part_at, org_words)
 
 
 def admissible(findings: Iterable[Finding], ticket: Ticket, rules: Rules) -> list[Finding]:
@@ -108,6 +126,10 @@ def fired_rules(counted: list[Finding], rules: Rules, texts: Mapping[str, str] |
                         first, second, rule.review_within_chars, lambda a, b: _one_paragraph(a, b, texts)
                     )
                     far = FAR_APART if near_second else ""
+                if not near_second and rule.pronoun_words and rule.review_within_chars is not None and texts:
+                    near_first, near_second = _pronoun_pairs(first, second, texts, rule.pronoun_words,
+                                                             rule.review_within_chars)
+                    far = POINTED_BACK if near_second else ""
                 first, second = near_first, near_second
                 involved = list(first)
             if not second or (len(first) == 1 and second == first):
@@ -126,6 +148,7 @@ def fired_rules(counted: list[Finding], rules: Rules, texts: Mapping[str, str] |
 
 
 FAR_APART = "the term and the person stand far apart (it may be about someone else)"
+POINTED_BACK = "the term's sentence points back by a pronoun to the person named before it"
 ACROSS_PLACES = "the name and the identifier stand in different parts of the ticket"
 
 
@@ -166,6 +189,35 @@ def _said_of_someone_unnamed(
     if not unnamed.search(text, left, right):
         return False
     return not any(p.place == term.place and left <= p.start < right for p in persons)
+
+
+@lru_cache(maxsize=16)
+def _pronoun_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’])(?:{alternatives})(?![\w'’])", re.IGNORECASE)
+
+
+def _pronoun_pairs(
+    terms: list[Finding], persons: list[Finding], texts: Mapping[str, str], pronouns: list[str], within: int
+) -> tuple[list[Finding], list[Finding]]:
+    """Terms whose sentence names nobody but points back by a pronoun, paired with the only person
+    named before them in the same text part within ``within`` characters."""
+    pattern = _pronoun_pattern(tuple(pronouns))
+    pairs: list[tuple[Finding, Finding]] = []
+    for term in terms:
+        text = texts.get(term.place)
+        if text is None:
+            continue
+        left, right = _sentence_span(text, term.start, term.end)
+        if not pattern.search(text, left, right):
+            continue
+        before = [p for p in persons if p.place == term.place and p.entity_type == "PERSON" and p.end <= left
+                  and term.start - p.end <= within]
+        inside = [p for p in persons if p.place == term.place and left <= p.start < right]
+        names = {p.value.casefold() for p in before}
+        if len(names) == 1 and not inside:
+            pairs.extend((term, p) for p in before)
+    return [t for t, _ in pairs], [p for _, p in pairs]
 
 
 def _gap(a: Finding, b: Finding) -> int:

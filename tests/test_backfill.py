@@ -162,6 +162,8 @@ def test_a_backfill_killed_mid_run_resumes_and_decides_every_ticket_exactly_once
         assert "resuming the monitor backfill" in second.stdout
         status = [line for line in second.stderr.splitlines() if line.startswith(f"backfill {harness.name}: decided")]
         assert status and "ETA" in status[0] and "(budget" in status[0] and "measured" in status[0]  # no terminal: lines
+        # the backfill returns once the last ticket is queued: let the workers decide it before stopping them
+        wait_for(lambda: all(t in decisions(bridge, harness.name) for t in tickets), timeout=120)
     finally:
         if first.poll() is None:
             first.kill()

@@ -19,9 +19,12 @@ def analyzer(rules: Rules) -> TicketAnalyzer:
 
 
 def action_of(analyzer: TicketAnalyzer, body: str, language: str, name: str = "Mara Quist",
-              email: str = "mara.quist@lindholm-ab.example", subject: str = "Problem") -> str:
+              email: str = "mara.quist@lindholm-ab.example", subject: str = "Problem",
+              attachment: tuple[str, str] | None = None) -> str:
+    """The action for a ticket from Mara Quist, with one text attachment given as (file name, text)."""
     ticket = Ticket(id="t", platform="test", subject=subject, body=body, requester=Requester(name=name, email=email))
-    return analyzer.analyse(ticket, [], language).action
+    files = [AttachmentInput(attachment[0], attachment[1].encode())] if attachment else []
+    return analyzer.analyse(ticket, files, language).action
 
 
 # ---------------------------------------------------------------- recognizers
@@ -191,9 +194,7 @@ def test_forms_of_round_j(scanner: Scanner, rules: Rules, language: str, text: s
     assert_found(found_of(scanner, rules, text, language, entity), expected)
 
 
-@pytest.mark.parametrize(
-    "body, language, action",
-    [
+ROUND_J_WHOSE_VALUE = [
         # a letterhead line of a company of a neighbouring country (legal form, registration number)
         ("Se nedan.\n\nNordbro Logistik ApS, Amager Landevej 161, 2770 Kastrup · CVR 31 45 67 89 · tlf. +45 32 50 00 00",
          "sv", "none"),
@@ -211,29 +212,23 @@ def test_forms_of_round_j(scanner: Scanner, rules: Rules, language: str, text: s
         # the requester's slash sign-off and its lines
         ("Tidrapporten visar dubbla timmar.\n\n// Mara Quist, Lindholm AB\n018.46.94.11 (direkt), kundtjänst 0200-22 33 44",
          "sv", "none"),
-    ],
-)
-def test_whose_value_it_is_round_j(analyzer: TicketAnalyzer, body: str, language: str, action: str) -> None:
-    assert action_of(analyzer, body, language) == action
+    ]
 
 
 def test_a_value_the_ticket_shows_to_be_the_organisations_is_theirs_wherever_it_stands(analyzer: TicketAnalyzer) -> None:
     text = ("BüroTech Systemhaus AG - Angebot AN-2026-4471\nKunde: Helvetia Retail AG, Bahnhofstrasse 10, 8001 Zürich\n"
             "Lieferadresse: Bahnhofstrasse 10, 8001 Zürich\nGültig bis 31.12.2026. Zahlbar 30 Tage netto.\n"
             "BüroTech Systemhaus AG, Zürcherstrasse 140, 8952 Schlieren, Tel. +41 44 555 12 00, UID CHE-987.654.321\n")
-    ticket = Ticket(id="t", platform="test", subject="Angebot", body="Bitte Lieferadresse korrigieren.",
-                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
-    decision = analyzer.analyse(ticket, [AttachmentInput("angebot.txt", text.encode())], "de")
-    assert decision.action == "none", [(f.entity_type, f.holder_why) for f in decision.findings if not f.excluded]
+    action = action_of(analyzer, "Bitte Lieferadresse korrigieren.", "de", subject="Angebot", attachment=("angebot.txt", text))
+    assert action == "none"
 
 
 def test_a_switchboard_column_of_an_attached_table_of_offices_is_the_organisations(analyzer: TicketAnalyzer) -> None:
     text = ("Our offices\nOffice | Address | Switchboard\n"
             "Swindon | Cobalt Payroll Services, 22 Canal Wharf, Leeds LS6 2QT | +44 20 7946 1000\n"
             "Norwich | Cobalt Payroll Services, 36 Riverside Business Park, Derby DE22 1FG | +44 113 496 0000\n")
-    ticket = Ticket(id="t", platform="test", subject="Offices", body="See the attached list.",
-                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
-    assert analyzer.analyse(ticket, [AttachmentInput("offices.txt", text.encode())], "en").action == "none"
+    action = action_of(analyzer, "See the attached list.", "en", subject="Offices", attachment=("offices.txt", text))
+    assert action == "none"
 
 
 # ---------------------------------------------------------------- round K and T6 (2026-12-02, later still)
@@ -259,7 +254,7 @@ def test_forms_of_round_k(scanner: Scanner, rules: Rules, language: str, text: s
 
 @pytest.mark.parametrize(
     "body, language, action",
-    [
+    ROUND_J_WHOSE_VALUE + [
         # an object pronoun after someone else: that person's value, told to the writer
         ("Mikael Håkansson har flyttat sin lön. Han bad mig lägga in det nya: SE45 5000 0000 0583 9825 7466.",
          "sv", "delete"),
@@ -281,21 +276,18 @@ def test_forms_of_round_k(scanner: Scanner, rules: Rules, language: str, text: s
          "de", "delete"),
     ],
 )
-def test_whose_value_it_is_round_k(analyzer: TicketAnalyzer, body: str, language: str, action: str) -> None:
+def test_whose_value_it_is_rounds_j_and_k(analyzer: TicketAnalyzer, body: str, language: str, action: str) -> None:
     assert action_of(analyzer, body, language) == action
 
 
 def test_a_payslip_filed_under_a_personnummer_names_it(analyzer: TicketAnalyzer) -> None:
-    ticket = Ticket(id="t", platform="test", subject="Lönespec", body="Bifogar en av specarna.",
-                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
-    decision = analyzer.analyse(ticket, [AttachmentInput("lonespec_9207014623_maj.txt", b"Lonespec maj")], "sv")
-    assert decision.action == "delete"
+    action = action_of(analyzer, "Bifogar en av specarna.", "sv", subject="Lönespec", attachment=("lonespec_9207014623_maj.txt", "Lonespec maj"))
+    assert action == "delete"
 
 
 def test_a_name_masked_above_an_address_in_an_attachment_keeps_it_a_persons(analyzer: TicketAnalyzer) -> None:
     text = ("SEPA-Lastschriftmandat\nGläubiger: Sanitär Grünwald GmbH, Gläubiger-ID DE98ZZZ09999999999\n"
             "Kontoinhaberin: Martina Huber\nAnschrift: Rosenheimer Straße 112, 83043 Bad Aibling\n"
             "IBAN: DE44 5001 0517 5407 3249 31\n")
-    ticket = Ticket(id="t", platform="test", subject="Mandat", body="Das Mandat wird abgelehnt.",
-                    requester=Requester(name="Mara Quist", email="mara.quist@lindholm-ab.example"))
-    assert analyzer.analyse(ticket, [AttachmentInput("mandat.txt", text.encode())], "de").action == "delete"
+    action = action_of(analyzer, "Das Mandat wird abgelehnt.", "de", subject="Mandat", attachment=("mandat.txt", text))
+    assert action == "delete"

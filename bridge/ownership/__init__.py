@@ -49,8 +49,8 @@ from bridge.structure.parts import Signoff
 from bridge.structure import quote_header_before
 from bridge.structure.parts import FORWARD_HEADER, GREETING, LEGAL_FOOTER, QUOTED, SIGNATURE
 
-REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY = "requester", "organisation", "system", "third_party"
-HOLDERS = (REQUESTER, ORGANISATION, SYSTEM, THIRD_PARTY)
+from bridge.ownership.holders import HOLDERS as HOLDERS, ORGANISATION as ORGANISATION, REQUESTER as REQUESTER  # re-exported
+from bridge.ownership.holders import SYSTEM as SYSTEM, THIRD_PARTY as THIRD_PARTY  # re-exported
 
 # identifiers only a person has: a legal footer never makes one the organisation's
 PERSONAL_ONLY = frozenset(
@@ -200,6 +200,8 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         noun = {"PHONE_NUMBER": "phone number", "PERSON": "name", "EMAIL_ADDRESS": "email address"}.get(kind, "data")
         return f"the requester's own {noun} (in their signature)"
     text = _source(finding, ticket)
+    if kind in ACCOUNT_KINDS and text is not None and requester.name and _holder_line_names(text, finding, requester.name):
+        return "the requester's own account (its holder line names them)"
     if text is not None and finding.place in ("subject", "body") and _requester_speaks(finding, ticket):
         if named_just_before(text, finding.start, first_name_test(rules), requester.name or ""):
             return None  # "Vera Holm (v.holm@...) covers for me": the value is Vera's
@@ -215,13 +217,47 @@ def _requester(finding: Finding, ticket: Ticket, rules: Rules) -> str | None:
         if kind in exempt.own_words_entities and presented_as_own(
             text, finding.start, finding.end, exempt.own_words, exempt.other_person_words, exempt.own_words_window,
             first_name_test(rules), requester.name or "", tuple(exempt.own_object_words),
+            tuple(exempt.own_continuing_words),
         ):
             return "the requester's own data (they call it theirs)"
     return None
 
 
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# a block of numbers: "089 4520870-0 bis 089 4520870-99", "+44 20 7946 0100 to +44 20 7946 0199", "-0 bis -99";
+# the other end is a number too ("I'm on <number> until 3" is no block)
+_RANGE_WORD = r"(?:bis|to|till|through|thru|–|—)"
+_RANGE_END = r"(?:<PHONE_NUMBER>|\+?\d[\d \t/-]{5,}\d|-\d{1,4}\b)"
+_RANGE_BEFORE = re.compile(_RANGE_END + r"[ \t]*" + _RANGE_WORD + r"[ \t]*\Z", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"[ \t]*" + _RANGE_WORD + r"[ \t]*" + _RANGE_END, re.IGNORECASE)
 _DISPLAY_TAIL = re.compile(r"[\"'<(\[\s]+\Z")
+
+
+ACCOUNT_KINDS = frozenset({"IBAN_CODE", "CREDIT_CARD"})
+# "Kontoinhaber: Hinrich Oltmanns", "Account holder: ...", "Kontohavare: ...", "Name on card: ..."
+_HOLDER_LINE = re.compile(
+    r"^[ \t>]*(?:account[ \t]+holder|account[ \t]+name|name[ \t]+on[ \t]+(?:the[ \t]+)?card|card[ \t]?holder|"
+    r"kontoinhaber(?:in)?|karteninhaber(?:in)?|inhaber(?:in)?|kontohavare|kontoinnehavare|kortinnehavare|"
+    r"betalningsmottagare)[ \t]*:[ \t]*(?P<name>[^\n]+)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+HOLDER_LINES = 2  # how many lines above or below the account its holder line may stand
+
+
+def _holder_line_names(text: str, finding: Finding, requester_name: str) -> bool:
+    """A holder line beside the account ("IBAN: ...\nKontoinhaber: <the requester>") names the requester."""
+    lo = finding.start
+    for _ in range(HOLDER_LINES + 1):
+        lo = text.rfind("\n", 0, max(lo - 1, 0)) if lo > 0 else 0
+        if lo <= 0:
+            lo = 0
+            break
+    hi = finding.end
+    for _ in range(HOLDER_LINES + 1):
+        nxt = text.find("\n", hi + 1)
+        hi = len(text) if nxt < 0 else nxt
+    return any(signs_as(m.group("name").strip(), requester_name, surname_enough=True)
+               for m in _HOLDER_LINE.finditer(text, lo, hi))
 
 
 def _under_own_display_name(finding: Finding, ticket: Ticket, requester_name: str) -> bool:
@@ -434,6 +470,8 @@ def _organisation(finding: Finding, ticket: Ticket, rules: Rules) -> Holding | N
         return Holding(ORGANISATION, "a contact line under a team's or a company's sign-off")
     if kind == "PHONE_NUMBER":
         before, after = _around(finding, ticket)
+        if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+            return Holding(ORGANISATION, "an end of a block of numbers (\"... bis ...\", \"... to ...\"), no one's line")
         if finding.row is not None:
             before = without_column_label(before)
         words = own.organisation_phone_words + _phone_ignore_words(rules)

@@ -18,7 +18,8 @@ from typing import Callable
 from bridge.ownership.names import signs_as
 from bridge.ownership.text import fold
 
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+# a full stop before a lower-case word ends an abbreviation, not the sentence ("Steuer-IdNr. ist ...")
+_SENTENCE_END = re.compile(r"[.!?](?:\s+(?![a-zåäöüß])|$)|\n\s*\n")
 _TOKEN = re.compile(r"[\w'’-]+")
 AFTER_WORDS = 6
 MAX_CHARS = 400
@@ -69,18 +70,49 @@ def _formal_you(token: str, index: int) -> bool:
     return token == "Sie" and index > 0
 
 
+CONTINUING_TOKENS = 4  # "Nya kontot är": a short sentence that goes on about the one before
+STEM_LETTERS = 5  # ... and names again what that one named ("kontot", "konto")
+
+
+def _continues_own_sentence(
+    text: str, start: int, sentence: list[str], continuing: frozenset[str], own: frozenset[str],
+    others: frozenset[str], skip: frozenset[str], is_first_name: Callable[[str], bool],
+) -> bool:
+    """"Jag bytte lönekonto ... till mitt gamla konto. Nya kontot är <IBAN>": a short sentence that
+    starts with a continuing word (new, nya, neue, correct ...) goes on about the first-person one
+    before it, when nobody else is named in either."""
+    if not continuing or not sentence or len(sentence) > CONTINUING_TOKENS or fold(sentence[0]) not in continuing:
+        return False
+    if any(fold(t) not in skip and _speaks_of_another(t, others, is_first_name) for t in sentence):
+        return False
+    head = _SENTENCE_END.split(text[max(0, start - MAX_CHARS):start])
+    if len(head) < 2:
+        return False
+    previous = _tokens(head[-2])
+    if any(fold(t) not in skip and _speaks_of_another(t, others, is_first_name) for t in previous):
+        return False
+    # the same thing in both: "Nya kontot" after "mitt gamla konto", not "Nya nattansvariges nummer"
+    stems = {fold(t)[:STEM_LETTERS] for t in sentence[1:] if len(t) >= STEM_LETTERS}
+    said_before = " ".join(fold(t) for t in previous)
+    return any(stem in said_before for stem in stems) and any(fold(t) in own for t in previous)
+
+
 def presented_as_own(
     text: str, start: int, end: int, own_words: list[str], other_words: list[str], window: int,
     is_first_name: Callable[[str], bool], requester_name: str = "", object_words: tuple[str, ...] = (),
+    continuing_words: tuple[str, ...] = (),
 ) -> bool:
     """A first-person word near the value in its sentence, with nobody else in between; one of
-    ``object_words`` ("me", "mig", "mich") only when nobody else stands before it in the sentence."""
+    ``object_words`` ("me", "mig", "mich") only when nobody else stands before it in the sentence;
+    or a short sentence starting with one of ``continuing_words`` after a first-person sentence."""
     if not own_words or window <= 0:
         return False
     own = _folded_set(tuple(own_words))
     others = _folded_set(tuple(other_words))
     skip = frozenset(fold(t) for t in _tokens(requester_name))
     sentence = _tokens(_sentence_before(text, start, skip))
+    if _continues_own_sentence(text, start, sentence, _folded_set(continuing_words), own, others, skip, is_first_name):
+        return True
     before = sentence[-window:]
     for index in range(len(before) - 1, -1, -1):
         token = before[index]

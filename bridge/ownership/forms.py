@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import Iterable
 
 from bridge.findings import Finding
+from bridge.ownership.holders import REQUESTER, THIRD_PARTY
 from bridge.platform import Ticket
 
-REQUESTER, THIRD_PARTY = "requester", "third_party"
 WHY = "in the requester's own form (its fields name only the requester)"
 FORM_KINDS = frozenset({"PHONE_NUMBER", "STREET_ADDRESS"})
 OWN_TEXT = "own_text"

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Callable
 
-ORGANISATION, SYSTEM = "organisation", "system"
+from bridge.ownership.holders import ORGANISATION, SYSTEM
 
 _SPLIT = re.compile(r"[._+\-0-9]+")
 MACHINE_DIGITS = 12  # a timestamp or id in a local part ("alert.20261130T214455"), not a birth date

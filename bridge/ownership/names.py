@@ -13,6 +13,7 @@ from functools import lru_cache
 from bridge.ownership.text import words
 
 MIN_SHORT_FORM = 3
+_PET_FORM = re.compile(r"^..(?:([bcdfghjklmnpqrstvwxz])\1|ck)e$")
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +34,10 @@ def same_first_name(written: str, own: str) -> bool:
         return True
     # a pet form on the same stem: "Steffi" for Stefanie, "Kenny" for Kenneth
     if len(written) >= 4 and written[:3] == own[:3] and written[-1] in "iye" and len(written) <= len(own) + 1:
+        return True
+    # a Swedish pet form: the first two letters, a doubled consonant and "e" ("Lasse" for Lars,
+    # "Kalle" for Karl, "Micke" for Mikael, "Jocke" for Joakim)
+    if len(written) == 5 and written[:2] == own[:2] and _PET_FORM.match(written):
         return True
     namer = _namer()
     if namer is None:

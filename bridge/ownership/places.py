@@ -58,6 +58,12 @@ _SENTENCE_END = re.compile(
 )
 
 
+def _legal_form_before(text: str, end: int, org_singles: frozenset[str]) -> bool:
+    """The text up to ``end`` (just after a full stop) ends with an organisation word: "e.V.", "Ltd."."""
+    words = _TOKEN.findall(text[max(0, end - 12):end])
+    return bool(words) and (fold(words[-1]) in org_singles or fold(words[-1]).rstrip(".") in org_singles)
+
+
 def nearest_says_organisation(
     before: str, org_words: list[str], person_words: list[str], person_wins: bool = False,
     is_first_name: Callable[[str], bool] | None = None,
@@ -70,11 +76,12 @@ def nearest_says_organisation(
     # a name masked in an attachment's context ("Kontoinhaberin: <PERSON> Anschrift: ...") is a person
     before = before.replace(PERSON_MASK, f" {MASKED_NAME_WORD} ")
     person_words = [*person_words, MASKED_NAME_WORD]
-    ends = list(_SENTENCE_END.finditer(before))
+    org, person = _folded(tuple(org_words)), _folded(tuple(person_words))
+    # the full stop of a legal form ("Tierschutzverein Allgäu e.V.\nIBAN ...") ends no sentence
+    ends = [m for m in _SENTENCE_END.finditer(before) if not _legal_form_before(before, m.end(), org[0])]
     sentence = before[ends[-1].end():] if ends else before
     raw = _TOKEN.findall(sentence)
     tokens = [fold(t).rstrip(".") or fold(t) for t in raw]
-    org, person = _folded(tuple(org_words)), _folded(tuple(person_words))
     found = False
     for i in range(len(tokens) - 1, -1, -1):
         # an organisation's phrase ("store phone") is read before its last word ("phone") as a person's cue

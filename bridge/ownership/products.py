@@ -3,7 +3,10 @@
 A capitalised pair whose first word is a first name reads as a person. Followed by a version
 ("v7.5.7", "build 3.2.9", "6.15.5", "Version 2") or after an update word ("update to", "Update
 auf", "uppdateringen till") anywhere in the ticket, it is a product, and so is the same pair
-wherever else it stands in the ticket (the subject "Frida Flex keeps logging me out").
+wherever else it stands in the ticket (the subject "Frida Flex keeps logging me out"). So is a
+pair in a form's product field ("Produkt: ..."), after an app or system noun ("Appen ..."),
+before a product word ("... Portal"), as the sender of an automated message, or as the place one
+works "in" ("i ...", "im ...").
 """
 
 from __future__ import annotations
@@ -13,12 +16,11 @@ from dataclasses import replace
 from typing import Iterable
 
 from bridge.findings import Finding
+from bridge.ownership.holders import SYSTEM, THIRD_PARTY
 from bridge.ownership.text import fold
 from bridge.platform import Ticket
 
-SYSTEM = "system"
-THIRD_PARTY = "third_party"
-WHY = "a product's name (a version number or an update word stands beside it in the ticket)"
+WHY = "a product's name (a version, an update word, a product field or word stands beside it in the ticket)"
 _PAIR = r"(?P<name>[A-ZÅÄÖÜ][\w-]+[ \t]+[A-ZÅÄÖÜ][\w-]+)"
 _VERSION_AFTER = re.compile(
     _PAIR + r"[ \t]+(?:(?:build|version|Version|release|Release|rel\.?|ver\.?|v\.?)[ \t]*)?v?\d+(?:\.\d+){1,3}\b"
@@ -30,11 +32,37 @@ _UPDATE_BEFORE = re.compile(
 )
 
 
+# a product field of a form or a notification ("Produkt: Elsa Tidrapport", "Product: ...")
+_FIELD_BEFORE = re.compile(
+    r"(?im:^[ \t]*(?:product|produkt|application|applikation|anwendung|system|software|modul|module)[ \t]*:[ \t]*)"
+    + _PAIR
+)
+# an app, a system or a portal named by the pair ("Appen Vera Bemanning", "the app Nora Care")
+_NOUN_BEFORE = re.compile(
+    r"(?<![\w-])(?i:app|appen|the app|die app|der app|systemet|verktyget|plattformen|portalen|programmet|tjänsten|"
+    r"the system|the tool|the platform|the portal|das system|die software|das tool|die plattform|das portal)[ \t]+"
+    + _PAIR
+)
+# a product word right after the pair ("Mabel Parent Portal", "Nora Care Planner")
+_PRODUCT_WORD_AFTER = re.compile(
+    _PAIR + r"[ \t]+(?:Portal|Planner|Planer|Suite|Cloud|Manager|Connect|Hub|Online|Mobile|Web|App|Appen)\b"
+)
+# mail the pair sends itself ("an automated message from Edith Cover", "Automatische Nachricht von ...")
+_SENDER_BEFORE = re.compile(
+    r"(?i:automated message from|automatic message from|automatiskt meddelande från|automatisk avisering från|"
+    r"automatische nachricht von|automatisch erzeugte nachricht von|skickades automatiskt av|sent automatically by)"
+    r"[ \t]+" + _PAIR
+)
+# working "in" the pair: "i Elsa Tidrapport", "in Winston Permits", "im Emil Zutritt" (not "in Anna Berg's team")
+_INSIDE_BEFORE = re.compile(r"(?<![\w-])(?:in|i|im|via)[ \t]+" + _PAIR + r"(?![\w'’-]|[ \t]+(?:och|and|und)\b)")
+
+
 def product_names(texts: Iterable[str]) -> frozenset[str]:
     """The folded name pairs the texts show to be products."""
     found: set[str] = set()
     for text in texts:
-        for regex in (_VERSION_AFTER, _UPDATE_BEFORE):
+        for regex in (_VERSION_AFTER, _UPDATE_BEFORE, _FIELD_BEFORE, _NOUN_BEFORE, _PRODUCT_WORD_AFTER, _SENDER_BEFORE,
+                      _INSIDE_BEFORE):
             found.update(fold(m.group("name")) for m in regex.finditer(text))
     return frozenset(found)
 

@@ -15,9 +15,10 @@ from typing import Callable, Iterable
 
 from bridge.filenames import MEMBER_NAME_DETAIL, NAME_PLACE
 from bridge.findings import Finding
+from bridge.ownership.holders import ORGANISATION, REQUESTER, THIRD_PARTY
 from bridge.ownership.text import fold
+from bridge.structure.parts import CHAT, LEGAL_FOOTER
 
-REQUESTER, THIRD_PARTY = "requester", "third_party"
 WHY = "in the requester's own record (a table row or a file name holds one person's data)"
 
 Record = tuple[str, str | None, tuple[int, int] | None]
@@ -47,6 +48,28 @@ def own_records(findings: Iterable[Finding]) -> list[Finding]:
     return [
         replace(f, holder=REQUESTER, holder_why=WHY, excluded=WHY)
         if f.holder == THIRD_PARTY and record_of(f) in own else f
+        for f in findings
+    ]
+
+
+FILE_WHY = "the requester's own account: in a document that names only the requester (their expense report, payslip)"
+FILE_ACCOUNT_KINDS = frozenset({"IBAN_CODE", "CREDIT_CARD"})
+
+
+def accounts_in_own_files(findings: Iterable[Finding]) -> list[Finding]:
+    """An account number inside an attachment that names the requester and no one else (their own
+    expense report or payslip, "Reisekosten ... Maren Weber") is theirs: one person's document."""
+    findings = list(findings)
+    names: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.place.startswith("attachment:") and f.entity_type == "PERSON" and f.part != LEGAL_FOOTER:
+            names[f.place].append(f)
+    own_files = {place for place, found in names.items() if found and all(n.holder == REQUESTER for n in found)}
+    if not own_files:
+        return findings
+    return [
+        replace(f, holder=REQUESTER, holder_why=FILE_WHY, excluded=FILE_WHY)
+        if f.holder == THIRD_PARTY and f.entity_type in FILE_ACCOUNT_KINDS and f.place in own_files else f
         for f in findings
     ]
 
@@ -106,9 +129,35 @@ def own_values(findings: Iterable[Finding], same_phone: Callable[[str, str], boo
     return out
 
 
+ADJACENT_WHY = "the requester's own {kind}: it stands right beside their own {other}"
+ADJACENT_KINDS = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS"})
+ADJACENT_GAP = 3  # ", ", " / " or a line break: nothing but a separator between the two
+
+
+def beside_own_values(findings: Iterable[Finding]) -> list[Finding]:
+    """A phone number or an address right beside the requester's own address, number or name, with
+    nothing but a separator between ("Kontakt: <own address>, 0734 85 06 16"), is theirs too; so is a
+    postal address on the line right under their own name (an invoice or letter addressed to them)."""
+    findings = list(findings)
+    own = [f for f in findings if f.holder == REQUESTER and f.entity_type in ADJACENT_KINDS | {"PERSON"}]
+    if not own:
+        return findings
+    out = []
+    for f in findings:
+        if f.holder == THIRD_PARTY and f.entity_type in ADJACENT_KINDS | {"STREET_ADDRESS"}:
+            kinds = {"PERSON"} if f.entity_type == "STREET_ADDRESS" else ADJACENT_KINDS | {"PERSON"}
+            mate = next((o for o in own if o.place == f.place and o.detail == f.detail and o.entity_type != f.entity_type
+                         and o.entity_type in kinds and 0 <= f.start - o.end <= ADJACENT_GAP), None)
+            if mate is not None:
+                why = ADJACENT_WHY.format(kind=f.entity_type.lower().replace("_", " "),
+                                          other=mate.entity_type.lower().replace("_", " "))
+                f = replace(f, holder=REQUESTER, holder_why=why, excluded=why)
+        out.append(f)
+    return out
+
+
 # ---------------------------------------------------------------- tables of sites
 
-ORGANISATION = "organisation"
 SITE_WHY = "a site's contact data in a table of sites (its headers name sites, no column names a person)"
 SITE_KINDS = frozenset({"STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS"})
 # words of a column header that make a table's rows sites, not people (folded: no accents)
@@ -180,6 +229,29 @@ def site_tables(findings: Iterable[Finding]) -> list[Finding]:
     ]
 
 
+REPEATED_WHY = "no one's home: the same address stands on many rows of its table (a site, a tour, a venue)"
+REPEATED_ROWS = 3
+
+
+def repeated_addresses(findings: Iterable[Finding]) -> list[Finding]:
+    """An address that stands on ``REPEATED_ROWS`` or more rows of one table (a tour, a venue, a
+    depot repeated on every booking) is a place's, not a person's home."""
+    findings = list(findings)
+    rows: dict[tuple[str, str | None, int, str], set[int]] = defaultdict(set)
+    for f in findings:
+        if f.entity_type == "STREET_ADDRESS" and f.row is not None:
+            rows[(f.place, f.detail, f.row[0], _alnum(f.value))].add(f.row[1])
+    repeated = {key for key, found in rows.items() if len(found) >= REPEATED_ROWS}
+    if not repeated:
+        return findings
+    return [
+        replace(f, holder=ORGANISATION, holder_why=REPEATED_WHY, excluded=REPEATED_WHY)
+        if f.holder == THIRD_PARTY and f.entity_type == "STREET_ADDRESS" and f.row is not None
+        and (f.place, f.detail, f.row[0], _alnum(f.value)) in repeated else f
+        for f in findings
+    ]
+
+
 CODE_AFTER_NAME_CHARS = 40  # "Name: Ann Berg\nEmployee ID: E1234" - a form's next field, or "Ann Berg (E1234)"
 OWN_CODE_WHY = "the requester's own code (it stands right after their name: a form's next field)"
 
@@ -200,7 +272,8 @@ def own_codes(findings: Iterable[Finding]) -> list[Finding]:
             continue
         for i in indexes:
             code = findings[i]
-            if code.entity_type != "PERSON_CODE" or code.holder != THIRD_PARTY:
+            # a chat line's speaker label is no form field: "[08:50] <requester>: Jörg, PNr. ..." is about Jörg
+            if code.entity_type != "PERSON_CODE" or code.holder != THIRD_PARTY or code.part == CHAT:
                 continue
             before = [n for n in names if n.end <= code.start]
             if before and before[-1].holder == REQUESTER and code.start - before[-1].end <= CODE_AFTER_NAME_CHARS:

@@ -36,6 +36,8 @@ DE_STREET_TYPES = (
 ).split()
 
 _CAP = r"[A-ZÅÄÖÜÉ][a-zåäöüéèßøæ'’]+"
+# a town of one or two words, hyphenated ones included ("Shoreham-by-Sea", "Stratford-upon-Avon")
+_EN_TOWN = rf"{_CAP}(?:-(?:[a-z]{{1,4}}-)?{_CAP})*(?:[ \t]{_CAP}(?:-(?:[a-z]{{1,4}}-)?{_CAP})*)?"
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 _US_STATE_ZIP = r"[A-Z]{2}\s\d{5}(?:-\d{4})?"
 _HOUSE_NO = r"\d{1,4}\s?[A-Za-z]?(?![\w])"
@@ -96,8 +98,15 @@ _NOT_STREET_WORDS = (
 
 # what the street-without-street-word form needs in a text: a number, then a comma or line break
 # and a postcode; most texts have none, and the form is costly to try at every capital
-_POSTCODE_AFTER_NUMBER = re.compile(r"\d[^\S\n]*(?:[a-z]\b|\d|tr\b|OG|Stock|Etage)?\.?[^\S\n]*(?:,|\n)[^\d\n]{0,30}?"
+_POSTCODE_AFTER_NUMBER = re.compile(r"\d[^\S\n]*(?:[a-z]\b|\d|tr\b|OG|Stock|Etage)?\.?[^\S\n]*(?:,|\n|[·•|])[^\d\n]{0,30}?"
                                     r"(?:(?:SE|S|D|DE)-)?(?:\d{3}\s\d{2}|\d{5})\s")
+
+
+# a word naming the kind of address stands before the street, not in it ("Fakturaadressen Lagervägen 3",
+# "Rechnungsanschrift Gewerbepark 3")
+_NOT_ADDRESS_KIND = r"(?![\wåäöüéß]*(?:adress|adressen|adresse|anschrift|address)\s)"
+# between street and postcode: a comma, a middle dot or a bar ("Gewerbepark 3 · 34123 Kassel")
+_SEP = r"(?:,|[ \t]+[·•|])?\s"
 
 
 def _alternation(words: list[str]) -> str:
@@ -113,22 +122,22 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         r"(?<![\w-])(?P<v>"
         r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
         rf"\d{{1,5}}[A-Za-z]?,?\s{_COMPASS}(?:{_CAP}\s){{1,3}}(?:{en_types})\b\.?"
-        rf"(?P<town>,?\s{_CAP}(?:[ \t]{_CAP})?)?"
+        rf"(?P<town>,?\s{_EN_TOWN})?"
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))?"
         r")(?![\w-])"
     )
     nordic_german = re.compile(
         r"(?<![\w-])(?P<v>"
-        rf"(?:{_CAP}\s)?[A-ZÅÄÖÜ][\wåäöüéß-]*?(?i:{se_types}|{de_types})"
-        r"\s\d{1,4}(?:\s?(?!i\s)[A-Za-z])?(?![\w])"
-        rf"(?:(?P<post>{_APARTMENT},?\s(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[ \t-]{_CAP})?)|{_IN_TOWN})?"
+        rf"(?:{_NOT_ADDRESS_KIND}{_CAP}[ ])?[A-ZÅÄÖÜ][\wåäöüéß-]*?(?i:{se_types}|{de_types})"
+        r"[ \t]\d{1,4}(?:[ \t]?(?!i\s)[A-Za-z])?(?![\w])"
+        rf"(?:(?P<post>{_APARTMENT}{_SEP}(?:\d{{3}}\s?\d{{2}}|\d{{5}})\s{_CAP}(?:[ \t-]{_CAP})?)|{_IN_TOWN})?"
         r")(?![\w-])"
     )
     de_separate = re.compile(
         r"(?<![\w-])(?P<v>"
         rf"(?:Am|An der|Im|In der|Auf der|Zum|Zur|{_CAP})\s(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Ring|Damm|Ufer|Gasse|Markt|Berg|Hof|Graben)"
         r"\s\d{1,4}\s?[a-z]?(?![\w])"
-        rf"(?P<post>,?\s\d{{5}}\s{_CAP}(?:[ \t-]{_CAP})?)?"
+        rf"(?P<post>{_SEP}\d{{5}}\s{_CAP}(?:[ \t-]{_CAP})?)?"
         r")(?![\w-])"
     )
     de_preposition = re.compile(
@@ -151,7 +160,7 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
         r"(?<![\w-])(?P<v>"
         r"(?:(?:Flat|Apartment|Apt\.?|Unit|Suite)\s\d{1,4}[A-Za-z]?,?\s)?"
         rf"\d{{1,5}}[A-Za-z]?,?\s{_COMPASS}(?:{_CAP}\s){{0,3}}{_CAP}"
-        rf"(?P<town>,\s{_CAP}(?:[ \t]{_CAP})?)"
+        rf"(?P<town>,\s{_EN_TOWN})"
         rf"(?P<post>,?\s(?:{_UK_POSTCODE}|{_US_STATE_ZIP}))"
         r")(?![\w-])"
     )
@@ -160,9 +169,9 @@ def build_patterns(extra: list[str] | None = None) -> list[tuple[re.Pattern[str]
     # town of the country's format make the address
     se_de_postcode = re.compile(
         r"(?<![\w-])(?P<v>"
-        rf"(?:{_NOT_STREET_WORDS}{_CAP}\s){{0,2}}{_NOT_STREET_WORDS}[A-ZÅÄÖÜ][\wåäöüéß-]*[a-zåäöüéß]"
-        r"\s\d{1,4}(?:\s?[a-z])?(?![\w.:/-])"
-        rf"(?P<post>{_APARTMENT}(?:,[ \t]*\n?|[ \t]*\n)[ \t]*(?:(?:SE|S|D|DE)-)?(?:\d{{3}}\s\d{{2}}|\d{{5}})"
+        rf"(?:{_NOT_ADDRESS_KIND}{_NOT_STREET_WORDS}{_CAP}[ ]){{0,2}}{_NOT_STREET_WORDS}[A-ZÅÄÖÜ][\wåäöüéß-]*[a-zåäöüéß]"
+        r"[ \t]\d{1,4}(?:[ \t]?[a-z])?(?![\w.:/-])"
+        rf"(?P<post>{_APARTMENT}(?:,[ \t]*\n?|[ \t]*\n|[ \t]+[·•|][ \t]*)[ \t]*(?:(?:SE|S|D|DE)-)?(?:\d{{3}}\s\d{{2}}|\d{{5}})"
         rf"\s{_POST_TOWN})"
         r")(?![\w-])"
     )

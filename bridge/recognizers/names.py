@@ -58,10 +58,11 @@ _GAELIC = r"(?:Ó|Ní|Nic|Uí|Ua)"
 # a lone German article is no particle: "Frank der Hausmeister", "Bitte den Dienstplan anpassen"
 # ("van der", "von der", "van den" keep theirs)
 _PARTICLES = rf"(?:von der|van der|van den|von|van|de la|de|af|zu|da|di|du|le|la|{_GAELIC})"
+# the words of a name stand apart by spaces: a tab separates cells of a pasted table ("Anna\tViktor")
 NAME_PATTERN = re.compile(
     rf"(?<![\w@.-])(?P<first>{_WORD}(?:-{_WORD})?)"
-    rf"(?:[ \t]+(?!{_GAELIC}[ \t])(?P<middle>{_WORD}))?"
-    rf"[ \t]+(?:(?P<particle>{_PARTICLES})[ \t]+)?"
+    rf"(?:[ ]+(?!{_GAELIC}[ \t])(?P<middle>{_WORD}))?"
+    rf"[ ]+(?:(?P<particle>{_PARTICLES})[ ]+)?"
     rf"(?P<last>{_SURNAME_WORD}(?:-{_SURNAME_WORD})?)"
     r"(?![\w@-]|\.\w)"
 )
@@ -191,6 +192,8 @@ class NameMatcher:
         return len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in self.common
 
     def surname_ok(self, word: str, first: str | None = None) -> bool:
+        if first is not None and word.casefold() == first.casefold():
+            return False  # a word twice is no name: "Night Night" in a rota's columns
         for part in word.split("-"):
             folded = part.casefold()
             if folded in self.stops and not self._word_surname_ok(part, first):

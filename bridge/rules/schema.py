@@ -91,6 +91,9 @@ class RequesterExemption(_Model):
     # ... of which these are objects ("me", "mig", "mich"): after someone else in the sentence they are
     # the writer spoken to ("he asked me to enter ..."), not the value's owner
     own_object_words: list[str] = Field(default_factory=list)
+    # a short sentence starting with one of these goes on about the first-person one before it
+    # ("... mitt gamla konto. Nya kontot är <IBAN>")
+    own_continuing_words: list[str] = Field(default_factory=list)
     other_person_words: list[str] = Field(default_factory=list)
     own_words_window: int = Field(default=0, ge=0, le=40)
     # a phone number after a first-person subject (I, ich, jag) and one of these words in its
@@ -99,6 +102,35 @@ class RequesterExemption(_Model):
     reach_words: list[str] = Field(default_factory=list)
     # kinds a first-person word can claim (a name is never claimed this way)
     own_words_entities: list[str] = Field(default_factory=list)
+
+
+class Placeholders(_Model):
+    """Documented placeholders ("Max Mustermann", "Jane Doe", "1 Test Street"): no one's data
+    (bridge.ownership.placeholders)."""
+
+    enabled: bool = True
+    surnames: list[str] = Field(default_factory=list, description="surnames of placeholder people: Mustermann, Doe ...")
+    first_names: list[str] = Field(default_factory=list, description="first words of placeholder people: Test, Dummy ...")
+    street_stems: list[str] = Field(default_factory=list, description="how a placeholder street's words start: muster, test ...")
+    towns: list[str] = Field(default_factory=list, description="placeholder towns: Musterstadt, Testville ...")
+    postcodes: list[str] = Field(default_factory=list, description="regular expressions of placeholder postcodes (ZZ99)")
+    dates: list[str] = Field(default_factory=list, description="regular expressions of placeholder birth dates (1900-01-01)")
+    repeated_digits: int = Field(
+        0, ge=0, description="a phone number ending in this many copies of one digit is a placeholder (0: off)"
+    )
+    record_words: list[str] = Field(
+        default_factory=list, description="words that make their line a test or example record: is_test, Acme Corp ..."
+    )
+    example_nouns: list[str] = Field(
+        default_factory=list,
+        description="words naming an example before a value in its sentence (the example is, exemplet, das Beispiel)",
+    )
+    documentation_words: list[str] = Field(
+        default_factory=list, description="words of documentation that must stand beside an example noun (guide, spec ...)"
+    )
+    test_data_words: dict[str, list[str]] = Field(
+        default_factory=dict, description="per language, words of a ticket saying its data are test data (with placeholders shown)"
+    )
 
 
 class Ownership(_Model):
@@ -117,6 +149,7 @@ class Ownership(_Model):
         default_factory=list, description="words after an address in its sentence that make it a team's mailbox"
     )
     person_words: list[str] = Field(default_factory=list, description="words that keep a value a person's: his, her, home ...")
+    placeholders: Placeholders = Field(default_factory=Placeholders)
 
 
 class WeakEvidence(_Model):
@@ -143,6 +176,9 @@ class WeakEvidence(_Model):
     bare_number_evidence: list[str] = Field(
         default_factory=lambda: ["number in brackets after a full name"],
         description="recognizer notes of numbers that stand bare, with no word saying what they are",
+    )
+    test_data: bool = Field(
+        True, description="a value in a ticket about test data beside placeholders, or named as an example in its sentence"
     )
     example_words: list[str] = Field(
         default_factory=list,
@@ -193,6 +229,10 @@ class PolicyRule(_Model):
     # agents is pregnant", "eine Mitarbeiterin ist schwanger") is about no one named outside
     # that sentence: words that mark such a subject, matched case-insensitively as words
     unnamed_subject_words: list[str] = Field(default_factory=list)
+    # with review_within_chars: a term whose sentence refers back by one of these pronouns ("She's on
+    # warfarin") to the one person named before it in the text part, within review_within_chars and
+    # across paragraphs, is weak evidence about that person: review
+    pronoun_words: list[str] = Field(default_factory=list)
     # with together_with and no within_chars: when no identifier stands in the same text part
     # (subject, body, one attachment) as a person of if_any, the combination is weak evidence
     # (a name in the description and a column of codes in an attached rota): review

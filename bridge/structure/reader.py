@@ -268,7 +268,8 @@ def _signoff(
 
 
 _SLASH_SIGNOFF = re.compile(r"^\s*/{1,2}\s*(?=[^\W\d_])")
-_SIG_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[–-]\s")
+# fields of a signature line: bars, dots, dashes, and the commas of an address ("Acme Ltd, Unit 4, ...")
+_SIG_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[–-]\s|,\s")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
